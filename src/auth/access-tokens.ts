@@ -1,0 +1,103 @@
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { randomToken } from '../crypto/random.js';
+import { WeappAuthError } from '../errors.js';
+import type { Clock } from './clock.js';
+import { SIGNING_ALGORITHM, type SigningKeyRing } from './signing-keys.js';
+
+/** What a verified access token says. */
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+  appid: string;
+  /** Expiry, epoch milliseconds. */
+  expiresAt: number;
+}
+
+export interface AccessTokenSettings {
+  issuer: string;
+  ttlSeconds: number;
+  /** Every configured appid: a token's audience is the app it was issued for. */
+  audiences: string[];
+}
+
+/** RFC 9068's type for JWT access tokens: an ID token or any other JWT signed by the same key is refused. */
+const TOKEN_TYPE = 'at+jwt';
+const VERIFIED_CACHE_SIZE = 50_000;
+
+/**
+ * Issues and verifies EdDSA JWT access tokens. A token verified once is remembered until it expires, so the
+ * auth guard does not repeat the signature check on every request carrying the same token.
+ */
+export class AccessTokens {
+  readonly #verified = new LRUCache<string, AccessClaims>({ max: VERIFIED_CACHE_SIZE });
+
+  constructor(
+    private readonly keys: SigningKeyRing,
+    private readonly settings: AccessTokenSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  async issue(subject: { userId: string; sessionId: string; appid: string }): Promise<{ token: string; expiresIn: number }> {
+    const { kid, privateKey } = this.keys.current();
+    const issuedAt = Math.floor(this.clock() / 1000);
+    const token = await new SignJWT({ sid: subject.sessionId })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: TOKEN_TYPE })
+      .setIssuer(this.settings.issuer)
+      .setAudience(subject.appid)
+      .setSubject(subject.userId)
+      .setIssuedAt(issuedAt)
+      // A unique id per token: two tokens for one session in the same second are still distinct.
+      .setJti(randomToken(12))
+      .setExpirationTime(issuedAt + this.settings.ttlSeconds)
+      .sign(privateKey);
+    return { token, expiresIn: this.settings.ttlSeconds };
+  }
+
+  /** Verifies signature, type, issuer, audience and expiry; throws TOKEN_INVALID or TOKEN_EXPIRED. */
+  async verify(token: string): Promise<AccessClaims> {
+    const now = this.clock();
+    const cached = this.#verified.get(token);
+    if (cached !== undefined) {
+      if (cached.expiresAt > now) return cached;
+      this.#verified.delete(token);
+      throw new WeappAuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
+    }
+    const claims = await this.verifySignature(token, now);
+    this.#verified.set(token, claims);
+    return claims;
+  }
+
+  private async verifySignature(token: string, now: number): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        async (header: JWTHeaderParameters) => {
+          const key = header.kid === undefined ? undefined : await this.keys.publicKey(header.kid);
+          if (key === undefined) throw new WeappAuthError('TOKEN_INVALID', 'the access token was not signed by this server');
+          return key;
+        },
+        {
+          algorithms: [SIGNING_ALGORITHM],
+          typ: TOKEN_TYPE,
+          issuer: this.settings.issuer,
+          audience: this.settings.audiences,
+          currentDate: new Date(now),
+          requiredClaims: ['sub', 'sid', 'aud', 'exp', 'iat'],
+        },
+      );
+      const { sub, sid, aud, exp } = payload;
+      const appid = Array.isArray(aud) ? aud[0] : aud;
+      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof appid !== 'string' || typeof exp !== 'number') {
+        throw new WeappAuthError('TOKEN_INVALID', 'the access token lacks required claims');
+      }
+      return { userId: sub, sessionId: sid, appid, expiresAt: exp * 1000 };
+    } catch (error) {
+      if (error instanceof WeappAuthError) throw error;
+      if (error instanceof joseErrors.JWTExpired) {
+        throw new WeappAuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
+      }
+      throw new WeappAuthError('TOKEN_INVALID', 'the access token is not valid', { cause: error });
+    }
+  }
+}

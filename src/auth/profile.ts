@@ -1,0 +1,87 @@
+import type { Kysely } from 'kysely';
+import { WeappAuthError } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import { findUserById, updateUser, type UserChanges, type UserRow } from '../store/users.js';
+import type { Clock } from './clock.js';
+
+/** The user as a client may see it: no openids, unionid, session keys or anything secret. */
+export interface PublicUser {
+  id: string;
+  nickname: string | null;
+  avatarUrl: string | null;
+  phoneBound: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProfileChanges {
+  nickname?: string | null;
+  avatarUrl?: string | null;
+}
+
+export function toPublicUser(row: UserRow): PublicUser {
+  return {
+    id: row.id,
+    nickname: row.nickname,
+    avatarUrl: row.avatar_url,
+    phoneBound: row.phone_number !== null,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    updatedAt: new Date(Number(row.updated_at)).toISOString(),
+  };
+}
+
+export class Profiles {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(userId: string): Promise<PublicUser> {
+    const row = await findUserById(this.db, userId);
+    if (row === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the user no longer exists');
+    return toPublicUser(row);
+  }
+
+  /** Nickname and avatar as filled in by the mini program's nickname input and chooseAvatar button. */
+  async update(userId: string, changes: ProfileChanges): Promise<PublicUser> {
+    const columns: UserChanges = {};
+    if (changes.nickname !== undefined) columns.nickname = changes.nickname === null ? null : normalizeNickname(changes.nickname);
+    if (changes.avatarUrl !== undefined) columns.avatar_url = changes.avatarUrl === null ? null : checkAvatarUrl(changes.avatarUrl);
+    if (!(await updateUser(this.db, userId, columns, this.clock()))) {
+      throw new WeappAuthError('SESSION_REVOKED', 'the user no longer exists');
+    }
+    return this.get(userId);
+  }
+}
+
+/** The avatar_url column's width. */
+export const MAX_AVATAR_URL = 1024;
+
+function normalizeNickname(value: string): string {
+  const nickname = value.normalize('NFC').trim();
+  if (nickname === '' || [...nickname].length > 32) {
+    throw new WeappAuthError('VALIDATION_FAILED', 'nickname must be 1 to 32 characters');
+  }
+  // Control characters break logs and admin tables and are never typed by a person.
+  if (/\p{Cc}/u.test(nickname)) throw new WeappAuthError('VALIDATION_FAILED', 'nickname must not contain control characters');
+  return nickname;
+}
+
+/**
+ * Only https URLs: chooseAvatar gives a temporary local path (wxfile:// or http://tmp/) that the app must upload
+ * to its own storage first; storing the temporary path would show a broken image everywhere else.
+ */
+function checkAvatarUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new WeappAuthError('VALIDATION_FAILED', 'avatarUrl must be an absolute https URL');
+  }
+  if (url.protocol !== 'https:' || url.hostname === '') {
+    throw new WeappAuthError('VALIDATION_FAILED', 'avatarUrl must be an https URL (upload the chooseAvatar file first)');
+  }
+  const normalized = url.toString();
+  if (normalized.length > MAX_AVATAR_URL) throw new WeappAuthError('VALIDATION_FAILED', `avatarUrl must be at most ${MAX_AVATAR_URL} characters`);
+  return normalized;
+}

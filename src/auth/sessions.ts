@@ -1,0 +1,172 @@
+import type { Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
+import { v7 as uuidv7 } from 'uuid';
+import { constantTimeEqual, sha256Hex } from '../crypto/random.js';
+import { WeappAuthError } from '../errors.js';
+import {
+  findRefreshToken,
+  hasUsedChild,
+  insertRefreshToken,
+  markRefreshTokenUsed,
+  type RefreshTokenRow,
+} from '../store/refresh-tokens.js';
+import type { Database } from '../store/schema.js';
+import { findSession, insertSession, revokeSession, touchSession, type SessionRow } from '../store/sessions.js';
+import type { AccessTokens } from './access-tokens.js';
+import type { Clock } from './clock.js';
+import { newRefreshToken, parseRefreshToken } from './refresh-token-format.js';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+/** Who is asking, recorded on the session for the user's device list and the audit trail. */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface SessionSettings {
+  refreshTtlSeconds: number;
+  refreshReuseGraceSeconds: number;
+}
+
+export type RevokeReason = 'logout' | 'refresh_token_reused' | 'admin';
+
+interface SessionStatus {
+  userId: string;
+  revoked: boolean;
+  expiresAt: number;
+}
+
+/**
+ * How long an instance trusts what it last read about a session. A revocation made on this instance is seen at
+ * once (the entry is dropped); one made elsewhere is seen within this window.
+ */
+const STATUS_CACHE_MS = 1_000;
+
+/** Sessions and their rotating refresh tokens. */
+export class Sessions {
+  readonly #status = new LRUCache<string, SessionStatus>({ max: 100_000, ttl: STATUS_CACHE_MS });
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly accessTokens: AccessTokens,
+    private readonly settings: SessionSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Opens a session for a user who just logged in to `appid`, and issues its first tokens. */
+  async start(account: { userId: string; appid: string; openid: string }, client: ClientInfo): Promise<TokenPair> {
+    const now = this.clock();
+    const session: SessionRow = {
+      id: uuidv7(),
+      user_id: account.userId,
+      appid: account.appid,
+      openid: account.openid,
+      created_at: now,
+      last_used_at: now,
+      expires_at: now + this.settings.refreshTtlSeconds * 1000,
+      revoked_at: null,
+      revoke_reason: null,
+      user_agent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip,
+    };
+    const refresh = newRefreshToken();
+    await this.db.transaction().execute(async (tx) => {
+      await insertSession(tx, session);
+      await insertRefreshToken(tx, this.refreshRow(refresh.id, refresh.secretHash, session.id, null, now));
+    });
+    return this.pair(session, refresh.token);
+  }
+
+  /**
+   * Rotates a refresh token: the presented one is spent and a new one issued. A spent token presented again is
+   * treated as theft and the whole session revoked, unless it comes within the grace window and the chain has
+   * not moved on since (a client retrying a request whose answer it lost).
+   */
+  async refresh(refreshToken: string): Promise<TokenPair & { userId: string }> {
+    const parts = parseRefreshToken(refreshToken);
+    const row = parts === undefined ? undefined : await findRefreshToken(this.db, parts.id);
+    if (parts === undefined || row === undefined || !constantTimeEqual(sha256Hex(parts.secret), row.secret_hash)) {
+      throw new WeappAuthError('REFRESH_TOKEN_INVALID', 'the refresh token is not valid');
+    }
+    const now = this.clock();
+    const session = await findSession(this.db, row.session_id);
+    if (session === undefined) throw new WeappAuthError('REFRESH_TOKEN_INVALID', 'the refresh token is not valid');
+    assertLive(statusOf(session), now);
+    if (Number(row.expires_at) <= now) {
+      throw new WeappAuthError('REFRESH_TOKEN_EXPIRED', 'the refresh token has expired; log in again');
+    }
+
+    const next = newRefreshToken();
+    const outcome = await this.db.transaction().execute(async (tx): Promise<'rotated' | 'reused'> => {
+      const won = await markRefreshTokenUsed(tx, row.id, now);
+      if (!won && !(await this.withinReuseGrace(tx, row, now))) return 'reused';
+      const expiresAt = now + this.settings.refreshTtlSeconds * 1000;
+      await insertRefreshToken(tx, this.refreshRow(next.id, next.secretHash, session.id, row.id, now));
+      await touchSession(tx, session.id, now, expiresAt);
+      return 'rotated';
+    });
+    if (outcome === 'reused') {
+      await this.revoke(session.id, 'refresh_token_reused');
+      throw new WeappAuthError('REFRESH_TOKEN_REUSED', 'this refresh token was already used; the session has been revoked');
+    }
+    return { ...(await this.pair(session, next.token)), userId: session.user_id };
+  }
+
+  /** Ends a session: its refresh tokens stop working at once, its access tokens at their next check. */
+  async revoke(sessionId: string, reason: RevokeReason): Promise<void> {
+    await revokeSession(this.db, sessionId, reason, this.clock());
+    this.#status.delete(sessionId);
+  }
+
+  /** Throws unless the session exists, belongs to `userId`, is not revoked and has not expired. */
+  async assertActive(sessionId: string, userId: string): Promise<void> {
+    let status = this.#status.get(sessionId);
+    if (status === undefined) {
+      const row = await findSession(this.db, sessionId);
+      if (row === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the session no longer exists');
+      status = statusOf(row);
+      this.#status.set(sessionId, status);
+    }
+    if (status.userId !== userId) throw new WeappAuthError('TOKEN_INVALID', 'the access token does not match its session');
+    assertLive(status, this.clock());
+  }
+
+  private async withinReuseGrace(db: Kysely<Database>, row: RefreshTokenRow, now: number): Promise<boolean> {
+    const current = await findRefreshToken(db, row.id);
+    const usedAt = current?.used_at === null || current === undefined ? now : Number(current.used_at);
+    return now - usedAt <= this.settings.refreshReuseGraceSeconds * 1000 && !(await hasUsedChild(db, row.id));
+  }
+
+  private refreshRow(id: string, secretHash: string, sessionId: string, parentId: string | null, now: number): RefreshTokenRow {
+    return {
+      id,
+      session_id: sessionId,
+      secret_hash: secretHash,
+      parent_id: parentId,
+      created_at: now,
+      expires_at: now + this.settings.refreshTtlSeconds * 1000,
+      used_at: null,
+    };
+  }
+
+  private async pair(session: SessionRow, refreshToken: string): Promise<TokenPair> {
+    const access = await this.accessTokens.issue({ userId: session.user_id, sessionId: session.id, appid: session.appid });
+    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  }
+}
+
+function statusOf(row: SessionRow): SessionStatus {
+  return { userId: row.user_id, revoked: row.revoked_at !== null, expiresAt: Number(row.expires_at) };
+}
+
+function assertLive(status: SessionStatus, now: number): void {
+  if (status.revoked) throw new WeappAuthError('SESSION_REVOKED', 'the session has been revoked; log in again');
+  if (status.expiresAt <= now) throw new WeappAuthError('SESSION_EXPIRED', 'the session has expired; log in again');
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from './config.js';
+import { rotateSigningKey } from './keys-command.js';
+import { startServer } from './server.js';
+import { simulatorCommand } from './simulator/command.js';
+import { openDatabase, redactUrl } from './store/database.js';
+import { migrateToLatest } from './store/migrations.js';
+
+const USAGE = `usage: weapp-auth <command>
+
+  serve                 start the server (configuration from the environment; see README)
+  migrate               bring the database named by DATABASE_URL to the latest schema
+  keys rotate           add a new access-token signing key and retire the current one
+  simulator [options]   run the WeChat API simulator alone
+      --port N            port to listen on (default 4000)
+      --host ADDR         address to bind (default 127.0.0.1)
+      --app APPID:SECRET  an app the simulator knows (repeatable; default: one built-in app)`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'migrate':
+      return migrate();
+    case 'keys':
+      if (rest[0] !== 'rotate') return usage(`unknown keys subcommand "${rest[0] ?? ''}"`);
+      console.log(`new signing key: ${await rotateSigningKey(loadConfig())}`);
+      return;
+    case 'simulator':
+      return simulatorCommand(rest);
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      console.log(USAGE);
+      return;
+    default:
+      return usage(`unknown command "${command}"`);
+  }
+}
+
+async function serve(): Promise<void> {
+  const server = await startServer(loadConfig());
+  server.logger.info(`weapp-auth listening on ${server.url}`);
+  const stop = async (signal: string): Promise<void> => {
+    server.logger.info(`${signal} received: finishing in-flight requests`);
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', (signal) => void stop(signal));
+  process.once('SIGTERM', (signal) => void stop(signal));
+}
+
+async function migrate(): Promise<void> {
+  const config = loadConfig();
+  const database = openDatabase(config.databaseUrl);
+  try {
+    const results = (await migrateToLatest(database.db)) ?? [];
+    for (const result of results) console.log(`${result.status}: ${result.migrationName}`);
+    console.log(`${redactUrl(config.databaseUrl)} is at the latest schema (${results.length} applied now)`);
+  } finally {
+    await database.close();
+  }
+}
+
+function usage(problem: string): void {
+  console.error(`${problem}\n\n${USAGE}`);
+  process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

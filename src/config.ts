@@ -1,0 +1,206 @@
+/**
+ * Environment → typed configuration. Everything is validated at start; a bad or missing variable stops the
+ * process with a message that names it, instead of failing on the first request.
+ */
+
+export interface WechatAppConfig {
+  appid: string;
+  secret: string;
+}
+
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  host: string;
+  port: number;
+  /** `sqlite:PATH`; PostgreSQL and MySQL URLs arrive with their own issue. */
+  databaseUrl: string;
+  /** Where simulator mode keeps its generated data-encryption key and the default SQLite file. */
+  dataDir: string;
+  migrateOnStart: boolean;
+  /** The first app is the default for logins that name no appid. */
+  apps: WechatAppConfig[];
+  /** True when no WeChat secret is configured outside production: the simulator is mounted under /sim. */
+  simulatorMode: boolean;
+  wechat: {
+    /** Base URL of WeChat's API; in simulator mode filled in once the server knows its own address. */
+    apiBase: string | undefined;
+    timeoutMs: number;
+    /** Extra attempts after a `-1` (system busy) answer. */
+    retries: number;
+  };
+  tokens: {
+    issuer: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    /** A rotated refresh token used again within this window is a client's concurrent retry, not theft. */
+    refreshReuseGraceSeconds: number;
+  };
+  /** Base64 of 32 bytes; undefined in simulator mode until generated under dataDir. */
+  dataEncryptionKey: string | undefined;
+  rateLimit: {
+    /** Requests per minute per IP; 0 turns the limit off. */
+    loginPerMinute: number;
+    refreshPerMinute: number;
+  };
+  trustProxy: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const WECHAT_API_BASE = 'https://api.weixin.qq.com';
+const APPID_PATTERN = /^wx[0-9a-f]{16}$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Reads the configuration from `env`; throws a ConfigError listing every problem at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const apps = readApps(env, problems);
+  const simulatorMode = apps.length === 0 || apps.every((app) => app.secret === '');
+  const dataDir = read.string('DATA_DIR', './data');
+  const dataEncryptionKey = read.optional('DATA_ENCRYPTION_KEY');
+  if (dataEncryptionKey !== undefined && Buffer.from(dataEncryptionKey, 'base64').length !== 32) {
+    problems.push('DATA_ENCRYPTION_KEY must be 32 bytes, base64-encoded (try: openssl rand -base64 32)');
+  }
+
+  if (nodeEnv === 'production') {
+    if (simulatorMode) problems.push('WECHAT_APPID and WECHAT_SECRET (or WECHAT_APPS) are required when NODE_ENV=production');
+    if (dataEncryptionKey === undefined) problems.push('DATA_ENCRYPTION_KEY is required when NODE_ENV=production');
+  }
+
+  const config: Config = {
+    env: nodeEnv,
+    host: read.string('HOST', '127.0.0.1'),
+    port: read.integer('PORT', 3000, 0, 65535),
+    databaseUrl: read.string('DATABASE_URL', `sqlite:${dataDir}/weapp-auth.db`),
+    dataDir,
+    migrateOnStart: read.boolean('MIGRATE_ON_START', true),
+    apps: simulatorMode ? apps.map((app) => ({ appid: app.appid, secret: '' })) : apps,
+    simulatorMode,
+    wechat: {
+      apiBase: simulatorMode ? read.optional('WECHAT_API_BASE') : read.url('WECHAT_API_BASE', WECHAT_API_BASE),
+      timeoutMs: read.integer('WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
+      retries: read.integer('WECHAT_RETRIES', 2, 0, 5),
+    },
+    tokens: {
+      issuer: read.string('TOKEN_ISSUER', 'weapp-auth'),
+      accessTtlSeconds: read.integer('ACCESS_TOKEN_TTL', 900, 30, 86_400),
+      refreshTtlSeconds: read.integer('REFRESH_TOKEN_TTL', 30 * 86_400, 60, 365 * 86_400),
+      refreshReuseGraceSeconds: read.integer('REFRESH_REUSE_GRACE', 10, 0, 300),
+    },
+    dataEncryptionKey,
+    rateLimit: {
+      loginPerMinute: read.integer('RATE_LIMIT_LOGIN', 60, 0, 1_000_000),
+      refreshPerMinute: read.integer('RATE_LIMIT_REFRESH', 120, 0, 1_000_000),
+    },
+    trustProxy: read.boolean('TRUST_PROXY', false),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    bodyLimitBytes: read.integer('BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
+  };
+  if (config.simulatorMode && config.wechat.apiBase !== undefined && !isHttpUrl(config.wechat.apiBase)) {
+    problems.push(`WECHAT_API_BASE must be an http(s) URL, got "${config.wechat.apiBase}"`);
+  }
+
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}
+
+/**
+ * Apps come from WECHAT_APPID + WECHAT_SECRET, or WECHAT_APPS="appid:secret,appid:secret" for several.
+ * In simulator mode an appid without a secret is allowed: the simulator is told to know that appid.
+ */
+function readApps(env: Env, problems: string[]): WechatAppConfig[] {
+  const list = env.WECHAT_APPS?.trim();
+  const single = env.WECHAT_APPID?.trim();
+  if (list && single) problems.push('set either WECHAT_APPS or WECHAT_APPID/WECHAT_SECRET, not both');
+  const apps: WechatAppConfig[] = [];
+  if (list) {
+    for (const entry of list.split(',')) {
+      const [appid = '', ...rest] = entry.trim().split(':');
+      apps.push({ appid, secret: rest.join(':') });
+    }
+  } else if (single) {
+    apps.push({ appid: single, secret: env.WECHAT_SECRET?.trim() ?? '' });
+  } else if (env.WECHAT_SECRET) {
+    problems.push('WECHAT_SECRET is set but WECHAT_APPID is not');
+  }
+  const seen = new Set<string>();
+  for (const app of apps) {
+    if (!APPID_PATTERN.test(app.appid)) problems.push(`appid "${app.appid}" is not a WeChat appid (wx + 16 hex digits)`);
+    if (seen.has(app.appid)) problems.push(`appid ${app.appid} is listed twice`);
+    seen.add(app.appid);
+  }
+  const withSecret = apps.filter((app) => app.secret !== '').length;
+  if (withSecret > 0 && withSecret < apps.length) problems.push('every app in WECHAT_APPS needs a secret (appid:secret)');
+  return apps;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Typed reads of single variables; each failure is recorded, naming the variable, and a default returned. */
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  url(name: string, fallback: string): string {
+    const value = this.string(name, fallback);
+    if (!isHttpUrl(value)) this.problems.push(`${name} must be an http(s) URL, got "${value}"`);
+    return value.replace(/\/+$/, '');
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  }
+}

@@ -1,0 +1,29 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import { generateDataEncryptionKey } from './crypto/sealed-box.js';
+
+const KEY_FILE = 'data-encryption.key';
+
+/**
+ * The key that seals secrets at rest. Production must supply DATA_ENCRYPTION_KEY (config refuses to start
+ * otherwise); development generates one once and keeps it beside the SQLite file, readable only by its owner,
+ * so restarts can still open what earlier runs sealed.
+ */
+export function loadDataEncryptionKey(config: Config): Buffer {
+  if (config.dataEncryptionKey !== undefined) return Buffer.from(config.dataEncryptionKey, 'base64');
+  const path = join(config.dataDir, KEY_FILE);
+  if (!existsSync(path)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    try {
+      writeFileSync(path, `${generateDataEncryptionKey().toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+      chmodSync(path, 0o600);
+    } catch (error) {
+      // Another process starting at the same moment wrote it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key; delete it to generate a new one`);
+  return key;
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import { WeappAuthError } from '../errors.js';
+import { installErrorHandlers } from './errors.js';
+import { createAuthGuard } from './guard.js';
+import { installJsonParser } from './json-body.js';
+import { authRoutes, type AuthRouteLimits } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { jwksRoutes } from './routes/jwks.js';
+import { meRoutes } from './routes/me.js';
+import type { Services } from './services.js';
+
+export interface AppOptions {
+  services: Services;
+  logger: Logger;
+  limits: AuthRouteLimits;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  /** Extra plugins mounted under a prefix (the WeChat simulator under /sim in simulator mode). */
+  mounts?: { prefix: string; plugin: FastifyPluginAsync }[];
+}
+
+/** The Fastify application: routes, guard, error mapping. No listening, no process concerns. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Typed as Fastify's logger interface so the instance is the plain FastifyInstance route modules take.
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy,
+    genReqId: () => randomUUID(),
+    requestIdLogLabel: 'requestId',
+    // Wrong types are errors, not something to coerce: `{"code": 123}` is a bad request.
+    ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+    return503OnClosing: true,
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installErrorHandlers(app);
+  installJsonParser(app);
+  app.decorateRequest('auth', null);
+  app.decorate('authenticate', createAuthGuard(options.services.accessTokens, options.services.sessions));
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new WeappAuthError('RATE_LIMITED', `too many requests; try again in ${context.after}`, { details: { retryAfter: context.after } }),
+  });
+
+  await healthRoutes(app, options.services);
+  await jwksRoutes(app, options.services);
+  await authRoutes(app, options.services, options.limits);
+  await meRoutes(app, options.services);
+  for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix });
+  return app;
+}

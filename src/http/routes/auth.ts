@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { clientInfo } from '../client-info.js';
+import { authOf } from '../guard.js';
+import { tokenResponseSchema } from '../schemas.js';
+import type { Services } from '../services.js';
+
+export interface AuthRouteLimits {
+  /** Requests per minute per IP; 0 = unlimited. */
+  loginPerMinute: number;
+  refreshPerMinute: number;
+}
+
+interface LoginBody {
+  code: string;
+  appid?: string;
+}
+
+interface RefreshBody {
+  refreshToken: string;
+}
+
+/** POST /api/auth/login, /refresh and /logout. */
+export async function authRoutes(app: FastifyInstance, services: Services, limits: AuthRouteLimits): Promise<void> {
+  const perMinute = (max: number): { rateLimit: { max: number; timeWindow: number } | false } => ({
+    rateLimit: max === 0 ? false : { max, timeWindow: 60_000 },
+  });
+
+  app.post<{ Body: LoginBody }>(
+    '/api/auth/login',
+    {
+      config: perMinute(limits.loginPerMinute),
+      schema: {
+        body: {
+          type: 'object',
+          required: ['code'],
+          properties: {
+            // wx.login codes are 32 characters today; leave room, but not for a megabyte.
+            code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
+            appid: { type: 'string', pattern: '^wx[0-9a-f]{16}$' },
+          },
+        },
+        response: { 200: tokenResponseSchema },
+      },
+    },
+    async (request) => services.login.login(request.body, clientInfo(request)),
+  );
+
+  app.post<{ Body: RefreshBody }>(
+    '/api/auth/refresh',
+    {
+      config: perMinute(limits.refreshPerMinute),
+      schema: {
+        body: {
+          type: 'object',
+          required: ['refreshToken'],
+          properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 256 } },
+        },
+        response: { 200: tokenResponseSchema },
+      },
+    },
+    async (request) => {
+      const { userId, ...tokens } = await services.sessions.refresh(request.body.refreshToken);
+      return { ...tokens, user: await services.profiles.get(userId), isNewUser: false };
+    },
+  );
+
+  app.post('/api/auth/logout', { preHandler: app.authenticate }, async (request, reply) => {
+    await services.sessions.revoke(authOf(request).sessionId, 'logout');
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { MAX_AVATAR_URL, type ProfileChanges } from '../../auth/profile.js';
+import { authOf } from '../guard.js';
+import { userSchema } from '../schemas.js';
+import type { Services } from '../services.js';
+
+/** GET and PATCH /api/me: the signed-in user's own profile. */
+export async function meRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  app.get(
+    '/api/me',
+    { preHandler: app.authenticate, schema: { response: { 200: userSchema } } },
+    async (request) => services.profiles.get(authOf(request).userId),
+  );
+
+  app.patch<{ Body: ProfileChanges }>(
+    '/api/me',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        body: {
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: false,
+          properties: {
+            nickname: { type: ['string', 'null'], maxLength: 64 },
+            avatarUrl: { type: ['string', 'null'], maxLength: MAX_AVATAR_URL },
+          },
+        },
+        response: { 200: userSchema },
+      },
+    },
+    async (request) => services.profiles.update(authOf(request).userId, request.body),
+  );
+}

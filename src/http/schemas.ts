@@ -1,0 +1,46 @@
+/**
+ * JSON schemas shared by routes. Response schemas double as an allow-list: fast-json-stringify writes only the
+ * properties named here, so a field added to a domain object never leaks by accident.
+ */
+export const userSchema = {
+  type: 'object',
+  required: ['id', 'nickname', 'avatarUrl', 'phoneBound', 'createdAt', 'updatedAt'],
+  properties: {
+    id: { type: 'string' },
+    nickname: { type: ['string', 'null'] },
+    avatarUrl: { type: ['string', 'null'] },
+    phoneBound: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const tokenResponseSchema = {
+  type: 'object',
+  required: ['accessToken', 'refreshToken', 'tokenType', 'expiresIn', 'user', 'isNewUser'],
+  properties: {
+    accessToken: { type: 'string' },
+    refreshToken: { type: 'string' },
+    tokenType: { type: 'string', enum: ['Bearer'] },
+    expiresIn: { type: 'integer' },
+    user: userSchema,
+    isNewUser: { type: 'boolean' },
+  },
+} as const;
+
+export const errorResponseSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        requestId: { type: 'string' },
+        details: { type: 'object', additionalProperties: true },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,16 @@
+import type { AccessTokens } from '../auth/access-tokens.js';
+import type { Login } from '../auth/login.js';
+import type { Profiles } from '../auth/profile.js';
+import type { Sessions } from '../auth/sessions.js';
+import type { SigningKeyRing } from '../auth/signing-keys.js';
+
+/** The domain services the HTTP layer calls; built once by the server and handed to every route module. */
+export interface Services {
+  login: Login;
+  sessions: Sessions;
+  profiles: Profiles;
+  accessTokens: AccessTokens;
+  signingKeys: SigningKeyRing;
+  /** Round trip to the database, for readiness. */
+  pingDatabase: () => Promise<void>;
+}

@@ -1,0 +1,121 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { AccessTokens } from './auth/access-tokens.js';
+import { systemClock, type Clock } from './auth/clock.js';
+import { Login } from './auth/login.js';
+import { Profiles } from './auth/profile.js';
+import { Sessions } from './auth/sessions.js';
+import { SigningKeyRing } from './auth/signing-keys.js';
+import type { Config, WechatAppConfig } from './config.js';
+import { SealedBox } from './crypto/sealed-box.js';
+import { loadDataEncryptionKey } from './data-encryption-key.js';
+import { buildApp } from './http/app.js';
+import { createLogger } from './http/logging.js';
+import { openDatabase, type DatabaseHandle } from './store/database.js';
+import { migrateToLatest } from './store/migrations.js';
+import { DEFAULT_SIMULATOR_APP, simulatorPlugin } from './simulator/index.js';
+import { WechatClient } from './wechat/client.js';
+
+export interface ServerOptions {
+  /** Time source for tokens and sessions; tests move it instead of waiting. */
+  clock?: Clock;
+  /** Where logs go (stdout when absent); tests capture them to prove no secret is ever written. */
+  logDestination?: DestinationStream;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** http://host:port the server listens on. */
+  url: string;
+  /** The WeChat API base the server calls: WeChat's host, or its own /sim in simulator mode. */
+  wechatApiBase: string;
+  /** The apps it serves, with the secrets it uses (in simulator mode the simulator's). */
+  apps: WechatAppConfig[];
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds and starts the server: database (migrated), data-encryption key, signing keys, WeChat client, domain
+ * services, HTTP app; in simulator mode the WeChat simulator is mounted under /sim and WeChat calls go to it.
+ */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const database = openDatabase(config.databaseUrl);
+  try {
+    return await startOn(database, config, clock, logger);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function startOn(database: DatabaseHandle, config: Config, clock: Clock, logger: Logger): Promise<RunningServer> {
+  if (config.migrateOnStart) await migrateToLatest(database.db);
+  const box = new SealedBox(loadDataEncryptionKey(config));
+  const apps = config.simulatorMode ? simulatedApps(config.apps) : config.apps;
+
+  let wechatApiBase = config.wechat.apiBase ?? '';
+  const wechat = new WechatClient({
+    baseUrl: () => wechatApiBase,
+    timeoutMs: config.wechat.timeoutMs,
+    retries: config.wechat.retries,
+    observe: (event) => logger.debug({ wechat: event }, 'wechat call'),
+  });
+  const signingKeys = await SigningKeyRing.open(database.db, box, clock, config.tokens.accessTtlSeconds);
+  const accessTokens = new AccessTokens(
+    signingKeys,
+    { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, audiences: apps.map((app) => app.appid) },
+    clock,
+  );
+  const sessions = new Sessions(database.db, accessTokens, config.tokens, clock);
+  const profiles = new Profiles(database.db, clock);
+  const login = new Login({ db: database.db, box, wechat, sessions, profiles, clock }, apps);
+
+  const simulator: FastifyPluginAsync = async (instance) => {
+    await instance.register(simulatorPlugin, { apps });
+  };
+  const app = await buildApp({
+    services: { login, sessions, profiles, accessTokens, signingKeys, pingDatabase: () => database.ping() },
+    logger,
+    limits: config.rateLimit,
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    mounts: config.simulatorMode ? [{ prefix: '/sim', plugin: simulator }] : [],
+  });
+  app.addHook('onClose', async () => database.close());
+
+  await app.listen({ host: config.host, port: config.port });
+  const url = `http://${urlHost(app.server.address() as AddressInfo)}:${(app.server.address() as AddressInfo).port}`;
+  if (config.simulatorMode && wechatApiBase === '') wechatApiBase = `${url}/sim`;
+  if (config.simulatorMode) logger.warn(simulatorBanner(url, apps));
+  return { app, url, wechatApiBase, apps, logger, close: () => app.close() };
+}
+
+/** In simulator mode every app uses the simulator's well-known secret: nothing real to protect. */
+function simulatedApps(apps: WechatAppConfig[]): WechatAppConfig[] {
+  if (apps.length === 0) return [DEFAULT_SIMULATOR_APP];
+  return apps.map((app) => ({ appid: app.appid, secret: DEFAULT_SIMULATOR_APP.secret }));
+}
+
+/** An address the server can call itself on: a wildcard bind is reached through loopback. */
+function urlHost(address: AddressInfo): string {
+  if (address.address === '0.0.0.0' || address.address === '::') return '127.0.0.1';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
+function simulatorBanner(url: string, apps: WechatAppConfig[]): string {
+  return [
+    '',
+    '==================================================================================',
+    ' SIMULATOR MODE: no WeChat secret configured. WeChat calls go to the built-in',
+    ` simulator at ${url}/sim — nothing here talks to the real WeChat.`,
+    ` Apps: ${apps.map((app) => app.appid).join(', ')}`,
+    ` Mint a wx.login code:  curl -s -X POST ${url}/sim/control/codes`,
+    ' Set WECHAT_APPID and WECHAT_SECRET to use the real WeChat; NODE_ENV=production',
+    ' refuses to start without them.',
+    '==================================================================================',
+  ].join('\n');
+}

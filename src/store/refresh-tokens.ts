@@ -1,0 +1,37 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, RefreshTokensTable } from './schema.js';
+
+export type RefreshTokenRow = Selectable<RefreshTokensTable>;
+
+export async function insertRefreshToken(db: Kysely<Database>, row: RefreshTokenRow): Promise<void> {
+  await db.insertInto('refresh_tokens').values(row).execute();
+}
+
+export async function findRefreshToken(db: Kysely<Database>, id: string): Promise<RefreshTokenRow | undefined> {
+  return db.selectFrom('refresh_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Consumes a refresh token: true for the one caller that marks it used, false for everyone after. The
+ * conditional update is atomic on every engine, so two racing refreshes cannot both win.
+ */
+export async function markRefreshTokenUsed(db: Kysely<Database>, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('refresh_tokens')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** True when a token issued in exchange for `parentId` has itself been used: the chain has moved on. */
+export async function hasUsedChild(db: Kysely<Database>, parentId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .select('id')
+    .where('parent_id', '=', parentId)
+    .where('used_at', 'is not', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}

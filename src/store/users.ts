@@ -1,0 +1,34 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, UsersTable } from './schema.js';
+
+export type UserRow = Selectable<UsersTable>;
+
+export async function insertUser(db: Kysely<Database>, row: UserRow): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+}
+
+export async function findUserById(db: Kysely<Database>, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findUserByUnionid(db: Kysely<Database>, unionid: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('unionid', '=', unionid).executeTakeFirst();
+}
+
+export interface UserChanges {
+  nickname?: string | null;
+  avatar_url?: string | null;
+  unionid?: string;
+  phone_number?: string;
+  phone_country_code?: string;
+}
+
+/** Applies the given columns and bumps updated_at; returns false when no such user exists. */
+export async function updateUser(db: Kysely<Database>, id: string, changes: UserChanges, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ ...changes, updated_at: now })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,0 +1,95 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WechatApiError, WechatTransportError } from './errors.js';
+import { ERRCODE, WECHAT_PATHS, type WechatApi } from './wire.js';
+
+export interface WechatTransport {
+  /** WeChat's host or a simulator's base, without a trailing slash; read at every call. */
+  baseUrl: () => string;
+  timeoutMs: number;
+  /** Extra attempts after `-1` (system busy). */
+  retries: number;
+  /** Told of every attempt, for logs and metrics; it never sees URLs or bodies, which hold secrets. */
+  observe?: (event: WechatCallEvent) => void;
+}
+
+export interface WechatCallEvent {
+  api: WechatApi;
+  attempt: number;
+  durationMs: number;
+  /** 0 on success, WeChat's errcode on an error answer, undefined when no WeChat answer came. */
+  errcode: number | undefined;
+  rid: string | undefined;
+  failure: WechatTransportError['failure'] | undefined;
+}
+
+export interface WechatCall {
+  api: WechatApi;
+  query: Record<string, string>;
+  /** Sent as JSON with POST; GET when absent. */
+  body?: unknown;
+}
+
+const BACKOFF_BASE_MS = 100;
+
+/**
+ * One logical WeChat call: retried with exponential backoff and jitter on `-1` only (the one answer WeChat
+ * documents as transient), parsed from text because jscode2session answers JSON labelled text/plain.
+ */
+export async function callWechat(transport: WechatTransport, call: WechatCall): Promise<Record<string, unknown>> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await callOnce(transport, call, attempt);
+    } catch (error) {
+      const busy = error instanceof WechatApiError && error.errcode === ERRCODE.SYSTEM_BUSY;
+      if (!busy || attempt > transport.retries) throw error;
+      const delay = BACKOFF_BASE_MS * 2 ** (attempt - 1);
+      await sleep(delay / 2 + Math.random() * delay);
+    }
+  }
+}
+
+async function callOnce(transport: WechatTransport, call: WechatCall, attempt: number): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const report = (errcode: number | undefined, rid: string | undefined, failure?: WechatTransportError['failure']): void =>
+    transport.observe?.({ api: call.api, attempt, durationMs: performance.now() - started, errcode, rid, failure });
+
+  const url = `${transport.baseUrl()}${WECHAT_PATHS[call.api]}?${new URLSearchParams(call.query).toString()}`;
+  let text: string;
+  try {
+    const response = await fetch(url, {
+      method: call.body === undefined ? 'GET' : 'POST',
+      headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: call.body === undefined ? null : JSON.stringify(call.body),
+      signal: AbortSignal.timeout(transport.timeoutMs),
+    });
+    text = await response.text();
+  } catch (cause) {
+    const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+    const failure = timedOut ? 'timeout' : 'network';
+    report(undefined, undefined, failure);
+    throw new WechatTransportError(call.api, failure, timedOut ? `no answer within ${transport.timeoutMs} ms` : 'unreachable', { cause });
+  }
+
+  const parsed = parseObject(text);
+  if (parsed === undefined) {
+    report(undefined, undefined, 'bad_response');
+    throw new WechatTransportError(call.api, 'bad_response', 'answer is not a JSON object');
+  }
+  const errcode = parsed.errcode;
+  if (errcode !== undefined && errcode !== 0) {
+    const error = new WechatApiError(call.api, Number(errcode), String(parsed.errmsg ?? ''));
+    report(error.errcode, error.rid);
+    throw error;
+  }
+  report(0, undefined);
+  return parsed;
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
