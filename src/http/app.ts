@@ -30,9 +30,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
     genReqId: () => randomUUID(),
-    requestIdLogLabel: 'requestId',
     // Wrong types are errors, not something to coerce: `{"code": 123}` is a bad request.
-    ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+    // Unknown properties are refused where a schema says so (a typo like avatarURL must not pass silently).
+    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
     return503OnClosing: true,
   });
 

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('starts in simulator mode with no WeChat secret outside production', () => {
+    const config = loadConfig({});
+    expect(config.simulatorMode).toBe(true);
+    expect(config.databaseUrl).toBe('sqlite:./data/weapp-auth.db');
+    expect(config.port).toBe(3000);
+  });
+
+  it('uses the real WeChat when a secret is configured', () => {
+    const config = loadConfig({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's3cret' });
+    expect(config.simulatorMode).toBe(false);
+    expect(config.wechat.apiBase).toBe('https://api.weixin.qq.com');
+    expect(config.apps).toEqual([{ appid: 'wx0123456789abcdef', secret: 's3cret' }]);
+  });
+
+  it('refuses production without credentials or a data-encryption key, naming both', () => {
+    const message = problemsOf({ NODE_ENV: 'production' });
+    expect(message).toContain('WECHAT_APPID and WECHAT_SECRET');
+    expect(message).toContain('DATA_ENCRYPTION_KEY is required');
+  });
+
+  it('names each bad variable and what it must be', () => {
+    const message = problemsOf({ PORT: 'eighty', ACCESS_TOKEN_TTL: '5', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe', DATA_ENCRYPTION_KEY: 'c2hvcnQ=' });
+    expect(message).toMatch(/PORT must be an integer from 0 to 65535, got "eighty"/);
+    expect(message).toMatch(/ACCESS_TOKEN_TTL must be an integer from 30/);
+    expect(message).toMatch(/LOG_LEVEL must be one of/);
+    expect(message).toMatch(/TRUST_PROXY must be true or false/);
+    expect(message).toMatch(/DATA_ENCRYPTION_KEY must be 32 bytes/);
+  });
+
+  it('checks appids and the app list', () => {
+    expect(problemsOf({ WECHAT_APPID: 'notanappid', WECHAT_SECRET: 'x' })).toMatch(/not a WeChat appid/);
+    expect(problemsOf({ WECHAT_APPS: 'wx0123456789abcdef:a,wx0123456789abcdef:b' })).toMatch(/listed twice/);
+    expect(problemsOf({ WECHAT_APPS: 'wx0123456789abcdef:a,wx0123456789abcde0' })).toMatch(/needs a secret/);
+    expect(problemsOf({ WECHAT_SECRET: 'x' })).toMatch(/WECHAT_APPID is not/);
+    expect(problemsOf({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 'x', WECHAT_API_BASE: 'ftp://x' })).toMatch(/WECHAT_API_BASE/);
+  });
+
+  it('reads several apps, the first being the default', () => {
+    const config = loadConfig({ WECHAT_APPS: 'wx0123456789abcdef:a, wx0123456789abcde0:b:c' });
+    expect(config.apps).toEqual([
+      { appid: 'wx0123456789abcdef', secret: 'a' },
+      { appid: 'wx0123456789abcde0', secret: 'b:c' },
+    ]);
+  });
+});

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_A, call, injectFault, loginAs, mintCode, startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ LOG_LEVEL: 'trace' });
+});
+afterAll(async () => h.close());
+
+describe('a full run at trace level', () => {
+  it('never writes a session_key, the AppSecret, a code, a token or a private key to the log', async () => {
+    const secrets: string[] = [APP_A.secret];
+    const first = await loginAs(h);
+    secrets.push(first.minted.sessionKey, first.minted.code, first.response.body.refreshToken, first.response.body.accessToken);
+    const rotated = await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: first.response.body.refreshToken } });
+    secrets.push(rotated.body.refreshToken, rotated.body.accessToken);
+    await call(h.server.url, 'GET', '/api/me', { token: rotated.body.accessToken });
+    await call(h.server.url, 'PATCH', '/api/me', { token: rotated.body.accessToken, json: { nickname: 'n' } });
+    // Failures log more than successes: a WeChat error, an expired-token request, a bad body.
+    const failing = await mintCode(h.simulator.url);
+    secrets.push(failing.code, failing.sessionKey);
+    await injectFault(h.simulator.url, { api: 'jscode2session', errcode: -1, times: 3 });
+    await call(h.server.url, 'POST', '/api/auth/login', { json: { code: failing.code } });
+    await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: `${first.response.body.refreshToken}x` } });
+    await call(h.server.url, 'POST', '/api/auth/logout', { token: rotated.body.accessToken });
+    await call(h.server.url, 'GET', '/api/me', { token: rotated.body.accessToken });
+
+    const log = h.logs.join('\n');
+    expect(h.logs.length).toBeGreaterThan(20);
+    expect(log).toContain('wechat call');
+    expect(log).toContain('/api/auth/login');
+    for (const secret of secrets) expect(log).not.toContain(secret);
+    // The refresh token's secret half alone must not appear either.
+    expect(log).not.toContain(first.response.body.refreshToken.split('.')[1]);
+    // Private JWK material: Ed25519 private keys carry "d".
+    expect(log).not.toMatch(/"d":"[\w-]{43}"/);
+  });
+
+  it('never echoes a secret in a response either', async () => {
+    const { minted, response } = await loginAs(h);
+    const text = JSON.stringify(response.body);
+    expect(text).not.toContain(minted.sessionKey);
+    expect(text).not.toContain(minted.openid);
+    expect(text).not.toContain(APP_A.secret);
+  });
+});

@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import SQLite from 'better-sqlite3';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+
+export const APP_A = { appid: 'wx00000000000000a1', secret: '0123456789abcdef0123456789abcdef' };
+export const APP_B = { appid: 'wx00000000000000b2', secret: 'fedcba9876543210fedcba9876543210' };
+
+/** A server on a fresh SQLite file, talking over HTTP to its own standalone simulator, with a movable clock. */
+export interface Harness {
+  server: RunningServer;
+  simulator: RunningSimulator;
+  config: Config;
+  /** Everything the server logged, one JSON line each. */
+  logs: string[];
+  /** Moves the server's clock (tokens, sessions) forward. */
+  advance(seconds: number): void;
+  /** Row counts straight from the database file, to prove what was or was not written. */
+  count(table: 'users' | 'wechat_accounts' | 'sessions' | 'refresh_tokens'): number;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  // A DATA_DIR given by the caller is shared with another harness (same database, same keys) and left in place.
+  const ownsDir = env.DATA_DIR === undefined;
+  const dir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'weapp-auth-test-'));
+  const simulator = await startSimulator({ apps: [APP_A, APP_B] });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATA_DIR: dir,
+    WECHAT_APPS: `${APP_A.appid}:${APP_A.secret},${APP_B.appid}:${APP_B.secret}`,
+    WECHAT_API_BASE: simulator.url,
+    WECHAT_TIMEOUT_MS: '1000',
+    RATE_LIMIT_LOGIN: '0',
+    RATE_LIMIT_REFRESH: '0',
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  let offset = 0;
+  const logs: string[] = [];
+  const server = await startServer(config, {
+    clock: () => Date.now() + offset,
+    logDestination: new Writable({
+      write(chunk: Buffer, _encoding, done): void {
+        logs.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+        done();
+      },
+    }),
+  });
+  const file = config.databaseUrl.slice('sqlite:'.length);
+  return {
+    server,
+    simulator,
+    config,
+    logs,
+    advance(seconds: number): void {
+      offset += seconds * 1000;
+    },
+    count(table): number {
+      const db = new SQLite(file, { readonly: true });
+      try {
+        return (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    },
+    async close(): Promise<void> {
+      await server.close();
+      await simulator.close();
+      if (ownsDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON; typed loosely because assertions read arbitrary shapes. */
+  body: any;
+}
+
+/** One HTTP call; the body is parsed as JSON when there is one. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { json?: unknown; token?: string; headers?: Record<string, string>; raw?: string | Buffer } = {},
+): Promise<JsonResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.json !== undefined) headers['content-type'] ??= 'application/json';
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: options.raw ?? (options.json === undefined ? null : JSON.stringify(options.json)),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+export interface MintedCode {
+  code: string;
+  openid: string;
+  unionid?: string;
+  sessionKey: string;
+}
+
+/** A wx.login code from the simulator, for a new user or the given one. */
+export async function mintCode(
+  simulatorUrl: string,
+  user: { appid?: string; openid?: string; unionid?: string; sessionKey?: string } = {},
+): Promise<MintedCode> {
+  const response = await call(simulatorUrl, 'POST', '/control/codes', { json: { appid: APP_A.appid, ...user } });
+  if (response.status !== 200) throw new Error(`minting a code failed: ${JSON.stringify(response.body)}`);
+  return response.body as MintedCode;
+}
+
+export async function injectFault(
+  simulatorUrl: string,
+  fault: { api: string; errcode?: number; delayMs?: number; times?: number; body?: string },
+): Promise<void> {
+  const response = await call(simulatorUrl, 'POST', '/control/faults', { json: fault });
+  if (response.status !== 204) throw new Error(`injecting a fault failed: ${JSON.stringify(response.body)}`);
+}
+
+export async function wechatCalls(simulatorUrl: string, api: string): Promise<number> {
+  const response = await call(simulatorUrl, 'GET', '/control/stats');
+  return (response.body.calls[api] as number | undefined) ?? 0;
+}
+
+/** Logs in a new (or the given) simulated user and returns the token response. */
+export async function loginAs(
+  h: Harness,
+  user: { appid?: string; openid?: string; unionid?: string } = {},
+): Promise<{ minted: MintedCode; response: JsonResponse }> {
+  const minted = await mintCode(h.simulator.url, user);
+  const response = await call(h.server.url, 'POST', '/api/auth/login', {
+    json: { code: minted.code, ...(user.appid === undefined ? {} : { appid: user.appid }) },
+  });
+  return { minted, response };
+}
