@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config.js';
 import { rotateSigningKey } from './keys-command.js';
-import { startServer } from './server.js';
+import { simulatorBanner, startServer } from './server.js';
 import { simulatorCommand } from './simulator/command.js';
 import { openDatabase, redactUrl } from './store/database.js';
 import { migrateToLatest } from './store/migrations.js';
@@ -43,6 +43,7 @@ async function main(argv: string[]): Promise<void> {
 async function serve(): Promise<void> {
   const server = await startServer(loadConfig());
   server.logger.info(`weapp-auth listening on ${server.url}`);
+  if (server.simulatorMode) process.stderr.write(`${simulatorBanner(server)}\n`);
   const stop = async (signal: string): Promise<void> => {
     server.logger.info(`${signal} received: finishing in-flight requests`);
     await server.close();

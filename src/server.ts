@@ -22,6 +22,11 @@ export interface ServerOptions {
   clock?: Clock;
   /** Where logs go (stdout when absent); tests capture them to prove no secret is ever written. */
   logDestination?: DestinationStream;
+  /**
+   * The operator's own routes, registered before the server listens. `app.authenticate` is the auth guard:
+   * `app.get('/api/orders', { preHandler: app.authenticate }, (request) => request.auth.userId)`.
+   */
+  routes?: FastifyPluginAsync;
 }
 
 export interface RunningServer {
@@ -32,6 +37,7 @@ export interface RunningServer {
   wechatApiBase: string;
   /** The apps it serves, with the secrets it uses (in simulator mode the simulator's). */
   apps: WechatAppConfig[];
+  simulatorMode: boolean;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -45,14 +51,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const logger = createLogger(config.logLevel, options.logDestination);
   const database = openDatabase(config.databaseUrl);
   try {
-    return await startOn(database, config, clock, logger);
+    return await startOn(database, config, { clock, logger, routes: options.routes });
   } catch (error) {
     await database.close();
     throw error;
   }
 }
 
-async function startOn(database: DatabaseHandle, config: Config, clock: Clock, logger: Logger): Promise<RunningServer> {
+async function startOn(
+  database: DatabaseHandle,
+  config: Config,
+  { clock, logger, routes }: { clock: Clock; logger: Logger; routes: FastifyPluginAsync | undefined },
+): Promise<RunningServer> {
   if (config.migrateOnStart) await migrateToLatest(database.db);
   const box = new SealedBox(loadDataEncryptionKey(config));
   const apps = config.simulatorMode ? simulatedApps(config.apps) : config.apps;
@@ -83,15 +93,14 @@ async function startOn(database: DatabaseHandle, config: Config, clock: Clock, l
     limits: config.rateLimit,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    mounts: config.simulatorMode ? [{ prefix: '/sim', plugin: simulator }] : [],
+    mounts: [...(config.simulatorMode ? [{ prefix: '/sim', plugin: simulator }] : []), ...(routes ? [{ prefix: '', plugin: routes }] : [])],
   });
   app.addHook('onClose', async () => database.close());
 
   await app.listen({ host: config.host, port: config.port });
   const url = `http://${urlHost(app.server.address() as AddressInfo)}:${(app.server.address() as AddressInfo).port}`;
   if (config.simulatorMode && wechatApiBase === '') wechatApiBase = `${url}/sim`;
-  if (config.simulatorMode) logger.warn(simulatorBanner(url, apps));
-  return { app, url, wechatApiBase, apps, logger, close: () => app.close() };
+  return { app, url, wechatApiBase, apps, simulatorMode: config.simulatorMode, logger, close: () => app.close() };
 }
 
 /** In simulator mode every app uses the simulator's well-known secret: nothing real to protect. */
@@ -106,7 +115,9 @@ function urlHost(address: AddressInfo): string {
   return address.family === 'IPv6' ? `[${address.address}]` : address.address;
 }
 
-function simulatorBanner(url: string, apps: WechatAppConfig[]): string {
+/** What a person starting the server in simulator mode must not miss; printed as text, not as a log line. */
+export function simulatorBanner(server: RunningServer): string {
+  const { url, apps } = server;
   return [
     '',
     '==================================================================================',

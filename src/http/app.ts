@@ -18,7 +18,7 @@ export interface AppOptions {
   limits: AuthRouteLimits;
   bodyLimitBytes: number;
   trustProxy: boolean;
-  /** Extra plugins mounted under a prefix (the WeChat simulator under /sim in simulator mode). */
+  /** Plugins registered after our routes: the WeChat simulator under /sim in simulator mode, the operator's own routes. */
   mounts?: { prefix: string; plugin: FastifyPluginAsync }[];
 }
 

@@ -89,7 +89,7 @@ describe('malformed requests get a 4xx with a stable code, never a 500', () => {
       const { path = '/api/auth/login', ...request } = init;
       const response = await fetch(`${h.server.url}${path}`, { method: 'POST', ...request });
       expect(response.status).toBe(status);
-      expect((await response.json()).error.code).toBe(code);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
       expect(rows()).toEqual(before);
     });
   }
