@@ -28,26 +28,36 @@ export async function simulatorCommand(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  // Listen for signals before announcing anything: whoever reads the banner may signal at once.
+  const signal = nextStopSignal();
   let simulator;
   try {
     simulator = await startSimulator(options);
   } catch (error) {
+    signal.cancel();
     console.error(`weapp-auth simulator: ${(error as Error).message}`);
     process.exitCode = 1;
     return;
   }
   console.log(describe(simulator.url, options.apps));
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await signal.received;
   await simulator.close();
   console.log('WeChat API simulator stopped');
+}
+
+/** Resolves on the first SIGINT or SIGTERM; both handlers come off then (or on cancel), leaving the defaults. */
+function nextStopSignal(): { received: Promise<void>; cancel(): void } {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  let cancel = (): void => {};
+  const received = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      cancel();
+      resolve();
+    };
+    cancel = () => signals.forEach((name) => process.off(name, stop));
+    signals.forEach((name) => process.on(name, stop));
+  });
+  return { received, cancel };
 }
 
 function parseCommandArgs(args: string[]): CommandOptions | 'help' {

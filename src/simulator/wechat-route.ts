@@ -3,7 +3,7 @@
  * the way WeChat does (HTTP 200 always; errors as {errcode, errmsg} with a rid; WeChat's own Content-Types).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ERRCODE, WECHAT_PATHS, type WechatApi } from '../wechat/wire.js';
 import { parseJsonObject } from './body.js';
 import type { SimulatorState } from './state.js';
@@ -34,7 +34,7 @@ export function wechatRoute(scope: FastifyInstance, state: SimulatorState, api: 
       const fault = state.faults.take(api);
       // Unref'd so a hanging fault never keeps a closing process alive.
       if (fault?.delayMs) await sleep(fault.delayMs, undefined, { ref: false });
-      if (fault?.body !== undefined) return reply.header('content-type', fault.contentType ?? DEFAULT_FAULT_CONTENT_TYPE).send(Buffer.from(fault.body));
+      if (fault?.body !== undefined) return sendText(reply, fault.contentType ?? DEFAULT_FAULT_CONTENT_TYPE, fault.body);
       let answer: object;
       try {
         if (fault?.errcode !== undefined) throw new WechatError(fault.errcode);
@@ -45,10 +45,14 @@ export function wechatRoute(scope: FastifyInstance, state: SimulatorState, api: 
         if (!(error instanceof WechatError)) throw error;
         answer = errorBody(error, state.clock.nowSeconds());
       }
-      // Buffers, because Fastify rewrites the Content-Type of string payloads.
-      return reply.header('content-type', CONTENT_TYPES[api] ?? JSON_CONTENT_TYPE).send(Buffer.from(JSON.stringify(answer)));
+      return sendText(reply, CONTENT_TYPES[api] ?? JSON_CONTENT_TYPE, JSON.stringify(answer));
     },
   });
+}
+
+/** Sent as a Buffer: Fastify would append a charset to a string payload's Content-Type, and WeChat's is verbatim. */
+function sendText(reply: FastifyReply, contentType: string, text: string): FastifyReply {
+  return reply.header('content-type', contentType).send(Buffer.from(text));
 }
 
 /** A query parameter as WeChat reads it: the first value when repeated. */
