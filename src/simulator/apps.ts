@@ -25,7 +25,9 @@ export class AppRegistry {
   constructor(apps: readonly SimulatorApp[]) {
     for (const { appid, secret } of apps.length > 0 ? apps : [DEFAULT_SIMULATOR_APP]) {
       if (!APPID_PATTERN.test(appid)) throw new Error(`invalid appid "${appid}": expected wx followed by 16 hex digits`);
-      if (!SECRET_PATTERN.test(secret)) throw new Error(`invalid secret for ${appid}: expected 1-128 printable characters without spaces`);
+      if (!SECRET_PATTERN.test(secret)) {
+        throw new Error(`invalid secret for ${appid}: expected 1-128 printable characters without spaces`);
+      }
       if (this.#secrets.has(appid)) throw new Error(`app ${appid} is configured twice`);
       this.#secrets.set(appid, secret);
     }

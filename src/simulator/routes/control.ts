@@ -45,20 +45,23 @@ export async function controlRoutes(scope: FastifyInstance, { state }: { state: 
     const { openid, unionid, sessionKey } = request.body;
     const appid = knownApp(state, request.body.appid);
     const { code, user } = state.logins.mint(appid, { openid, unionid, sessionKey }, state.clock.nowMs());
-    return { code, openid: user.openid, ...(user.unionid === undefined ? {} : { unionid: user.unionid }), sessionKey: user.sessionKey };
+    const union = user.unionid === undefined ? {} : { unionid: user.unionid };
+    return { code, openid: user.openid, ...union, sessionKey: user.sessionKey };
   });
 
   scope.post<{ Body: MintPhoneCodeBody }>('/phone-codes', { schema: { body: mintPhoneCodeBody } }, async (request) => {
     const { openid, phoneNumber, countryCode = '86' } = request.body;
     const appid = knownApp(state, request.body.appid);
     if (openid !== undefined) knownUser(state, appid, openid);
-    return { code: state.phoneCodes.mint(appid, { openid, purePhoneNumber: phoneNumber, countryCode }, state.clock.nowMs()) };
+    const code = state.phoneCodes.mint(appid, { openid, purePhoneNumber: phoneNumber, countryCode }, state.clock.nowMs());
+    return { code };
   });
 
   scope.post<{ Body: EncryptBody }>('/encrypt', { schema: { body: encryptBody } }, async (request): Promise<EncryptedUserData> => {
     const appid = knownApp(state, request.body.appid);
     const user = knownUser(state, appid, request.body.openid);
-    return encryptUserData(user.sessionKey, { ...request.body.data, watermark: { appid, timestamp: state.clock.nowSeconds() } });
+    const watermark = { appid, timestamp: state.clock.nowSeconds() };
+    return encryptUserData(user.sessionKey, { ...request.body.data, watermark });
   });
 
   scope.post<{ Body: FaultBody }>('/faults', { schema: { body: faultBody } }, async (request, reply) => {
@@ -108,7 +111,8 @@ function checkedJsonBody(request: FastifyRequest): unknown {
 function knownApp(state: SimulatorState, appid: string | undefined): string {
   if (appid === undefined) return state.apps.defaultAppid;
   if (!state.apps.has(appid)) {
-    throw new ControlError(404, 'UNKNOWN_APP', `the simulator knows no app ${appid}; it knows ${state.apps.appids().join(', ')}`);
+    const known = state.apps.appids().join(', ');
+    throw new ControlError(404, 'UNKNOWN_APP', `the simulator knows no app ${appid}; it knows ${known}`);
   }
   return appid;
 }
