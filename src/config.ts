@@ -27,7 +27,13 @@ export interface Config {
     timeoutMs: number;
     /** Extra attempts after a `-1` (system busy) answer. */
     retries: number;
+    /** stable_token (default: never knocks out other holders) or the classic /cgi-bin/token. */
+    tokenSource: 'stable' | 'plain';
+    /** read-only: never fetch access tokens, use those another instance stored in Redis. */
+    tokenMode: 'fetch' | 'read-only';
   };
+  /** Shared state for several instances (access-token cache and lock); memory when absent. */
+  redis: { url: string; keyPrefix: string } | undefined;
   tokens: {
     issuer: string;
     accessTtlSeconds: number;
@@ -67,6 +73,8 @@ export function loadConfig(env: Env = process.env): Config {
   const simulatorMode = apps.length === 0 || apps.every((app) => app.secret === '');
   const dataDir = read.string('DATA_DIR', './data');
   const dataEncryptionKey = read.optional('DATA_ENCRYPTION_KEY');
+  const redisUrl = read.optional('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://');
   if (dataEncryptionKey !== undefined && Buffer.from(dataEncryptionKey, 'base64').length !== 32) {
     problems.push('DATA_ENCRYPTION_KEY must be 32 bytes, base64-encoded (try: openssl rand -base64 32)');
   }
@@ -89,7 +97,10 @@ export function loadConfig(env: Env = process.env): Config {
       apiBase: simulatorMode ? read.optional('WECHAT_API_BASE') : read.url('WECHAT_API_BASE', WECHAT_API_BASE),
       timeoutMs: read.integer('WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
       retries: read.integer('WECHAT_RETRIES', 2, 0, 5),
+      tokenSource: read.oneOf('WECHAT_TOKEN_SOURCE', ['stable', 'plain'] as const, 'stable'),
+      tokenMode: read.oneOf('WECHAT_TOKEN_MODE', ['fetch', 'read-only'] as const, 'fetch'),
     },
+    redis: redisUrl === undefined ? undefined : { url: redisUrl, keyPrefix: read.string('REDIS_KEY_PREFIX', 'weapp-auth:') },
     tokens: {
       issuer: read.string('TOKEN_ISSUER', 'weapp-auth'),
       accessTtlSeconds: read.integer('ACCESS_TOKEN_TTL', 900, 30, 86_400),
@@ -105,6 +116,9 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     bodyLimitBytes: read.integer('BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
   };
+  if (config.wechat.tokenMode === 'read-only' && config.redis === undefined) {
+    problems.push('WECHAT_TOKEN_MODE=read-only needs REDIS_URL: the tokens it reads are stored there by another instance');
+  }
   if (config.simulatorMode && config.wechat.apiBase !== undefined && !isHttpUrl(config.wechat.apiBase)) {
     problems.push(`WECHAT_API_BASE must be an http(s) URL, got "${config.wechat.apiBase}"`);
   }

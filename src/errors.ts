@@ -16,6 +16,13 @@ export const ERROR_CODES = [
   'INVALID_CODE',
   'CODE_USED',
   'USER_BLOCKED',
+  // Phone numbers, encrypted data and the session_key
+  'INVALID_PHONE_CODE',
+  'PHONE_CODE_IS_LOGIN_CODE',
+  'SESSION_KEY_EXPIRED',
+  'DECRYPT_FAILED',
+  'WATERMARK_MISMATCH',
+  'DATA_OWNER_MISMATCH',
   // Tokens and sessions
   'TOKEN_MISSING',
   'TOKEN_INVALID',

@@ -3,7 +3,10 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { AccessTokens } from './auth/access-tokens.js';
 import { systemClock, type Clock } from './auth/clock.js';
+import { EncryptedData } from './auth/encrypted-data.js';
 import { Login } from './auth/login.js';
+import { Phones } from './auth/phone.js';
+import { SessionKeys } from './auth/session-keys.js';
 import { Profiles } from './auth/profile.js';
 import { Sessions } from './auth/sessions.js';
 import { SigningKeyRing } from './auth/signing-keys.js';
@@ -13,8 +16,11 @@ import { loadDataEncryptionKey } from './data-encryption-key.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './http/logging.js';
 import { openDatabase, type DatabaseHandle } from './store/database.js';
+import { MemoryKv, type Kv } from './store/kv.js';
+import { RedisKv } from './store/kv-redis.js';
 import { migrateToLatest } from './store/migrations.js';
 import { DEFAULT_SIMULATOR_APP, simulatorPlugin } from './simulator/index.js';
+import { AccessTokenManager } from './wechat/access-token-manager.js';
 import { WechatClient } from './wechat/client.js';
 
 export interface ServerOptions {
@@ -83,24 +89,53 @@ async function startOn(
   const sessions = new Sessions(database.db, accessTokens, config.tokens, clock);
   const profiles = new Profiles(database.db, clock);
   const login = new Login({ db: database.db, box, wechat, sessions, profiles, clock }, apps);
+  const appsById = new Map(apps.map((app) => [app.appid, app]));
+  const kv = openKv(config);
+  const wechatTokens = new AccessTokenManager(
+    wechat,
+    appsById,
+    kv,
+    { source: config.wechat.tokenSource, mode: config.wechat.tokenMode },
+    clock,
+  );
+  const sessionKeys = new SessionKeys(database.db, box, wechat, wechatTokens, clock);
+  const encryptedData = new EncryptedData(sessionKeys);
+  const phones = new Phones({ db: database.db, wechat, tokens: wechatTokens, sessionKeys, encryptedData, apps: appsById, clock });
 
   const simulator: FastifyPluginAsync = async (instance) => {
     await instance.register(simulatorPlugin, { apps });
   };
   const app = await buildApp({
-    services: { login, sessions, profiles, accessTokens, signingKeys, pingDatabase: () => database.ping() },
+    services: {
+      login,
+      sessions,
+      profiles,
+      accessTokens,
+      signingKeys,
+      phones,
+      encryptedData,
+      sessionKeys,
+      pingDatabase: () => database.ping(),
+    },
     logger,
     limits: config.rateLimit,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     mounts: [...(config.simulatorMode ? [{ prefix: '/sim', plugin: simulator }] : []), ...(routes ? [{ prefix: '', plugin: routes }] : [])],
   });
-  app.addHook('onClose', async () => database.close());
+  app.addHook('onClose', async () => {
+    await kv.close();
+    await database.close();
+  });
 
   await app.listen({ host: config.host, port: config.port });
   const url = `http://${urlHost(app.server.address() as AddressInfo)}:${(app.server.address() as AddressInfo).port}`;
   if (config.simulatorMode && wechatApiBase === '') wechatApiBase = `${url}/sim`;
   return { app, url, wechatApiBase, apps, simulatorMode: config.simulatorMode, logger, close: () => app.close() };
+}
+
+function openKv(config: Config): Kv {
+  return config.redis === undefined ? new MemoryKv() : new RedisKv(config.redis.url, config.redis.keyPrefix);
 }
 
 /** In simulator mode every app uses the simulator's well-known secret: nothing real to protect. */

@@ -68,6 +68,7 @@ async function linkOnce(tx: Kysely<Database>, identity: WechatIdentity, sealed: 
       nickname: null,
       avatar_url: null,
       phone_number: null,
+      phone_pure_number: null,
       phone_country_code: null,
       created_at: now,
       updated_at: now,

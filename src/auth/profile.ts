@@ -10,8 +10,17 @@ export interface PublicUser {
   nickname: string | null;
   avatarUrl: string | null;
   phoneBound: boolean;
+  /** The user's own bound phone (they see it; nobody else does). */
+  phone: PhoneView | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A phone number as WeChat reports it. */
+export interface PhoneView {
+  phoneNumber: string;
+  purePhoneNumber: string;
+  countryCode: string;
 }
 
 export interface ProfileChanges {
@@ -25,6 +34,10 @@ export function toPublicUser(row: UserRow): PublicUser {
     nickname: row.nickname,
     avatarUrl: row.avatar_url,
     phoneBound: row.phone_number !== null,
+    phone:
+      row.phone_number === null
+        ? null
+        : { phoneNumber: row.phone_number, purePhoneNumber: row.phone_pure_number ?? row.phone_number, countryCode: row.phone_country_code ?? '' },
     createdAt: new Date(Number(row.created_at)).toISOString(),
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
   };

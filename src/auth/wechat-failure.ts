@@ -1,5 +1,5 @@
 import { WeappAuthError } from '../errors.js';
-import { WechatApiError, WechatTransportError } from '../wechat/errors.js';
+import { NoAccessTokenError, WechatApiError, WechatTransportError } from '../wechat/errors.js';
 import { ERRCODE } from '../wechat/wire.js';
 
 /**
@@ -12,6 +12,7 @@ export function wechatFailure(error: unknown): unknown {
     if (error.failure === 'network') return new WeappAuthError('WECHAT_UNAVAILABLE', 'WeChat could not be reached', { cause: error });
     return new WeappAuthError('WECHAT_BAD_RESPONSE', 'WeChat gave an answer that could not be understood', { cause: error });
   }
+  if (error instanceof NoAccessTokenError) return new WeappAuthError('WECHAT_UNAVAILABLE', error.message, { cause: error });
   if (!(error instanceof WechatApiError)) return error;
   const details = { errcode: error.errcode, ...(error.rid === undefined ? {} : { rid: error.rid }) };
   const fail = (code: ConstructorParameters<typeof WeappAuthError>[0], message: string): WeappAuthError =>

@@ -10,6 +10,7 @@ import { authRoutes, type AuthRouteLimits } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { meRoutes } from './routes/me.js';
+import { wechatRoutes } from './routes/wechat.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
@@ -54,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await jwksRoutes(app, options.services);
   await authRoutes(app, options.services, options.limits);
   await meRoutes(app, options.services);
+  await wechatRoutes(app, options.services);
   for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix });
   return app;
 }

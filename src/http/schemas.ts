@@ -2,14 +2,25 @@
  * JSON schemas shared by routes. Response schemas double as an allow-list: fast-json-stringify writes only the
  * properties named here, so a field added to a domain object never leaks by accident.
  */
+export const phoneSchema = {
+  type: 'object',
+  required: ['phoneNumber', 'purePhoneNumber', 'countryCode'],
+  properties: {
+    phoneNumber: { type: 'string' },
+    purePhoneNumber: { type: 'string' },
+    countryCode: { type: 'string' },
+  },
+} as const;
+
 export const userSchema = {
   type: 'object',
-  required: ['id', 'nickname', 'avatarUrl', 'phoneBound', 'createdAt', 'updatedAt'],
+  required: ['id', 'nickname', 'avatarUrl', 'phoneBound', 'phone', 'createdAt', 'updatedAt'],
   properties: {
     id: { type: 'string' },
     nickname: { type: ['string', 'null'] },
     avatarUrl: { type: ['string', 'null'] },
     phoneBound: { type: 'boolean' },
+    phone: { anyOf: [{ type: 'null' }, phoneSchema] },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },
@@ -43,4 +54,10 @@ export const errorResponseSchema = {
       },
     },
   },
+} as const;
+
+/** encryptedData + iv as the mini program gets them; lengths bounded, content checked by the decrypt step. */
+export const encryptedPayloadProperties = {
+  encryptedData: { type: 'string', minLength: 1, maxLength: 32_768 },
+  iv: { type: 'string', minLength: 1, maxLength: 64 },
 } as const;

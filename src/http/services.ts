@@ -1,4 +1,7 @@
 import type { AccessTokens } from '../auth/access-tokens.js';
+import type { EncryptedData } from '../auth/encrypted-data.js';
+import type { Phones } from '../auth/phone.js';
+import type { SessionKeys } from '../auth/session-keys.js';
 import type { Login } from '../auth/login.js';
 import type { Profiles } from '../auth/profile.js';
 import type { Sessions } from '../auth/sessions.js';
@@ -11,6 +14,9 @@ export interface Services {
   profiles: Profiles;
   accessTokens: AccessTokens;
   signingKeys: SigningKeyRing;
+  phones: Phones;
+  encryptedData: EncryptedData;
+  sessionKeys: SessionKeys;
   /** Round trip to the database, for readiness. */
   pingDatabase: () => Promise<void>;
 }

@@ -73,6 +73,12 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-24-002-phone-pure-number': {
+    async up(db: Kysely<any>): Promise<void> {
+      // WeChat gives both the number with its country prefix (foreign numbers) and the bare national number.
+      await db.schema.alterTable('users').addColumn('phone_pure_number', 'varchar(32)').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

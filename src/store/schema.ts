@@ -15,7 +15,9 @@ export interface UsersTable {
   unionid: string | null;
   nickname: string | null;
   avatar_url: string | null;
+  /** As WeChat's phoneNumber: foreign numbers carry their country prefix. */
   phone_number: string | null;
+  phone_pure_number: string | null;
   phone_country_code: string | null;
   created_at: number;
   updated_at: number;

@@ -20,6 +20,7 @@ export interface UserChanges {
   avatar_url?: string | null;
   unionid?: string;
   phone_number?: string;
+  phone_pure_number?: string;
   phone_country_code?: string;
 }
 

@@ -14,7 +14,7 @@ describe('POST /api/auth/login', () => {
     expect(response.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, isNewUser: true });
     expect(response.body.accessToken.split('.')).toHaveLength(3);
     expect(response.body.refreshToken).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
-    expect(Object.keys(response.body.user).sort()).toEqual(['avatarUrl', 'createdAt', 'id', 'nickname', 'phoneBound', 'updatedAt']);
+    expect(Object.keys(response.body.user).sort()).toEqual(['avatarUrl', 'createdAt', 'id', 'nickname', 'phone', 'phoneBound', 'updatedAt']);
   });
 
   it('finds the same user on a later login with a new code', async () => {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_AVATAR_URL, type ProfileChanges } from '../../auth/profile.js';
 import { authOf } from '../guard.js';
-import { userSchema } from '../schemas.js';
+import type { EncryptedPayload } from '../../auth/encrypted-data.js';
+import { encryptedPayloadProperties, phoneSchema, userSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
 /** GET and PATCH /api/me: the signed-in user's own profile. */
@@ -30,5 +31,26 @@ export async function meRoutes(app: FastifyInstance, services: Services): Promis
       },
     },
     async (request) => services.profiles.update(authOf(request).userId, request.body),
+  );
+
+  app.post<{ Body: { code: string } | EncryptedPayload }>(
+    '/api/me/phone',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }, ...encryptedPayloadProperties },
+          oneOf: [{ required: ['code'] }, { required: ['encryptedData', 'iv'] }],
+        },
+        response: { 200: phoneSchema },
+      },
+    },
+    async (request) => {
+      const claims = authOf(request);
+      const body = request.body;
+      return 'code' in body ? services.phones.bindByCode(claims, body.code) : services.phones.bindByEncryptedData(claims, body);
+    },
   );
 }

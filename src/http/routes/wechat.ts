@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { EncryptedPayload } from '../../auth/encrypted-data.js';
+import { authOf } from '../guard.js';
+import { encryptedPayloadProperties } from '../schemas.js';
+import type { Services } from '../services.js';
+
+/** Encrypted user data and the health of the session's session_key, which itself never leaves the server. */
+export async function wechatRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  app.post<{ Body: EncryptedPayload }>(
+    '/api/wechat/decrypt',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        body: { type: 'object', additionalProperties: false, required: ['encryptedData', 'iv'], properties: encryptedPayloadProperties },
+        response: { 200: { type: 'object', additionalProperties: true } },
+      },
+    },
+    async (request) => services.encryptedData.decrypt(authOf(request), request.body),
+  );
+
+  app.post<{ Body: { rawData: string; signature: string } }>(
+    '/api/wechat/verify-signature',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['rawData', 'signature'],
+          properties: { rawData: { type: 'string', maxLength: 16_384 }, signature: { type: 'string', pattern: '^[0-9a-fA-F]{40}$' } },
+        },
+        response: { 200: { type: 'object', required: ['valid'], properties: { valid: { type: 'boolean' } } } },
+      },
+    },
+    async (request) => ({
+      valid: await services.encryptedData.verifyRawData(authOf(request), request.body.rawData, request.body.signature),
+    }),
+  );
+
+  const statusSchema = {
+    type: 'object',
+    required: ['current', 'updatedAt'],
+    properties: { current: { type: 'boolean' }, updatedAt: { type: 'string', format: 'date-time' } },
+  } as const;
+
+  app.get(
+    '/api/wechat/session-key',
+    { preHandler: app.authenticate, schema: { response: { 200: statusSchema } } },
+    async (request) => {
+      const account = await services.sessionKeys.of(authOf(request));
+      return { current: await services.sessionKeys.isCurrent(account), updatedAt: new Date(account.updatedAt).toISOString() };
+    },
+  );
+
+  app.post(
+    '/api/wechat/session-key/reset',
+    { preHandler: app.authenticate, schema: { response: { 200: statusSchema } } },
+    async (request) => {
+      const account = await services.sessionKeys.of(authOf(request));
+      return { current: true, updatedAt: new Date(await services.sessionKeys.reset(account)).toISOString() };
+    },
+  );
+}
