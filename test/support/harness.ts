@@ -38,6 +38,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     WECHAT_TIMEOUT_MS: '1000',
     RATE_LIMIT_LOGIN: '0',
     RATE_LIMIT_REFRESH: '0',
+    RATE_LIMIT_LOGIN_PER_OPENID: '0',
+    RATE_LIMIT_REFRESH_PER_OPENID: '0',
     LOG_LEVEL: 'debug',
     ...env,
   });
