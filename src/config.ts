@@ -43,10 +43,12 @@ export interface Config {
   };
   /** Base64 of 32 bytes; undefined in simulator mode until generated under dataDir. */
   dataEncryptionKey: string | undefined;
+  /** Requests per minute; 0 turns a limit off. Counted across instances when Redis is configured. */
   rateLimit: {
-    /** Requests per minute per IP; 0 turns the limit off. */
-    loginPerMinute: number;
-    refreshPerMinute: number;
+    loginPerIp: number;
+    refreshPerIp: number;
+    loginPerOpenid: number;
+    refreshPerOpenid: number;
   };
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -109,8 +111,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     dataEncryptionKey,
     rateLimit: {
-      loginPerMinute: read.integer('RATE_LIMIT_LOGIN', 60, 0, 1_000_000),
-      refreshPerMinute: read.integer('RATE_LIMIT_REFRESH', 120, 0, 1_000_000),
+      loginPerIp: read.integer('RATE_LIMIT_LOGIN', 60, 0, 1_000_000),
+      refreshPerIp: read.integer('RATE_LIMIT_REFRESH', 120, 0, 1_000_000),
+      loginPerOpenid: read.integer('RATE_LIMIT_LOGIN_PER_OPENID', 20, 0, 1_000_000),
+      refreshPerOpenid: read.integer('RATE_LIMIT_REFRESH_PER_OPENID', 60, 0, 1_000_000),
     },
     trustProxy: read.boolean('TRUST_PROXY', false),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),

@@ -4,8 +4,10 @@ import type { DestinationStream, Logger } from 'pino';
 import { AccessTokens } from './auth/access-tokens.js';
 import { systemClock, type Clock } from './auth/clock.js';
 import { EncryptedData } from './auth/encrypted-data.js';
-import { Login } from './auth/login.js';
+import { CodeFlight } from './auth/code-flight.js';
+import { Login, type Exchanged } from './auth/login.js';
 import { Phones } from './auth/phone.js';
+import { RateLimiter } from './auth/rate-limiter.js';
 import { SessionKeys } from './auth/session-keys.js';
 import { Profiles } from './auth/profile.js';
 import { Sessions } from './auth/sessions.js';
@@ -86,11 +88,32 @@ async function startOn(
     { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, audiences: apps.map((app) => app.appid) },
     clock,
   );
-  const sessions = new Sessions(database.db, accessTokens, config.tokens, clock);
+  const kv = openKv(config, logger);
+  const limiter = new RateLimiter(kv);
+  const sessions = new Sessions(
+    database.db,
+    accessTokens,
+    { kv, limiter },
+    { ...config.tokens, refreshesPerOpenidPerMinute: config.rateLimit.refreshPerOpenid },
+    clock,
+  );
+  await sessions.listen();
   const profiles = new Profiles(database.db, clock);
-  const login = new Login({ db: database.db, box, wechat, sessions, profiles, clock }, apps);
+  const login = new Login(
+    {
+      db: database.db,
+      box,
+      wechat,
+      sessions,
+      profiles,
+      codeFlight: new CodeFlight<Exchanged>(kv),
+      limiter,
+      loginsPerOpenidPerMinute: config.rateLimit.loginPerOpenid,
+      clock,
+    },
+    apps,
+  );
   const appsById = new Map(apps.map((app) => [app.appid, app]));
-  const kv = openKv(config);
   const wechatTokens = new AccessTokenManager(
     wechat,
     appsById,
@@ -115,10 +138,11 @@ async function startOn(
       phones,
       encryptedData,
       sessionKeys,
+      limiter,
       pingDatabase: () => database.ping(),
     },
     logger,
-    limits: config.rateLimit,
+    limits: { loginPerIp: config.rateLimit.loginPerIp, refreshPerIp: config.rateLimit.refreshPerIp },
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     mounts: [...(config.simulatorMode ? [{ prefix: '/sim', plugin: simulator }] : []), ...(routes ? [{ prefix: '', plugin: routes }] : [])],
@@ -134,8 +158,9 @@ async function startOn(
   return { app, url, wechatApiBase, apps, simulatorMode: config.simulatorMode, logger, close: () => app.close() };
 }
 
-function openKv(config: Config): Kv {
-  return config.redis === undefined ? new MemoryKv() : new RedisKv(config.redis.url, config.redis.keyPrefix);
+function openKv(config: Config, logger: Logger): Kv {
+  if (config.redis === undefined) return new MemoryKv();
+  return new RedisKv(config.redis.url, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'redis error'));
 }
 
 /** In simulator mode every app uses the simulator's well-known secret: nothing real to protect. */

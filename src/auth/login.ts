@@ -4,8 +4,10 @@ import { WeappAuthError } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { WechatAppCredentials, WechatClient } from '../wechat/client.js';
 import type { Clock } from './clock.js';
+import type { CodeFlight } from './code-flight.js';
 import { linkWechatAccount, type LinkedAccount } from './link-account.js';
 import type { Profiles, PublicUser } from './profile.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { ClientInfo, Sessions, TokenPair } from './sessions.js';
 import { wechatFailure } from './wechat-failure.js';
 
@@ -14,15 +16,13 @@ export interface LoginResult extends TokenPair {
   isNewUser: boolean;
 }
 
-interface Exchanged extends LinkedAccount {
+export interface Exchanged extends LinkedAccount {
   appid: string;
   openid: string;
 }
 
 /** The wx.login flow: code → WeChat code2Session → user → session and tokens. */
 export class Login {
-  /** Exchanges in flight by (appid, code): a double tap costs one WeChat call and both taps get the same user. */
-  readonly #inFlight = new Map<string, Promise<Exchanged>>();
   readonly #apps: ReadonlyMap<string, WechatAppCredentials>;
   readonly #defaultAppid: string;
 
@@ -33,6 +33,11 @@ export class Login {
       wechat: WechatClient;
       sessions: Sessions;
       profiles: Profiles;
+      /** Exchanges by (appid, code): a double tap costs one WeChat call and both taps get the same user. */
+      codeFlight: CodeFlight<Exchanged>;
+      limiter: RateLimiter;
+      /** Logins per minute per WeChat user (0 = unlimited), counted across instances. */
+      loginsPerOpenidPerMinute: number;
       clock: Clock;
     },
     apps: WechatAppCredentials[],
@@ -48,13 +53,8 @@ export class Login {
     const app = this.#apps.get(appid);
     if (app === undefined) throw new WeappAuthError('UNKNOWN_APP', `appid ${appid} is not configured on this server`);
 
-    const key = `${appid}\u0000${request.code}`;
-    let exchange = this.#inFlight.get(key);
-    if (exchange === undefined) {
-      exchange = this.exchange(app, request.code).finally(() => this.#inFlight.delete(key));
-      this.#inFlight.set(key, exchange);
-    }
-    const account = await exchange;
+    const account = await this.deps.codeFlight.run(`${appid}\u0000${request.code}`, () => this.exchange(app, request.code));
+    await this.deps.limiter.hit(`login:${appid}:${account.openid}`, this.deps.loginsPerOpenidPerMinute);
     const tokens = await this.deps.sessions.start(account, client);
     return { ...tokens, user: await this.deps.profiles.get(account.userId), isNewUser: account.isNewUser };
   }

@@ -10,10 +10,12 @@ import {
   markRefreshTokenUsed,
   type RefreshTokenRow,
 } from '../store/refresh-tokens.js';
+import type { Kv } from '../store/kv.js';
 import type { Database } from '../store/schema.js';
 import { findSession, insertSession, revokeSession, touchSession, type SessionRow } from '../store/sessions.js';
 import type { AccessTokens } from './access-tokens.js';
 import type { Clock } from './clock.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { newRefreshToken, parseRefreshToken } from './refresh-token-format.js';
 
 export interface TokenPair {
@@ -33,6 +35,8 @@ export interface ClientInfo {
 export interface SessionSettings {
   refreshTtlSeconds: number;
   refreshReuseGraceSeconds: number;
+  /** Refreshes per minute per WeChat user (0 = unlimited), counted across instances. */
+  refreshesPerOpenidPerMinute: number;
 }
 
 export type RevokeReason = 'logout' | 'refresh_token_reused' | 'admin';
@@ -44,10 +48,11 @@ interface SessionStatus {
 }
 
 /**
- * How long an instance trusts what it last read about a session. A revocation made on this instance is seen at
- * once (the entry is dropped); one made elsewhere is seen within this window.
+ * How long an instance trusts what it last read about a session. A revocation is announced on the shared kv and
+ * drops the entry on every instance at once; this window bounds staleness should an announcement be lost.
  */
 const STATUS_CACHE_MS = 1_000;
+const REVOKED_CHANNEL = 'session-revoked';
 
 /** Sessions and their rotating refresh tokens. */
 export class Sessions {
@@ -56,9 +61,15 @@ export class Sessions {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly accessTokens: AccessTokens,
+    private readonly shared: { kv: Kv; limiter: RateLimiter },
     private readonly settings: SessionSettings,
     private readonly clock: Clock,
   ) {}
+
+  /** Starts hearing revocations made by other instances. */
+  async listen(): Promise<void> {
+    await this.shared.kv.subscribe(REVOKED_CHANNEL, (sessionId) => this.#status.delete(sessionId));
+  }
 
   /** Opens a session for a user who just logged in to `appid`, and issues its first tokens. */
   async start(account: { userId: string; appid: string; openid: string }, client: ClientInfo): Promise<TokenPair> {
@@ -99,6 +110,7 @@ export class Sessions {
     const session = await findSession(this.db, row.session_id);
     if (session === undefined) throw new WeappAuthError('REFRESH_TOKEN_INVALID', 'the refresh token is not valid');
     assertLive(statusOf(session), now);
+    await this.shared.limiter.hit(`refresh:${session.appid}:${session.openid}`, this.settings.refreshesPerOpenidPerMinute);
     if (Number(row.expires_at) <= now) {
       throw new WeappAuthError('REFRESH_TOKEN_EXPIRED', 'the refresh token has expired; log in again');
     }
@@ -123,6 +135,7 @@ export class Sessions {
   async revoke(sessionId: string, reason: RevokeReason): Promise<void> {
     await revokeSession(this.db, sessionId, reason, this.clock());
     this.#status.delete(sessionId);
+    await this.shared.kv.publish(REVOKED_CHANNEL, sessionId);
   }
 
   /** Throws unless the session exists, belongs to `userId`, is not revoked and has not expired. */

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import { WeappAuthError } from '../errors.js';
 import { installErrorHandlers } from './errors.js';
 import { createAuthGuard } from './guard.js';
 import { installJsonParser } from './json-body.js';
@@ -44,12 +42,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installJsonParser(app);
   app.decorateRequest('auth', null);
   app.decorate('authenticate', createAuthGuard(options.services.accessTokens, options.services.sessions));
-
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) =>
-      new WeappAuthError('RATE_LIMITED', `too many requests; try again in ${context.after}`, { details: { retryAfter: context.after } }),
-  });
 
   await healthRoutes(app, options.services);
   await jwksRoutes(app, options.services);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WeappAuthError, type ErrorCode } from '../errors.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { ERROR_STATUS } from './error-status.js';
 
 /** The one error body every endpoint answers with. */
@@ -19,12 +20,19 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
 export function sendError(reply: FastifyReply, error: WeappAuthError): FastifyReply {
   const body: ErrorBody = { error: { code: error.code, message: error.message, requestId: String(reply.request.id) } };
   if (error.details !== undefined) body.error.details = { ...error.details };
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   return reply.code(ERROR_STATUS[error.code]).type('application/json; charset=utf-8').send(body);
 }
 
 /** Turns anything thrown into a stable error body. Only a genuine bug answers 500, and it is logged. */
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | WeappAuthError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((thrown: FastifyError | WeappAuthError, request: FastifyRequest, reply: FastifyReply) => {
+    // A database that is down or overloaded is an outage to retry after, not a bug: 503, not 500. Our own errors
+    // keep their code (a WeChat outage may carry ECONNREFUSED as its cause too).
+    const error = !(thrown instanceof WeappAuthError) && isDatabaseUnavailable(thrown)
+      ? new WeappAuthError('DATABASE_UNAVAILABLE', 'the database cannot be reached', { cause: thrown })
+      : thrown;
     if (error instanceof WeappAuthError) {
       const status = ERROR_STATUS[error.code];
       if (status >= 500) request.log.warn({ code: error.code, details: error.details, cause: describeCause(error.cause) }, error.message);

@@ -1,6 +1,7 @@
 import type { AccessTokens } from '../auth/access-tokens.js';
 import type { EncryptedData } from '../auth/encrypted-data.js';
 import type { Phones } from '../auth/phone.js';
+import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { SessionKeys } from '../auth/session-keys.js';
 import type { Login } from '../auth/login.js';
 import type { Profiles } from '../auth/profile.js';
@@ -17,6 +18,7 @@ export interface Services {
   phones: Phones;
   encryptedData: EncryptedData;
   sessionKeys: SessionKeys;
+  limiter: RateLimiter;
   /** Round trip to the database, for readiness. */
   pingDatabase: () => Promise<void>;
 }

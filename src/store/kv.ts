@@ -11,6 +11,11 @@ export interface Kv {
   deleteIfEquals(key: string, value: string): Promise<void>;
   /** Takes a lock that expires by itself after ttlMs (a crashed holder cannot block forever); undefined if held. */
   tryLock(key: string, ttlMs: number): Promise<KvLock | undefined>;
+  /** Adds one to a counter and returns the new count; the counter disappears ttlMs after its first increment. */
+  increment(key: string, ttlMs: number): Promise<number>;
+  /** Tells every subscriber (in every instance sharing the store, this one included) about `message`. */
+  publish(channel: string, message: string): Promise<void>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,6 +31,7 @@ interface MemoryEntry {
 
 export class MemoryKv implements Kv {
   readonly #entries = new Map<string, MemoryEntry>();
+  readonly #listeners = new Map<string, ((message: string) => void)[]>();
 
   async get(key: string): Promise<string | undefined> {
     const entry = this.#entries.get(key);
@@ -52,7 +58,26 @@ export class MemoryKv implements Kv {
     return { release: async () => this.deleteIfEquals(key, owner) };
   }
 
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const current = this.#entries.get(key);
+    if (current === undefined || current.expiresAt <= Date.now()) {
+      this.#entries.set(key, { value: '1', expiresAt: Date.now() + ttlMs });
+      return 1;
+    }
+    current.value = String(Number(current.value) + 1);
+    return Number(current.value);
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    for (const listener of this.#listeners.get(channel) ?? []) listener(message);
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
+    this.#listeners.set(channel, [...(this.#listeners.get(channel) ?? []), listener]);
+  }
+
   async close(): Promise<void> {
     this.#entries.clear();
+    this.#listeners.clear();
   }
 }

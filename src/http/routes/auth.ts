@@ -1,13 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { clientInfo } from '../client-info.js';
 import { authOf } from '../guard.js';
 import { tokenResponseSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
 export interface AuthRouteLimits {
-  /** Requests per minute per IP; 0 = unlimited. */
-  loginPerMinute: number;
-  refreshPerMinute: number;
+  /** Requests per minute per client IP; 0 = unlimited. */
+  loginPerIp: number;
+  refreshPerIp: number;
 }
 
 interface LoginBody {
@@ -21,14 +21,15 @@ interface RefreshBody {
 
 /** POST /api/auth/login, /refresh and /logout. */
 export async function authRoutes(app: FastifyInstance, services: Services, limits: AuthRouteLimits): Promise<void> {
-  const perMinute = (max: number): { rateLimit: { max: number; timeWindow: number } | false } => ({
-    rateLimit: max === 0 ? false : { max, timeWindow: 60_000 },
-  });
+  const perIp = (route: string, perMinute: number): preHandlerAsyncHookHandler =>
+    async function limitPerIp(request: FastifyRequest): Promise<void> {
+      await services.limiter.hit(`${route}:ip:${request.ip}`, perMinute);
+    };
 
   app.post<{ Body: LoginBody }>(
     '/api/auth/login',
     {
-      config: perMinute(limits.loginPerMinute),
+      preHandler: perIp('login', limits.loginPerIp),
       schema: {
         body: {
           type: 'object',
@@ -48,7 +49,7 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
   app.post<{ Body: RefreshBody }>(
     '/api/auth/refresh',
     {
-      config: perMinute(limits.refreshPerMinute),
+      preHandler: perIp('refresh', limits.refreshPerIp),
       schema: {
         body: {
           type: 'object',

@@ -1,0 +1,76 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sha256Hex } from '../crypto/random.js';
+import { ERROR_CODES, WeappAuthError, type ErrorCode } from '../errors.js';
+import type { Kv } from '../store/kv.js';
+
+type Outcome<T> = { ok: T } | { error: { code: ErrorCode; message: string; details?: Record<string, string | number | boolean> } };
+
+/** Long enough for a WeChat exchange with its retries; a holder that dies frees the code after this. */
+const LOCK_TTL_MS = 30_000;
+/** Long enough for every waiter to read the outcome after the lock is released; late arrivals never read it. */
+const OUTCOME_TTL_MS = 5_000;
+const POLL_MS = 20;
+
+/**
+ * One exchange per wx.login code, however many requests carry it and whichever instances they reach: the first
+ * takes a lock in the shared kv and publishes its outcome there; the others wait for that outcome. Codes are
+ * stored only as hashes. Within one process, concurrent callers share the same promise and never poll.
+ */
+export class CodeFlight<T> {
+  readonly #local = new Map<string, Promise<T>>();
+
+  constructor(private readonly kv: Kv) {}
+
+  run(code: string, exchange: () => Promise<T>): Promise<T> {
+    const id = sha256Hex(code);
+    let pending = this.#local.get(id);
+    if (pending === undefined) {
+      pending = this.shared(id, exchange).finally(() => this.#local.delete(id));
+      this.#local.set(id, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * Only callers that arrive while the exchange is in flight share its outcome. One arriving after it finished
+   * finds no lock, exchanges itself and hears from WeChat that the code is used: a code stays single-use.
+   */
+  private async shared(id: string, exchange: () => Promise<T>): Promise<T> {
+    const lockKey = `login-code-lock:${id}`;
+    const outcomeKey = `login-code-outcome:${id}`;
+    const deadline = Date.now() + LOCK_TTL_MS;
+    for (;;) {
+      const lock = await this.kv.tryLock(lockKey, LOCK_TTL_MS);
+      if (lock !== undefined) return this.exchangeAndPublish(outcomeKey, exchange, lock);
+      // Someone is exchanging this code: its outcome is written before its lock is released.
+      while ((await this.kv.get(lockKey)) !== undefined && Date.now() < deadline) {
+        await sleep(POLL_MS);
+      }
+      const stored = await this.kv.get(outcomeKey);
+      if (stored !== undefined) return settle(JSON.parse(stored) as Outcome<T>);
+      if (Date.now() >= deadline) return exchange(); // the holder hung: WeChat itself will judge the code
+    }
+  }
+
+  private async exchangeAndPublish(outcomeKey: string, exchange: () => Promise<T>, lock: { release(): Promise<void> }): Promise<T> {
+    try {
+      const value = await exchange();
+      await this.kv.set(outcomeKey, JSON.stringify({ ok: value } satisfies Outcome<T>), OUTCOME_TTL_MS);
+      return value;
+    } catch (error) {
+      if (error instanceof WeappAuthError) {
+        const outcome: Outcome<T> = { error: { code: error.code, message: error.message, ...(error.details ? { details: { ...error.details } } : {}) } };
+        await this.kv.set(outcomeKey, JSON.stringify(outcome), OUTCOME_TTL_MS);
+      }
+      throw error;
+    } finally {
+      await lock.release();
+    }
+  }
+}
+
+function settle<T>(outcome: Outcome<T>): T {
+  if ('ok' in outcome) return outcome.ok;
+  const code = ERROR_CODES.includes(outcome.error.code) ? outcome.error.code : 'INTERNAL_ERROR';
+  throw new WeappAuthError(code, outcome.error.message, outcome.error.details ? { details: outcome.error.details } : {});
+}
