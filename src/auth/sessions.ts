@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { v7 as uuidv7 } from 'uuid';
 import { constantTimeEqual, sha256Hex } from '../crypto/random.js';
-import { WeappAuthError } from '../errors.js';
+import { WeappAuthError, type ErrorCode } from '../errors.js';
 import {
   findRefreshToken,
   hasUsedChild,
@@ -13,7 +13,7 @@ import {
 import type { Kv } from '../store/kv.js';
 import type { Database } from '../store/schema.js';
 import { findSession, insertSession, revokeSession, touchSession, type SessionRow } from '../store/sessions.js';
-import type { AccessTokens } from './access-tokens.js';
+import type { AccessClaims, AccessTokens } from './access-tokens.js';
 import type { Clock } from './clock.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { newRefreshToken, parseRefreshToken } from './refresh-token-format.js';
@@ -53,6 +53,7 @@ interface SessionStatus {
  */
 const STATUS_CACHE_MS = 1_000;
 const REVOKED_CHANNEL = 'session-revoked';
+const TOKEN_REJECTIONS = new Set<ErrorCode>(['TOKEN_INVALID', 'TOKEN_EXPIRED', 'SESSION_REVOKED', 'SESSION_EXPIRED']);
 
 /** Sessions and their rotating refresh tokens. */
 export class Sessions {
@@ -149,6 +150,18 @@ export class Sessions {
     }
     if (status.userId !== userId) throw new WeappAuthError('TOKEN_INVALID', 'the access token does not match its session');
     assertLive(status, this.clock());
+  }
+
+  /** The claims of an access token that verifies and whose session is live; undefined for any other token. */
+  async activeClaims(accessToken: string): Promise<AccessClaims | undefined> {
+    try {
+      const claims = await this.accessTokens.verify(accessToken);
+      await this.assertActive(claims.sessionId, claims.userId);
+      return claims;
+    } catch (error) {
+      if (error instanceof WeappAuthError && TOKEN_REJECTIONS.has(error.code)) return undefined;
+      throw error;
+    }
   }
 
   private async withinReuseGrace(db: Kysely<Database>, row: RefreshTokenRow, now: number): Promise<boolean> {

@@ -194,3 +194,34 @@ describe('tokens signed with our own key but meant for someone else', () => {
     }
   });
 });
+
+describe('POST /api/auth/introspect', () => {
+  async function introspect(token: unknown): Promise<Awaited<ReturnType<typeof call>>> {
+    return call(h.server.url, 'POST', '/api/auth/introspect', { json: { token } });
+  }
+
+  it('says a live token is active, with its subject, session, audience and expiry', async () => {
+    const { response } = await loginAs(h);
+    const claims = decodePart(response.body.accessToken, 1);
+    const answer = await introspect(response.body.accessToken);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ active: true, sub: response.body.user.id, sid: claims.sid, aud: APP_A.appid, exp: claims.exp });
+  });
+
+  it('says inactive, and nothing more, for a revoked, expired or forged token', async () => {
+    const { response } = await loginAs(h);
+    const token: string = response.body.accessToken;
+    expect((await introspect(`${token.slice(0, -4)}AAAA`)).body).toEqual({ active: false });
+    expect((await introspect('not-a-token')).body).toEqual({ active: false });
+    await call(h.server.url, 'POST', '/api/auth/logout', { token });
+    expect((await introspect(token)).body).toEqual({ active: false });
+    const other = await loginAs(h);
+    h.advance(901);
+    expect((await introspect(other.response.body.accessToken)).body).toEqual({ active: false });
+  });
+
+  it('answers a malformed request with 400', async () => {
+    expect((await introspect(42)).status).toBe(400);
+    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: {} })).status).toBe(400);
+  });
+});

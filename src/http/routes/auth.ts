@@ -65,6 +65,35 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
     },
   );
 
+  // RFC 7662-style introspection for other backends that verify tokens offline but want to see revocations.
+  // It reveals nothing a token's holder cannot already read from it, except whether its session is still live.
+  app.post<{ Body: { token: string } }>(
+    '/api/auth/introspect',
+    {
+      schema: {
+        body: { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 1, maxLength: 4096 } } },
+        response: {
+          200: {
+            type: 'object',
+            required: ['active'],
+            properties: {
+              active: { type: 'boolean' },
+              sub: { type: 'string' },
+              sid: { type: 'string' },
+              aud: { type: 'string' },
+              exp: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const claims = await services.sessions.activeClaims(request.body.token);
+      if (claims === undefined) return { active: false };
+      return { active: true, sub: claims.userId, sid: claims.sessionId, aud: claims.appid, exp: Math.floor(claims.expiresAt / 1000) };
+    },
+  );
+
   app.post('/api/auth/logout', { preHandler: app.authenticate }, async (request, reply) => {
     await services.sessions.revoke(authOf(request).sessionId, 'logout');
     return reply.code(204).send();
