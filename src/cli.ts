@@ -10,7 +10,8 @@ const USAGE = `usage: weapp-auth <command>
 
   serve                 start the server (configuration from the environment; see README)
   migrate               bring the database named by DATABASE_URL to the latest schema
-  keys rotate           add a new access-token signing key and retire the current one
+  keys rotate [--now]   add an access-token signing key: published now, signing in 10 minutes when the
+                        current one retires (--now: at once, for a leaked key)
   simulator [options]   run the WeChat API simulator alone
       --port N            port to listen on (default 4000)
       --host ADDR         address to bind (default 127.0.0.1)
@@ -24,8 +25,10 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
       return migrate();
     case 'keys':
-      if (rest[0] !== 'rotate') return usage(`unknown keys subcommand "${rest[0] ?? ''}"`);
-      console.log(`new signing key: ${await rotateSigningKey(loadConfig())}`);
+      if (rest[0] !== 'rotate' || (rest[1] !== undefined && rest[1] !== '--now') || rest.length > 2) {
+        return usage(`unknown keys command "${rest.join(' ')}"`);
+      }
+      console.log(`new signing key: ${await rotateSigningKey(loadConfig(), rest[1] === '--now' ? 'immediate' : 'scheduled')}`);
       return;
     case 'simulator':
       return simulatorCommand(rest);

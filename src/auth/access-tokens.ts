@@ -39,7 +39,7 @@ export class AccessTokens {
   ) {}
 
   async issue(subject: { userId: string; sessionId: string; appid: string }): Promise<{ token: string; expiresIn: number }> {
-    const { kid, privateKey } = this.keys.current();
+    const { kid, privateKey } = await this.keys.signer();
     const issuedAt = Math.floor(this.clock() / 1000);
     const token = await new SignJWT({ sid: subject.sessionId })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: TOKEN_TYPE })

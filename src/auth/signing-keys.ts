@@ -9,6 +9,7 @@ export const SIGNING_ALGORITHM = 'EdDSA';
 
 interface LoadedKey {
   kid: string;
+  createdAt: number;
   publicJwk: JWK;
   publicKey: CryptoKey;
   privateKey: CryptoKey;
@@ -17,11 +18,21 @@ interface LoadedKey {
 
 /** How often an unknown kid may trigger a reload from the database (another instance rotated keys). */
 const RELOAD_INTERVAL_MS = 5_000;
+/** How often an instance re-reads the keys, so a rotation made elsewhere reaches its signing and its JWKS. */
+const SIGNER_REFRESH_MS = 60_000;
+/**
+ * A scheduled rotation publishes the new key this long before it signs anything: longer than JWKS's max-age
+ * (300 s) plus SIGNER_REFRESH_MS, so every verifier caching JWKS knows the key before it meets a token.
+ */
+export const KEY_ACTIVATION_DELAY_MS = 10 * 60_000;
+
+export type RotationMode = 'scheduled' | 'immediate';
 
 /**
  * The Ed25519 keys that sign access tokens, shared by every instance through the database (private halves
- * sealed with the data-encryption key). The newest unretired key signs; retired keys keep verifying and stay
- * in JWKS until every token they signed has expired.
+ * sealed with the data-encryption key). The oldest key not yet retired signs: a rotation adds a key and sets the
+ * others to retire when it activates, so for a while the new key is published but unused. Retired keys keep
+ * verifying and stay in JWKS until every token they signed has expired.
  */
 export class SigningKeyRing {
   #keys: LoadedKey[] = [];
@@ -38,12 +49,16 @@ export class SigningKeyRing {
   static async open(db: Kysely<Database>, box: SealedBox, clock: Clock, tokenTtlSeconds: number): Promise<SigningKeyRing> {
     const ring = new SigningKeyRing(db, box, clock, tokenTtlSeconds * 1000);
     await ring.reload();
-    if (ring.#keys.every((key) => key.retiredAt !== null)) await ring.rotate();
+    if (ring.live().length === 0) await ring.rotate('immediate');
     return ring;
   }
 
-  /** Adds a new signing key and retires the others. Returns the new kid. */
-  async rotate(): Promise<string> {
+  /**
+   * Adds a new signing key. `scheduled`: the current key keeps signing for KEY_ACTIVATION_DELAY_MS while the new
+   * one is published, then retires. `immediate` (a leaked key): the others retire now; verifiers that cache
+   * JWKS without refetching on an unknown kid may refuse new tokens until their cache expires. Returns the kid.
+   */
+  async rotate(mode: RotationMode): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: 'Ed25519', extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
@@ -57,16 +72,24 @@ export class SigningKeyRing {
       created_at: now,
       retired_at: null,
     });
-    await retireSigningKeysExcept(this.db, kid, now);
+    await retireSigningKeysExcept(this.db, kid, mode === 'immediate' ? now : now + KEY_ACTIVATION_DELAY_MS);
     await this.reload();
     return kid;
   }
 
   /** The key new tokens are signed with. */
-  current(): { kid: string; privateKey: CryptoKey } {
-    const key = this.#keys.find((candidate) => candidate.retiredAt === null) ?? this.#keys[0];
+  async signer(): Promise<{ kid: string; privateKey: CryptoKey }> {
+    await this.refreshIfStale();
+    const live = this.live();
+    const key = live[live.length - 1] ?? this.#keys[0];
     if (key === undefined) throw new Error('no signing key loaded');
     return { kid: key.kid, privateKey: key.privateKey };
+  }
+
+  /** Keys not yet retired, newest first. */
+  private live(): LoadedKey[] {
+    const now = this.clock();
+    return this.#keys.filter((key) => key.retiredAt === null || key.retiredAt > now);
   }
 
   /** The public key for a kid; an unknown kid reloads from the database at most every few seconds. */
@@ -77,12 +100,18 @@ export class SigningKeyRing {
     return this.#keys.find((key) => key.kid === kid)?.publicKey;
   }
 
-  /** Public JWKS: the signing key and every retired key whose tokens may still be unexpired. */
-  jwks(): { keys: JWK[] } {
+  /** Public JWKS: every key that signs or will sign, and every retired key whose tokens may still be unexpired. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    await this.refreshIfStale();
     const cutoff = this.clock() - this.tokenTtlMs;
     return {
       keys: this.#keys.filter((key) => key.retiredAt === null || key.retiredAt > cutoff).map((key) => key.publicJwk),
     };
+  }
+
+  /** Keys are re-read at least every minute, so a rotation made by another instance or the CLI reaches this one. */
+  private async refreshIfStale(): Promise<void> {
+    if (this.clock() - this.#loadedAt > SIGNER_REFRESH_MS) await this.reload();
   }
 
   async reload(): Promise<void> {
@@ -96,6 +125,7 @@ export class SigningKeyRing {
     const privateJwk = JSON.parse(this.box.open(row.private_jwk_sealed, `signing-key:${row.kid}`)) as JWK;
     return {
       kid: row.kid,
+      createdAt: Number(row.created_at),
       publicJwk,
       publicKey: (await importJWK(publicJwk, row.algorithm)) as CryptoKey,
       privateKey: (await importJWK(privateJwk, row.algorithm)) as CryptoKey,
