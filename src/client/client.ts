@@ -1,0 +1,124 @@
+import { AuthClientError } from './errors.js';
+import { phoneRequestBody, type PhoneButtonDetail } from './phone.js';
+import type { HttpMethod, Platform, PlatformRequest } from './platform.js';
+import { wxPlatform, type CallbackMiniProgramApi } from './platforms/callback.js';
+import { recoveryFor } from './recovery.js';
+import { Session } from './session.js';
+import { TokenStore } from './token-store.js';
+import { Transport } from './transport.js';
+import type { LoginResult, PhoneNumber } from './types.js';
+
+type Body = NonNullable<PlatformRequest['data']>;
+
+export interface AuthClientOptions {
+  /** `wx` or `uni` as they are, or a Platform (`taroPlatform(Taro)`, `uniPlatform(uni)`, your own). */
+  platform: Platform | CallbackMiniProgramApi;
+  /** The weapp-auth server, e.g. `https://api.example.com` (must be in the mini program's request domains). */
+  baseUrl: string;
+  /** Which app to log in to, when the server serves several. */
+  appid?: string;
+  /** Storage key for the tokens. Default `weapp-auth:tokens`. */
+  storageKey?: string;
+  /** Concurrent requests the SDK lets out; wx.request allows 10 in all. Default 10; lower it if you call wx.request yourself. */
+  maxConcurrentRequests?: number;
+  /** Refresh this long before the access token expires. Default 60. */
+  refreshLeewaySeconds?: number;
+  /** wx.request timeout, milliseconds. Default: the platform's (app.json `networkTimeout`). */
+  timeout?: number;
+  /** Epoch milliseconds; for tests. */
+  now?: () => number;
+}
+
+export interface RequestOptions {
+  /** A path on the server (`/api/orders`) or an absolute URL. */
+  url: string;
+  /** wx.request has no PATCH. Default GET. */
+  method?: HttpMethod;
+  /**
+   * The body, or a function making it. A function is called again before the retry that follows a new login,
+   * so payloads bound to the session_key (e.g. `wx.getWeRunData`'s encryptedData) can be made fresh.
+   */
+  data?: Body | (() => Body | Promise<Body>);
+  header?: Record<string, string>;
+  /** false: send without a token and never log in for it. Default true. */
+  auth?: boolean;
+  timeout?: number;
+}
+
+export interface AuthClient {
+  /** wx.login + server login now (or join the one in progress). Requests log in by themselves; call this for a login button. */
+  login(): Promise<LoginResult>;
+  /** A request with the access token; renews it and retries once when the server refuses it. Resolves with the body of a 2xx. */
+  request<T = unknown>(options: RequestOptions): Promise<T>;
+  /** Binds the phone number from the getPhoneNumber button's `e.detail`. */
+  getPhoneNumber(detail: PhoneButtonDetail): Promise<PhoneNumber>;
+  /** Ends the session on the server (best effort) and forgets the tokens. */
+  logout(): Promise<void>;
+  /** Whether tokens are stored (they may still turn out expired or revoked). */
+  isLoggedIn(): boolean;
+}
+
+function toPlatform(platform: Platform | CallbackMiniProgramApi): Platform {
+  return 'send' in platform ? platform : wxPlatform(platform);
+}
+
+export function createAuthClient(options: AuthClientOptions): AuthClient {
+  const platform = toPlatform(options.platform);
+  const transport = new Transport(platform, options.baseUrl, options.maxConcurrentRequests ?? 10, options.timeout);
+  const store = new TokenStore(platform, options.storageKey ?? 'weapp-auth:tokens');
+  const session = new Session(transport, platform, store, {
+    appid: options.appid,
+    refreshLeewayMs: (options.refreshLeewaySeconds ?? 60) * 1000,
+    now: options.now ?? ((): number => Date.now()),
+  });
+
+  async function request<T>(call: RequestOptions): Promise<T> {
+    const { data, auth, ...rest } = call;
+    const method = call.method ?? 'GET';
+    const body = async (): Promise<Body | undefined> => (typeof data === 'function' ? data() : data);
+    const send = async (token: string | undefined, payload: Body | undefined): Promise<T> =>
+      (await transport.send({ ...rest, method, ...(token === undefined ? {} : { token }), ...(payload === undefined ? {} : { data: payload }) })) as T;
+
+    if (auth === false) return send(undefined, await body());
+    const token = await session.token();
+    const loginsBefore = session.logins;
+    const payload = await body();
+    try {
+      return await send(token, payload);
+    } catch (error) {
+      const recovery = recoveryFor(error);
+      if (recovery === null) throw error;
+      // One renewal, one retry: whatever the retry answers is the answer. Never a loop.
+      const fresh = await session.renew(token, recovery === 'refresh' ? 'refresh' : 'login', loginsBefore);
+      try {
+        return await send(fresh, typeof data === 'function' ? await body() : payload);
+      } catch (retryError) {
+        if (recovery === 'session-key' && typeof data !== 'function' && (retryError as AuthClientError).code === 'SESSION_KEY_EXPIRED') {
+          throw new AuthClientError(
+            'ENCRYPTED_DATA_STALE',
+            'logged in again, but this encryptedData was made with a session_key WeChat has since replaced: ask the user to tap again (or pass data as a function that fetches it anew)',
+            { statusCode: 401 },
+          );
+        }
+        throw retryError;
+      }
+    }
+  }
+
+  return {
+    login: () => session.login(),
+    request,
+    getPhoneNumber: (detail) => request<PhoneNumber>({ url: '/api/me/phone', method: 'POST', data: phoneRequestBody(detail) }),
+    async logout(): Promise<void> {
+      const token = await session.tokenWithoutLogin();
+      try {
+        if (token !== null) await transport.send({ url: '/api/auth/logout', method: 'POST', token });
+      } catch {
+        // Best effort: an unreachable server or an already dead session still ends in a local logout.
+      } finally {
+        session.clear();
+      }
+    },
+    isLoggedIn: () => session.hasTokens(),
+  };
+}

@@ -1,0 +1,167 @@
+import { AuthClientError } from './errors.js';
+import type { Platform } from './platform.js';
+import type { StoredTokens, TokenStore } from './token-store.js';
+import type { Transport } from './transport.js';
+import type { LoginResult, TokenResponse } from './types.js';
+
+/** Server codes after which only a new wx.login helps: the session or the refresh token is gone. */
+export const RELOGIN_CODES: ReadonlySet<string> = new Set([
+  'TOKEN_MISSING',
+  'TOKEN_INVALID',
+  'SESSION_REVOKED',
+  'SESSION_EXPIRED',
+  'REFRESH_TOKEN_INVALID',
+  'REFRESH_TOKEN_EXPIRED',
+  'REFRESH_TOKEN_REUSED',
+]);
+
+interface Renewal extends LoginResult {
+  tokens: StoredTokens;
+}
+
+export interface SessionOptions {
+  appid: string | undefined;
+  refreshLeewayMs: number;
+  now: () => number;
+}
+
+/**
+ * Owns the tokens. One login or refresh runs at a time however many requests need it; everyone who needs it waits
+ * for that one and shares its result, or its error.
+ */
+export class Session {
+  private pending: Promise<Renewal> | null = null;
+  /** Completed logins; a request compares it to know whether a login happened since it took its token. */
+  logins = 0;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly platform: Platform,
+    private readonly store: TokenStore,
+    private readonly options: SessionOptions,
+  ) {}
+
+  hasTokens(): boolean {
+    return this.store.get() !== null;
+  }
+
+  /** A usable access token: waits for a renewal in progress, refreshes one about to expire, logs in without one. */
+  async token(): Promise<string> {
+    if (this.pending !== null) return (await this.pending).tokens.accessToken;
+    const tokens = this.store.get();
+    if (tokens === null) return (await this.start('login')).tokens.accessToken;
+    if (tokens.expiresAt - this.options.now() <= this.options.refreshLeewayMs) return (await this.start('refresh')).tokens.accessToken;
+    return tokens.accessToken;
+  }
+
+  /**
+   * The server refused `failed`: renew once for all who hold it. A refresh is done when the token is still the
+   * current one; a login when none completed since `loginsBefore`. Otherwise someone else already renewed.
+   */
+  async renew(failed: string, how: 'refresh' | 'login', loginsBefore: number): Promise<string> {
+    const done = (): boolean => (how === 'login' ? this.logins > loginsBefore : this.store.get()?.accessToken !== failed);
+    while (this.pending !== null) {
+      const renewal = await this.pending;
+      if (done()) return renewal.tokens.accessToken;
+    }
+    const current = this.store.get();
+    if (current !== null && done()) return current.accessToken;
+    return (await this.start(current === null ? 'login' : how)).tokens.accessToken;
+  }
+
+  /** A login now, or the one already running. */
+  async login(): Promise<LoginResult> {
+    const { user, isNewUser } = await (this.pending ?? this.start('login'));
+    return { user, isNewUser };
+  }
+
+  /** Waits out a renewal in progress (whatever its outcome), so nothing stores tokens after this returns. */
+  async settle(): Promise<void> {
+    while (this.pending !== null) await this.pending.catch(() => undefined);
+  }
+
+  /** A token that is valid now if the session can be kept without a new wx.login; null when it cannot. */
+  async tokenWithoutLogin(): Promise<string | null> {
+    await this.settle();
+    const tokens = this.store.get();
+    if (tokens === null) return null;
+    if (tokens.expiresAt - this.options.now() > this.options.refreshLeewayMs) return tokens.accessToken;
+    try {
+      return (await this.start('refresh', false)).tokens.accessToken;
+    } catch {
+      return null;
+    }
+  }
+
+  clear(): void {
+    this.store.clear();
+  }
+
+  private start(how: 'login' | 'refresh', loginOnFailure = true): Promise<Renewal> {
+    // No Promise#finally: it is ES2018, and the SDK targets ES2017 runtimes.
+    const release = (): void => {
+      if (this.pending === renewal) this.pending = null;
+    };
+    const renewal = (how === 'login' ? this.doLogin() : this.doRefresh(loginOnFailure)).then(
+      (value) => {
+        release();
+        return value;
+      },
+      (error: unknown) => {
+        release();
+        throw error;
+      },
+    );
+    this.pending = renewal;
+    return renewal;
+  }
+
+  private async doRefresh(loginOnFailure: boolean): Promise<Renewal> {
+    const tokens = this.store.get();
+    if (tokens === null) return this.doLogin();
+    try {
+      const response = await this.transport.send({
+        url: '/api/auth/refresh',
+        method: 'POST',
+        data: { refreshToken: tokens.refreshToken },
+        urgent: true,
+      });
+      return this.save(response);
+    } catch (error) {
+      // A network failure is not a dead session: logging in again would fail the same way, and burn a code.
+      if (!(error instanceof AuthClientError && RELOGIN_CODES.has(error.code))) throw error;
+      this.store.clear();
+      if (!loginOnFailure) throw error;
+      return this.doLogin();
+    }
+  }
+
+  private async doLogin(): Promise<Renewal> {
+    let code: string;
+    try {
+      code = await this.platform.login();
+    } catch (error) {
+      throw new AuthClientError('LOGIN_FAILED', `wx.login failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const appid = this.options.appid;
+    const response = await this.transport.send({
+      url: '/api/auth/login',
+      method: 'POST',
+      data: appid === undefined ? { code } : { code, appid },
+      urgent: true,
+    });
+    const renewal = this.save(response);
+    this.logins += 1;
+    return renewal;
+  }
+
+  private save(response: unknown): Renewal {
+    const r = response as Partial<TokenResponse> | null;
+    if (typeof r?.accessToken !== 'string' || typeof r.refreshToken !== 'string' || typeof r.expiresIn !== 'number' || r.user === undefined) {
+      throw new AuthClientError('BAD_RESPONSE', 'the server answered the login or refresh without tokens');
+    }
+    const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, expiresAt: this.options.now() + r.expiresIn * 1000 };
+    this.store.set(tokens);
+    return { tokens, user: r.user, isNewUser: r.isNewUser === true };
+  }
+}

@@ -1,0 +1,50 @@
+import { AuthClientError, errorFromResponse } from './errors.js';
+import { Limiter } from './limiter.js';
+import { PlatformFailure, type HttpMethod, type Platform, type PlatformRequest } from './platform.js';
+
+export interface Call {
+  /** A path on the server (`/api/me`) or an absolute URL. */
+  url: string;
+  method: HttpMethod;
+  data?: PlatformRequest['data'];
+  header?: Record<string, string>;
+  /** Access token to send as `Authorization: Bearer`. */
+  token?: string;
+  timeout?: number;
+  /** Login and refresh go before queued requests. */
+  urgent?: boolean;
+}
+
+/** One HTTP call to the server through the concurrency limit: the parsed body on 2xx, an AuthClientError otherwise. */
+export class Transport {
+  private readonly limiter: Limiter;
+  private readonly baseUrl: string;
+
+  constructor(
+    private readonly platform: Platform,
+    baseUrl: string,
+    maxConcurrent: number,
+    private readonly timeout: number | undefined,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.limiter = new Limiter(maxConcurrent);
+  }
+
+  async send(call: Call): Promise<unknown> {
+    const url = /^https?:\/\//.test(call.url) ? call.url : this.baseUrl + call.url;
+    const header: Record<string, string> = { 'content-type': 'application/json', ...call.header };
+    if (call.token !== undefined) header.Authorization = `Bearer ${call.token}`;
+    const timeout = call.timeout ?? this.timeout;
+    const request: PlatformRequest = { url, method: call.method, header, ...(timeout === undefined ? {} : { timeout }) };
+    if (call.data !== undefined) request.data = call.data;
+    let response;
+    try {
+      response = await this.limiter.run(() => this.platform.send(request), call.urgent);
+    } catch (error) {
+      if (!(error instanceof PlatformFailure)) throw error;
+      throw new AuthClientError('NETWORK_ERROR', `could not reach ${url}: ${error.message}`);
+    }
+    if (response.statusCode >= 200 && response.statusCode < 300) return response.data;
+    throw errorFromResponse(response.statusCode, response.data);
+  }
+}
