@@ -93,7 +93,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       try {
         return await send(fresh, typeof data === 'function' ? await body() : payload);
       } catch (retryError) {
-        if (recovery === 'session-key' && typeof data !== 'function' && (retryError as AuthClientError).code === 'SESSION_KEY_EXPIRED') {
+        // After the new login the server holds the newest key; the old payload now reads as stale or as damaged.
+        const code = (retryError as AuthClientError).code;
+        if (recovery === 'session-key' && typeof data !== 'function' && (code === 'SESSION_KEY_EXPIRED' || code === 'DECRYPT_FAILED')) {
           throw new AuthClientError(
             'ENCRYPTED_DATA_STALE',
             'logged in again, but this encryptedData was made with a session_key WeChat has since replaced: ask the user to tap again (or pass data as a function that fetches it anew)',
@@ -108,7 +110,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   return {
     login: () => session.login(),
     request,
-    getPhoneNumber: (detail) => request<PhoneNumber>({ url: '/api/me/phone', method: 'POST', data: phoneRequestBody(detail) }),
+    getPhoneNumber: async (detail) => request<PhoneNumber>({ url: '/api/me/phone', method: 'POST', data: phoneRequestBody(detail) }),
     async logout(): Promise<void> {
       const token = await session.tokenWithoutLogin();
       try {
