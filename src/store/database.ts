@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { openMysql } from './mysql-database.js';
+import { openPostgres } from './postgres-database.js';
 import type { Database } from './schema.js';
+import { openSqlite } from './sqlite-database.js';
 
-export type Engine = 'sqlite';
+export type Engine = 'sqlite' | 'postgres' | 'mysql';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -14,31 +14,25 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** Opens the database a DATABASE_URL names. Only `sqlite:PATH` for now; the engine is chosen here alone. */
+/**
+ * Opens the database a DATABASE_URL names: `sqlite:PATH`, `postgres://…` (or `postgresql://…`), `mysql://…`
+ * (MySQL 8 or MariaDB). The engine is chosen here alone; nothing else in the code asks which one it is talking to.
+ * Pools connect lazily, so a database that is down fails the first query (a 503), not the start.
+ */
 export function openDatabase(url: string): DatabaseHandle {
-  if (!url.startsWith('sqlite:')) {
-    throw new Error(`DATABASE_URL "${redactUrl(url)}" is not supported: use sqlite:PATH`);
-  }
-  const path = url.slice('sqlite:'.length);
-  if (path === '') throw new Error('DATABASE_URL sqlite: needs a file path, for example sqlite:./data/weapp-auth.db');
-  mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path);
-  // WAL lets readers run beside the writer; busy_timeout covers a CLI migrating while the server runs.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return {
-    db,
-    engine: 'sqlite',
-    async ping(): Promise<void> {
-      await sql`select 1`.execute(db);
-    },
-    async close(): Promise<void> {
-      await db.destroy();
-    },
-  };
+  const engine = engineOf(url);
+  if (engine === 'sqlite') return openSqlite(url.slice('sqlite:'.length));
+  if (engine === 'postgres') return openPostgres(url);
+  if (engine === 'mysql') return openMysql(url);
+  throw new Error(`DATABASE_URL "${redactUrl(url)}" is not supported: use sqlite:PATH, postgres://… or mysql://…`);
+}
+
+/** The engine a DATABASE_URL names, by its scheme; undefined for anything else. */
+export function engineOf(url: string): Engine | undefined {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
+  if (url.startsWith('mysql://')) return 'mysql';
+  return undefined;
 }
 
 /** A URL safe to print: any password replaced. */

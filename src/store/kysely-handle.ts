@@ -1,0 +1,17 @@
+import { sql, type Kysely } from 'kysely';
+import type { DatabaseHandle, Engine } from './database.js';
+import type { Database } from './schema.js';
+
+/** The handle every engine returns: the same ping and close whatever the dialect underneath. */
+export function kyselyHandle(db: Kysely<Database>, engine: Engine): DatabaseHandle {
+  return {
+    db,
+    engine,
+    async ping(): Promise<void> {
+      await sql`select 1`.execute(db);
+    },
+    async close(): Promise<void> {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { Kysely, MysqlDialect } from 'kysely';
+import { createPool } from 'mysql2';
+import type { DatabaseHandle } from './database.js';
+import { kyselyHandle } from './kysely-handle.js';
+import { POOL_SETTINGS } from './pool-settings.js';
+import type { Database } from './schema.js';
+
+/** MySQL 8 and MariaDB 10.11+, through mysql2's pool. Options given here win over the URL's query string. */
+export function openMysql(url: string): DatabaseHandle {
+  const pool = createPool({
+    uri: url,
+    connectionLimit: POOL_SETTINGS.maxConnections,
+    maxIdle: POOL_SETTINGS.maxConnections,
+    idleTimeout: POOL_SETTINGS.idleTimeoutMs,
+    connectTimeout: POOL_SETTINGS.connectTimeoutMs,
+    // Emoji in nicknames need 4-byte UTF-8 on the connection too, not only in the tables.
+    charset: 'UTF8MB4_BIN',
+    // BIGINT as a JS number (a string only beyond 2^53, which epoch milliseconds never reach).
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    // affectedRows counts rows the WHERE matched, as on PostgreSQL and SQLite, not only rows whose values
+    // changed: updateUser must say "found" even when it writes the same values (mysql2's default; pinned here).
+    flags: ['FOUND_ROWS'],
+    timezone: 'Z',
+  });
+  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  return kyselyHandle(db, 'mysql');
+}

@@ -1,0 +1,21 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { DatabaseHandle } from './database.js';
+import { kyselyHandle } from './kysely-handle.js';
+import type { Database } from './schema.js';
+
+/** One SQLite file, one connection: Kysely serialises its use, so transactions never interleave. */
+export function openSqlite(path: string): DatabaseHandle {
+  if (path === '') throw new Error('DATABASE_URL sqlite: needs a file path, for example sqlite:./data/weapp-auth.db');
+  mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  // WAL lets readers run beside the writer; busy_timeout covers a CLI migrating while the server runs.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return kyselyHandle(db, 'sqlite');
+}
