@@ -1,15 +1,15 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { MysqlAdapter, Migrator, SqliteAdapter, sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 
 /**
  * Migrations live in code, not in files found at run time, so they ship inside the build and run the same from
  * `npm start`, the CLI and tests. Column types are chosen to mean the same on SQLite, PostgreSQL and MySQL:
  * bounded varchar for anything indexed (MySQL cannot index unbounded text), bigint for epoch-millisecond times.
+ * Every table is created through `createTable` below, which pins MySQL's charset and collation.
  */
 const migrations: Record<string, Migration> = {
   '2026-11-24-001-initial': {
     async up(db: Kysely<any>): Promise<void> {
-      await db.schema
-        .createTable('users')
+      await createTable(db, 'users')
         .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
         .addColumn('unionid', 'varchar(64)', (c) => c.unique())
         .addColumn('nickname', 'varchar(128)')
@@ -20,8 +20,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
 
-      await db.schema
-        .createTable('wechat_accounts')
+      await createTable(db, 'wechat_accounts')
         .addColumn('appid', 'varchar(32)', (c) => c.notNull())
         .addColumn('openid', 'varchar(64)', (c) => c.notNull())
         .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id'))
@@ -33,8 +32,7 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('wechat_accounts_user_id').on('wechat_accounts').column('user_id').execute();
 
-      await db.schema
-        .createTable('sessions')
+      await createTable(db, 'sessions')
         .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
         .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id'))
         .addColumn('appid', 'varchar(32)', (c) => c.notNull())
@@ -49,8 +47,7 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('sessions_user_id').on('sessions').column('user_id').execute();
 
-      await db.schema
-        .createTable('refresh_tokens')
+      await createTable(db, 'refresh_tokens')
         .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
         .addColumn('session_id', 'varchar(36)', (c) => c.notNull().references('sessions.id'))
         .addColumn('secret_hash', 'varchar(64)', (c) => c.notNull())
@@ -62,8 +59,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('refresh_tokens_session_id').on('refresh_tokens').column('session_id').execute();
       await db.schema.createIndex('refresh_tokens_parent_id').on('refresh_tokens').column('parent_id').execute();
 
-      await db.schema
-        .createTable('signing_keys')
+      await createTable(db, 'signing_keys')
         .addColumn('kid', 'varchar(64)', (c) => c.primaryKey())
         .addColumn('algorithm', 'varchar(16)', (c) => c.notNull())
         .addColumn('public_jwk', 'text', (c) => c.notNull())
@@ -81,6 +77,18 @@ const migrations: Record<string, Migration> = {
   },
 };
 
+/**
+ * `CREATE TABLE`, on MySQL/MariaDB with the table's charset and collation stated instead of inherited from a
+ * database default that may be latin1 (no emoji) or case-insensitive. utf8mb4_bin compares ids byte for byte:
+ * under a `_ci` collation two openids differing only in case would be one primary key, two people one account.
+ * Other engines already compare text exactly. (Added before any MySQL deployment ran this migration.)
+ */
+function createTable(db: Kysely<any>, name: string): CreateTableBuilder<string, never> {
+  const builder = db.schema.createTable(name);
+  const isMysql = db.getExecutor().adapter instanceof MysqlAdapter;
+  return isMysql ? builder.modifyEnd(sql`engine = InnoDB default character set utf8mb4 collate utf8mb4_bin`) : builder;
+}
+
 const provider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
     return migrations;
@@ -90,10 +98,27 @@ const provider: MigrationProvider = {
 /** Brings the schema to the latest version; throws with the failing migration's name if one fails. */
 // Migrations run against whatever schema the database has, so they take Kysely<any>, as Kysely's docs advise.
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet['results']> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const isSqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+  const { error, results } = await (isSqlite ? migrateSqlite(db) : new Migrator({ db, provider }).migrateToLatest());
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed`, { cause: error });
   }
   return results;
+}
+
+/**
+ * On PostgreSQL and MySQL, Kysely's migrator takes a database lock, so instances starting together migrate once.
+ * On SQLite it takes none and runs without a transaction (its adapter assumes a single process), so a second
+ * process would re-run migrations and fail on "table already exists". BEGIN IMMEDIATE takes the file's write lock
+ * first: another process waits (busy_timeout) and then finds everything applied, and a failed migration rolls
+ * back whole instead of leaving half a schema.
+ */
+async function migrateSqlite(db: Kysely<any>): Promise<MigrationResultSet> {
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    const outcome = await new Migrator({ db: connection, provider }).migrateToLatest();
+    await sql.raw(outcome.error === undefined ? 'commit' : 'rollback').execute(connection);
+    return outcome;
+  });
 }
