@@ -2,24 +2,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import SQLite from 'better-sqlite3';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { engineOf, type Engine } from '../../src/store/database.js';
+import { harnessDatabase } from './harness-database.js';
+import { countRowsSync, forgetDatabaseSync } from './sync-count.js';
 
 export const APP_A = { appid: 'wx00000000000000a1', secret: '0123456789abcdef0123456789abcdef' };
 export const APP_B = { appid: 'wx00000000000000b2', secret: 'fedcba9876543210fedcba9876543210' };
 
-/** A server on a fresh SQLite file, talking over HTTP to its own standalone simulator, with a movable clock. */
+/**
+ * A server on a fresh database, talking over HTTP to its own standalone simulator, with a movable clock. The
+ * database is a SQLite file unless WEAPP_TEST_ENGINE names postgres or mariadb (see harness-database.ts).
+ */
 export interface Harness {
   server: RunningServer;
   simulator: RunningSimulator;
   config: Config;
+  /** The engine the server's DATABASE_URL names. */
+  engine: Engine;
   /** Everything the server logged, one JSON line each. */
   logs: string[];
   /** Moves the server's clock (tokens, sessions) forward. */
   advance(seconds: number): void;
-  /** Row counts straight from the database file, to prove what was or was not written. */
+  /** Row counts straight from the server's database (through the store, on any engine), to prove what was written. */
   count(table: 'users' | 'wechat_accounts' | 'sessions' | 'refresh_tokens'): number;
   close(): Promise<void>;
 }
@@ -28,8 +35,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   // A DATA_DIR given by the caller is shared with another harness (same database, same keys) and left in place.
   const ownsDir = env.DATA_DIR === undefined;
   const dir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'weapp-auth-test-'));
+  const database = await harnessDatabase(env, dir);
   const simulator = await startSimulator({ apps: [APP_A, APP_B] });
   const config = loadConfig({
+    ...database.env,
     NODE_ENV: 'test',
     PORT: '0',
     DATA_DIR: dir,
@@ -53,27 +62,29 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         done();
       },
     }),
+  }).catch(async (error: unknown) => {
+    // A server that failed to start must not leave its simulator listening or its database behind.
+    await simulator.close();
+    await database.release();
+    throw error;
   });
-  const file = config.databaseUrl.slice('sqlite:'.length);
   return {
     server,
     simulator,
     config,
+    engine: engineOf(config.databaseUrl) ?? 'sqlite',
     logs,
     advance(seconds: number): void {
       offset += seconds * 1000;
     },
     count(table): number {
-      const db = new SQLite(file, { readonly: true });
-      try {
-        return (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
+      return countRowsSync(config.databaseUrl, table);
     },
     async close(): Promise<void> {
       await server.close();
       await simulator.close();
+      forgetDatabaseSync(config.databaseUrl);
+      await database.release();
       if (ownsDir) rmSync(dir, { recursive: true, force: true });
     },
   };
