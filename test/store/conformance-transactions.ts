@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { findUserById, insertUser } from '../../src/store/users.js';
+import { findAccount, insertAccount } from '../../src/store/wechat-accounts.js';
+import type { StoreContext } from './conformance.js';
+import { accountRow, userRow } from './rows.js';
+import { rejectionOf } from './conformance-tables.js';
+import { isUniqueViolation } from '../../src/store/unique-violation.js';
+
+/** A transaction that fails leaves nothing behind: the basis of link-account's retry. */
+export function defineTransactionTests(ctx: StoreContext): void {
+  describe('transactions', () => {
+    it('roll back a user inserted before an exception', async () => {
+      const user = userRow();
+      const thrown = new Error('changed my mind');
+      const error = await rejectionOf(
+        ctx.db.transaction().execute(async (tx) => {
+          await insertUser(tx, user);
+          expect(await findUserById(tx, user.id)).toStrictEqual(user);
+          throw thrown;
+        }),
+      );
+      expect(error).toBe(thrown);
+      expect(await findUserById(ctx.db, user.id)).toBeUndefined();
+    });
+
+    it('roll back everything before a unique violation, which still reads as one', async () => {
+      const owner = userRow();
+      await insertUser(ctx.db, owner);
+      const taken = accountRow(owner.id);
+      await insertAccount(ctx.db, taken);
+
+      const loser = userRow();
+      const error = await rejectionOf(
+        ctx.db.transaction().execute(async (tx) => {
+          await insertUser(tx, loser);
+          await insertAccount(tx, accountRow(loser.id, { openid: taken.openid }));
+        }),
+      );
+      expect(isUniqueViolation(error)).toBe(true);
+      expect(await findUserById(ctx.db, loser.id)).toBeUndefined();
+      expect((await findAccount(ctx.db, taken.appid, taken.openid))?.user_id).toBe(owner.id);
+    });
+  });
+}
