@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { SealedBox } from '../crypto/sealed-box.js';
@@ -16,8 +17,12 @@ interface LoadedKey {
   retiredAt: number | null;
 }
 
-/** How often an unknown kid may trigger a reload from the database (another instance rotated keys). */
-const RELOAD_INTERVAL_MS = 5_000;
+/**
+ * An unknown kid (a key another instance just created) makes the ring re-read the database, at most this often:
+ * a request meeting a new key waits for the next reload instead of failing, and forged kids cost at most one
+ * query per interval.
+ */
+const UNKNOWN_KID_RELOAD_MS = 1_000;
 /** How often an instance re-reads the keys, so a rotation made elsewhere reaches its signing and its JWKS. */
 const SIGNER_REFRESH_MS = 60_000;
 /**
@@ -27,16 +32,22 @@ const SIGNER_REFRESH_MS = 60_000;
 export const KEY_ACTIVATION_DELAY_MS = 10 * 60_000;
 
 export type RotationMode = 'scheduled' | 'immediate';
+/** `bootstrap`: the first key of a fresh database; retires nothing, so instances racing to create it all agree. */
+type InsertMode = RotationMode | 'bootstrap';
 
 /**
  * The Ed25519 keys that sign access tokens, shared by every instance through the database (private halves
- * sealed with the data-encryption key). The oldest key not yet retired signs: a rotation adds a key and sets the
+ * sealed with the data-encryption key). The oldest key not yet retired signs (ordered by creation time, then
+ * kid, so every instance picks the same one): a rotation adds a key and sets the
  * others to retire when it activates, so for a while the new key is published but unused. Retired keys keep
  * verifying and stay in JWKS until every token they signed has expired.
  */
 export class SigningKeyRing {
   #keys: LoadedKey[] = [];
   #loadedAt = 0;
+  /** Monotonic time of the last reload, for throttling; #loadedAt follows the injectable clock. */
+  #reloadedAtMono = 0;
+  #unknownKidReload: Promise<void> | undefined;
 
   private constructor(
     private readonly db: Kysely<Database>,
@@ -49,7 +60,7 @@ export class SigningKeyRing {
   static async open(db: Kysely<Database>, box: SealedBox, clock: Clock, tokenTtlSeconds: number): Promise<SigningKeyRing> {
     const ring = new SigningKeyRing(db, box, clock, tokenTtlSeconds * 1000);
     await ring.reload();
-    if (ring.live().length === 0) await ring.rotate('immediate');
+    if (ring.live().length === 0) await ring.insert('bootstrap');
     return ring;
   }
 
@@ -59,6 +70,10 @@ export class SigningKeyRing {
    * JWKS without refetching on an unknown kid may refuse new tokens until their cache expires. Returns the kid.
    */
   async rotate(mode: RotationMode): Promise<string> {
+    return this.insert(mode);
+  }
+
+  private async insert(mode: InsertMode): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: 'Ed25519', extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
@@ -72,7 +87,9 @@ export class SigningKeyRing {
       created_at: now,
       retired_at: null,
     });
-    await retireSigningKeysExcept(this.db, kid, mode === 'immediate' ? now : now + KEY_ACTIVATION_DELAY_MS);
+    if (mode !== 'bootstrap') {
+      await retireSigningKeysExcept(this.db, kid, mode === 'immediate' ? now : now + KEY_ACTIVATION_DELAY_MS);
+    }
     await this.reload();
     return kid;
   }
@@ -92,12 +109,21 @@ export class SigningKeyRing {
     return this.#keys.filter((key) => key.retiredAt === null || key.retiredAt > now);
   }
 
-  /** The public key for a kid; an unknown kid reloads from the database at most every few seconds. */
+  /** The public key for a kid; an unknown kid waits for the next (coalesced, throttled) reload. */
   async publicKey(kid: string): Promise<CryptoKey | undefined> {
     const found = this.#keys.find((key) => key.kid === kid);
-    if (found !== undefined || this.clock() - this.#loadedAt < RELOAD_INTERVAL_MS) return found?.publicKey;
-    await this.reload();
+    if (found !== undefined) return found.publicKey;
+    this.#unknownKidReload ??= this.reloadThrottled().finally(() => {
+      this.#unknownKidReload = undefined;
+    });
+    await this.#unknownKidReload;
     return this.#keys.find((key) => key.kid === kid)?.publicKey;
+  }
+
+  private async reloadThrottled(): Promise<void> {
+    const wait = this.#reloadedAtMono + UNKNOWN_KID_RELOAD_MS - performance.now();
+    if (wait > 0) await sleep(wait);
+    await this.reload();
   }
 
   /** Public JWKS: every key that signs or will sign, and every retired key whose tokens may still be unexpired. */
@@ -118,6 +144,7 @@ export class SigningKeyRing {
     const rows = await listSigningKeys(this.db);
     this.#keys = await Promise.all(rows.map((row) => this.load(row)));
     this.#loadedAt = this.clock();
+    this.#reloadedAtMono = performance.now();
   }
 
   private async load(row: SigningKeyRow): Promise<LoadedKey> {
