@@ -1,0 +1,13 @@
+/**
+ * Verify weapp-auth access tokens in your own Node backend, offline, with the server's JWKS.
+ * The NestJS guard is in `weapp-auth/verify/nestjs` (it needs @nestjs/common).
+ */
+export { bearerToken } from './bearer.js';
+export { errorBody, TokenError, type ErrorBody, type TokenErrorCode } from './errors.js';
+export { expressAuth, type ExpressLikeRequest, type ExpressLikeResponse } from './express.js';
+export { fastifyAuth } from './fastify.js';
+export { introspectSession } from './introspect.js';
+export { koaAuth, type KoaLikeContext } from './koa.js';
+export type { SessionCheck } from './session-check.js';
+export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './verifier.js';
+export type { VerifiedAuth } from './verified-auth.js';

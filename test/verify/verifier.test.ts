@@ -1,0 +1,94 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenVerifier, TokenError } from '../../src/verify/index.js';
+import { APP_A, APP_B, call, startHarness, type Harness } from '../support/harness.js';
+import { expressApp } from './apps.js';
+import { accessToken, jwksUrl } from './helpers.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(() => undefined, (error: unknown) => error);
+}
+
+describe('createTokenVerifier', () => {
+  it('accepts tokens of every configured appid and reports which app the token is for', async () => {
+    const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: [APP_A.appid, APP_B.appid] });
+    expect((await verifier.verify(await accessToken(h, { appid: APP_B.appid }))).appid).toBe(APP_B.appid);
+    expect((await verifier.verify(await accessToken(h))).appid).toBe(APP_A.appid);
+  });
+
+  it('refuses a token from an issuer it was not told to trust', async () => {
+    const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, issuer: 'someone-else' });
+    const error = await rejection(verifier.verify(await accessToken(h)));
+    expect(error).toBeInstanceOf(TokenError);
+    expect((error as TokenError).code).toBe('TOKEN_INVALID');
+  });
+
+  it('tolerates a few seconds of clock skew, not more', async () => {
+    const token = await accessToken(h);
+    const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
+    const at = (ms: number) => createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, now: () => ms, clockToleranceSeconds: 5 });
+    expect((await at(exp * 1000 + 3000).verify(token)).userId).toEqual(expect.any(String));
+    expect(((await rejection(at(exp * 1000 + 7000).verify(token))) as TokenError).code).toBe('TOKEN_EXPIRED');
+  });
+
+  it('JWKS unreachable is not a 401 (that would send clients into re-login): the middleware passes the error on', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise((resolve) => probe.close(resolve));
+    const verifier = createTokenVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, audience: APP_A.appid, jwksTimeoutMs: 500 });
+    const token = await accessToken(h);
+    expect(await rejection(verifier.verify(token))).not.toBeInstanceOf(TokenError);
+
+    const app = await expressApp(verifier);
+    try {
+      expect((await fetch(`${app.url}/whoami`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(500);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a revoked session with a failing checkSession is not a 401 either', async () => {
+    const verifier = createTokenVerifier({
+      jwksUrl: jwksUrl(h),
+      audience: APP_A.appid,
+      checkSession: async () => {
+        throw new Error('session store down');
+      },
+    });
+    const error = await rejection(verifier.verify(await accessToken(h)));
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TokenError);
+  });
+
+  // Needs the server endpoint proposed in docs/verify-tokens.md ("Revocation"): POST /api/auth/introspect {token}
+  // → 200 {active}. When it exists, replace this with: verifier with checkSession: introspectSession(h.server.url),
+  // token passes; logout; after sessionCacheSeconds it answers SESSION_REVOKED; and a garbage token gives active:false.
+  it.todo('introspectSession against the server: active token passes, revoked session refused after the cache window');
+
+  it('checkSession sees the verified claims and the raw token', async () => {
+    const token = await accessToken(h);
+    const seen: Array<[string, string]> = [];
+    const verifier = createTokenVerifier({
+      jwksUrl: jwksUrl(h),
+      audience: APP_A.appid,
+      checkSession: async (auth, raw) => {
+        seen.push([auth.sessionId, raw]);
+        return true;
+      },
+    });
+    const auth = await verifier.verify(token);
+    await verifier.verify(token);
+    expect(seen).toEqual([[auth.sessionId, token]]);
+    expect((await call(h.server.url, 'GET', '/api/me', { token })).body.id).toBe(auth.userId);
+  });
+});
