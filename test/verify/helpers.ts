@@ -1,5 +1,5 @@
-import type { SessionCheck } from '../../src/verify/index.js';
-import { call, loginAs, type Harness } from '../support/harness.js';
+import { introspectSession, type SessionCheck, type VerifiedAuth } from '../../src/verify/index.js';
+import { loginAs, type Harness } from '../support/harness.js';
 
 export async function accessToken(h: Harness, user: { appid?: string } = {}): Promise<string> {
   const { response } = await loginAs(h, user);
@@ -11,18 +11,13 @@ export function jwksUrl(h: Harness): string {
   return `${h.server.url}/.well-known/jwks.json`;
 }
 
-/**
- * A session check through an existing guarded route, counting its calls. Works today; the introspection
- * endpoint proposed in docs/verify-tokens.md would do the same with less work on the server.
- */
-export function sessionCheckViaMe(h: Harness): SessionCheck & { calls: number } {
+/** The server's introspection as a session check, counting how often it really asks. */
+export function countedIntrospection(h: Harness): SessionCheck & { calls: number } {
+  const ask = introspectSession(h.server.url);
   const check = Object.assign(
-    async (_auth: unknown, token: string): Promise<boolean> => {
+    async (auth: VerifiedAuth, token: string): Promise<boolean> => {
       check.calls += 1;
-      const response = await call(h.server.url, 'GET', '/api/me', { token });
-      if (response.status === 200) return true;
-      if (['SESSION_REVOKED', 'SESSION_EXPIRED'].includes(response.body?.error?.code)) return false;
-      throw new Error(`session check failed: ${response.status}`);
+      return ask(auth, token);
     },
     { calls: 0 },
   );

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenVerifier, type TokenVerifier } from '../../src/verify/index.js';
 import { APP_A, APP_B, call, startHarness, type Harness } from '../support/harness.js';
 import { expressApp, fastifyApp, koaApp, nestApp, type App } from './apps.js';
-import { accessToken, jwksUrl, sessionCheckViaMe } from './helpers.js';
+import { accessToken, jwksUrl, countedIntrospection } from './helpers.js';
 
 const ACCESS_TTL = 900;
 const CACHE_WINDOW = 30;
@@ -26,12 +26,12 @@ describe.each(frameworks)('%s middleware against tokens from a running server', 
   let offset = 0;
   let app: App;
   let checked: App;
-  let check: ReturnType<typeof sessionCheckViaMe>;
+  let check: ReturnType<typeof countedIntrospection>;
 
   beforeAll(async () => {
     const now = (): number => Date.now() + offset;
     app = await start(createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, now }));
-    check = sessionCheckViaMe(h);
+    check = countedIntrospection(h);
     checked = await start(
       createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, now, checkSession: check, sessionCacheSeconds: CACHE_WINDOW }),
     );

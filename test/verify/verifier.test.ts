@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier, TokenError } from '../../src/verify/index.js';
+import { createTokenVerifier, introspectSession, TokenError } from '../../src/verify/index.js';
 import { APP_A, APP_B, call, startHarness, type Harness } from '../support/harness.js';
 import { expressApp } from './apps.js';
 import { accessToken, jwksUrl } from './helpers.js';
@@ -70,10 +70,16 @@ describe('createTokenVerifier', () => {
     expect(error).not.toBeInstanceOf(TokenError);
   });
 
-  // Needs the server endpoint proposed in docs/verify-tokens.md ("Revocation"): POST /api/auth/introspect {token}
-  // → 200 {active}. When it exists, replace this with: verifier with checkSession: introspectSession(h.server.url),
-  // token passes; logout; after sessionCacheSeconds it answers SESSION_REVOKED; and a garbage token gives active:false.
-  it.todo('introspectSession against the server: active token passes, revoked session refused after the cache window');
+  it('introspectSession asks the server: a live session passes, a garbage token is inactive, a dead server is not a 401', async () => {
+    const ask = introspectSession(h.server.url);
+    const token = await accessToken(h);
+    const auth = await createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid }).verify(token);
+    expect(await ask(auth, token)).toBe(true);
+    expect(await ask(auth, `${token.slice(0, -4)}AAAA`)).toBe(false);
+    await call(h.server.url, 'POST', '/api/auth/logout', { token });
+    expect(await ask(auth, token)).toBe(false);
+    await expect(introspectSession('http://127.0.0.1:9', { timeoutMs: 500 })(auth, token)).rejects.not.toBeInstanceOf(TokenError);
+  });
 
   it('checkSession sees the verified claims and the raw token', async () => {
     const token = await accessToken(h);
