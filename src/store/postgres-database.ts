@@ -26,9 +26,12 @@ export function openPostgres(url: string): DatabaseHandle {
     idleTimeoutMillis: POOL_SETTINGS.idleTimeoutMs,
     types,
   });
-  // An idle connection dropped by the server (restart, failover) is reported here; without a listener the
-  // process would crash. The pool discards that connection and the next query opens a new one.
+  // A connection the server drops (restart, failover, pg_terminate_backend) emits 'error'; with no listener the
+  // process would crash. pg-pool listens only while a connection is idle, so give each connection its own
+  // listener for the time it is checked out. The query in flight fails (DATABASE_UNAVAILABLE), the pool discards
+  // the connection, and the next query opens a new one.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return kyselyHandle(db, 'postgres');
 }
