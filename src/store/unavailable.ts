@@ -33,6 +33,9 @@ const MYSQL_CODES = new Set([
   'ER_CLIENT_INTERACTION_TIMEOUT', // 4031 (MySQL 8: idle connection closed by the server)
 ]);
 
+/** The same by number, for servers' errors mysql2 has no code name for (MariaDB's 1927 arrives bare). */
+const MYSQL_ERRNOS = new Set([1040, 1053, 1203, 1205, 1927, 2006, 2013, 4031]);
+
 /** PostgreSQL SQLSTATEs: class 08 is "connection exception"; the rest are shutdown, start-up and capacity. */
 const POSTGRES_STATES = new Set([
   '57P01', // admin_shutdown
@@ -55,7 +58,8 @@ const MESSAGES = [
 
 function matches(error: unknown, depth: number): boolean {
   if (typeof error !== 'object' || error === null || depth > 4) return false;
-  const { code, message, cause, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  const { code, errno, message, cause, errors } = error as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof errno === 'number' && MYSQL_ERRNOS.has(errno)) return true;
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code) || MYSQL_CODES.has(code) || POSTGRES_STATES.has(code)) return true;
     if (/^08[0-9A-Z]{3}$/.test(code)) return true; // PostgreSQL connection_exception class
