@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { call, loginAs, startHarness } from '../support/harness.js';
+import { createTestDatabase, type TestEngine } from '../support/test-databases.js';
+import { startTcpProxy } from './tcp-proxy.js';
+
+const SERVER_PORTS: Record<Exclude<TestEngine, 'sqlite'>, number> = { postgres: 5432, mariadb: 3306 };
+
+describe.each(['postgres', 'mariadb'] as const)('a %s outage', (engine) => {
+  it('answers 503 DATABASE_UNAVAILABLE while the database cannot be reached, and serves again once it can', async () => {
+    const database = await createTestDatabase(engine);
+    const proxy = await startTcpProxy(SERVER_PORTS[engine]);
+    const url = new URL(database.url);
+    url.port = String(proxy.port);
+    const h = await startHarness({ DATABASE_URL: url.toString() });
+    try {
+      expect((await loginAs(h)).response.status).toBe(200);
+
+      await proxy.cut();
+      const down = await loginAs(h);
+      expect(down.response.status).toBe(503);
+      expect(down.response.body.error.code).toBe('DATABASE_UNAVAILABLE');
+      expect((await call(h.server.url, 'GET', '/readyz')).status).toBe(503);
+      // An outage is not a bug: nothing is logged as an unhandled error.
+      expect(h.logs.filter((line) => line.includes('unhandled error'))).toStrictEqual([]);
+
+      await proxy.restore();
+      expect((await loginAs(h)).response.status).toBe(200);
+      expect((await call(h.server.url, 'GET', '/readyz')).status).toBe(200);
+    } finally {
+      await h.close();
+      await proxy.close();
+      await database.drop();
+    }
+  });
+});
