@@ -47,15 +47,22 @@ export class MemoryKv implements Kv {
     this.#entries.set(key, { value, expiresAt: Date.now() + ttlMs });
   }
 
+  // Check and change with no await in between: an await lets another caller in this process run between the
+  // two, and 20 parallel tryLocks all found the key free and all got the lock.
   async deleteIfEquals(key: string, value: string): Promise<void> {
-    if ((await this.get(key)) === value) this.#entries.delete(key);
+    if (this.#live(key)?.value === value) this.#entries.delete(key);
   }
 
   async tryLock(key: string, ttlMs: number): Promise<KvLock | undefined> {
-    if ((await this.get(key)) !== undefined) return undefined;
+    if (this.#live(key) !== undefined) return undefined;
     const owner = randomToken(16);
-    await this.set(key, owner, ttlMs);
+    this.#entries.set(key, { value: owner, expiresAt: Date.now() + ttlMs });
     return { release: async () => this.deleteIfEquals(key, owner) };
+  }
+
+  #live(key: string): MemoryEntry | undefined {
+    const entry = this.#entries.get(key);
+    return entry !== undefined && entry.expiresAt > Date.now() ? entry : undefined;
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
