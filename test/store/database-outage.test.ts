@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, loginAs, startHarness } from '../support/harness.js';
 import { createTestDatabase, type TestEngine } from '../support/test-databases.js';
-import { startTcpProxy } from './tcp-proxy.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const SERVER_PORTS: Record<Exclude<TestEngine, 'sqlite'>, number> = { postgres: 5432, mariadb: 3306 };
 
