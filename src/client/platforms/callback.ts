@@ -1,4 +1,5 @@
-import { platformFailure, type HttpMethod, type Platform } from '../platform.js';
+import { platformFailure, type Platform } from '../platform.js';
+import { response, syncStorage, type MiniProgramRequestOption, type MiniProgramResponse, type SyncStorageApi } from './shared.js';
 
 interface FailResult {
   errMsg: string;
@@ -9,21 +10,9 @@ interface FailResult {
  * between its Vue 2 and Vue 3 builds, so callbacks are the stable choice). Method shorthand keeps the parameter
  * checks bivariant, so `wx` from miniprogram-api-typings is assignable as it is.
  */
-export interface CallbackMiniProgramApi {
-  request(option: {
-    url: string;
-    method?: HttpMethod;
-    data?: string | Record<string, unknown> | ArrayBuffer;
-    header?: Record<string, string>;
-    timeout?: number;
-    dataType?: string;
-    success?(result: { statusCode: number; data: unknown; header: Record<string, unknown> }): void;
-    fail?(error: FailResult): void;
-  }): unknown;
+export interface CallbackMiniProgramApi extends SyncStorageApi {
+  request(option: MiniProgramRequestOption & { success?(result: MiniProgramResponse): void; fail?(error: FailResult): void }): unknown;
   login(option: { provider?: string; success?(result: { code: string }): void; fail?(error: FailResult): void }): unknown;
-  getStorageSync(key: string): unknown;
-  setStorageSync(key: string, data: unknown): void;
-  removeStorageSync(key: string): void;
 }
 
 /** `wx` (or any object with its callback shape) as a Platform. */
@@ -33,9 +22,8 @@ export function wxPlatform(api: CallbackMiniProgramApi, loginOptions: { provider
       new Promise((resolve, reject) => {
         api.request({
           ...request,
-          // Only the server's JSON is expected; a non-JSON answer (a proxy's HTML page) stays a string.
           dataType: 'json',
-          success: (result) => resolve({ statusCode: result.statusCode, data: result.data, header: result.header ?? {} }),
+          success: (result) => resolve(response(result)),
           fail: (error) => reject(platformFailure(error)),
         });
       }),
@@ -47,9 +35,7 @@ export function wxPlatform(api: CallbackMiniProgramApi, loginOptions: { provider
           fail: (error) => reject(platformFailure(error)),
         });
       }),
-    getItem: (key) => api.getStorageSync(key),
-    setItem: (key, value) => api.setStorageSync(key, value),
-    removeItem: (key) => api.removeStorageSync(key),
+    ...syncStorage(api),
   };
 }
 
