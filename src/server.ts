@@ -4,7 +4,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { AccessTokens } from './auth/access-tokens.js';
 import { systemClock, type Clock } from './auth/clock.js';
 import { EncryptedData } from './auth/encrypted-data.js';
-import { CodeFlight } from './auth/code-flight.js';
+import { SharedFlight } from './auth/shared-flight.js';
 import { Login, type Exchanged } from './auth/login.js';
 import { Phones } from './auth/phone.js';
 import { RateLimiter } from './auth/rate-limiter.js';
@@ -22,6 +22,7 @@ import { MemoryKv, type Kv } from './store/kv.js';
 import { RedisKv } from './store/kv-redis.js';
 import { migrateToLatest } from './store/migrations.js';
 import { DEFAULT_SIMULATOR_APP, simulatorPlugin } from './simulator/index.js';
+import { playgroundPlugin } from './playground/plugin.js';
 import { AccessTokenManager } from './wechat/access-token-manager.js';
 import { WechatClient } from './wechat/client.js';
 
@@ -106,7 +107,7 @@ async function startOn(
       wechat,
       sessions,
       profiles,
-      codeFlight: new CodeFlight<Exchanged>(kv),
+      codeFlight: new SharedFlight<Exchanged>(kv, 'login-code'),
       limiter,
       loginsPerOpenidPerMinute: config.rateLimit.loginPerOpenid,
       clock,
@@ -121,7 +122,7 @@ async function startOn(
     { source: config.wechat.tokenSource, mode: config.wechat.tokenMode },
     clock,
   );
-  const sessionKeys = new SessionKeys(database.db, box, wechat, wechatTokens, clock);
+  const sessionKeys = new SessionKeys(database.db, box, wechat, wechatTokens, new SharedFlight<number>(kv, 'session-key-reset'), clock);
   const encryptedData = new EncryptedData(sessionKeys);
   const phones = new Phones({ db: database.db, wechat, tokens: wechatTokens, sessionKeys, encryptedData, apps: appsById, clock });
 
@@ -145,7 +146,11 @@ async function startOn(
     limits: { loginPerIp: config.rateLimit.loginPerIp, refreshPerIp: config.rateLimit.refreshPerIp },
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    mounts: [...(config.simulatorMode ? [{ prefix: '/sim', plugin: simulator }] : []), ...(routes ? [{ prefix: '', plugin: routes }] : [])],
+    mounts: [
+      // The playground page at / drives /sim/control, so it exists only where the simulator does.
+      ...(config.simulatorMode ? [{ prefix: '/sim', plugin: simulator }, { prefix: '', plugin: playgroundPlugin }] : []),
+      ...(routes ? [{ prefix: '', plugin: routes }] : []),
+    ],
   });
   app.addHook('onClose', async () => {
     await kv.close();

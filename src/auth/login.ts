@@ -4,7 +4,7 @@ import { WeappAuthError } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { WechatAppCredentials, WechatClient } from '../wechat/client.js';
 import type { Clock } from './clock.js';
-import type { CodeFlight } from './code-flight.js';
+import type { SharedFlight } from './shared-flight.js';
 import { linkWechatAccount, type LinkedAccount } from './link-account.js';
 import type { Profiles, PublicUser } from './profile.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -34,7 +34,7 @@ export class Login {
       sessions: Sessions;
       profiles: Profiles;
       /** Exchanges by (appid, code): a double tap costs one WeChat call and both taps get the same user. */
-      codeFlight: CodeFlight<Exchanged>;
+      codeFlight: SharedFlight<Exchanged>;
       limiter: RateLimiter;
       /** Logins per minute per WeChat user (0 = unlimited), counted across instances. */
       loginsPerOpenidPerMinute: number;

@@ -254,3 +254,12 @@ describe('POST /api/wechat/verify-signature (legacy rawData)', () => {
     expect(malformed.status).toBe(400);
   });
 });
+
+describe('concurrent session-key resets (found by the fuzzer)', () => {
+  it('all succeed: the ones that lose the race at WeChat see the key the winner stored', async () => {
+    const s = await signIn();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => call(h.server.url, 'POST', '/api/wechat/session-key/reset', { token: s.token })));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    expect((await call(h.server.url, 'GET', '/api/wechat/session-key', { token: s.token })).body.current).toBe(true);
+  });
+});

@@ -65,4 +65,11 @@ describe('PATCH /api/me', () => {
     const response = await call(h.server.url, 'PATCH', '/api/me', { json: { nickname: 'x' } });
     expect(response.status).toBe(401);
   });
+
+  it('is also PUT, since wx.request cannot send PATCH', async () => {
+    const response = await call(h.server.url, 'PUT', '/api/me', { token, json: { nickname: 'Via PUT' } });
+    expect(response.status).toBe(200);
+    expect(response.body.nickname).toBe('Via PUT');
+    expect((await call(h.server.url, 'PUT', '/api/me', { token, json: { nickname: 7 } })).status).toBe(400);
+  });
 });

@@ -13,25 +13,25 @@ export async function meRoutes(app: FastifyInstance, services: Services): Promis
     async (request) => services.profiles.get(authOf(request).userId),
   );
 
-  app.patch<{ Body: ProfileChanges }>(
-    '/api/me',
-    {
-      preHandler: app.authenticate,
-      schema: {
-        body: {
-          type: 'object',
-          minProperties: 1,
-          additionalProperties: false,
-          properties: {
-            nickname: { type: ['string', 'null'], maxLength: 64 },
-            avatarUrl: { type: ['string', 'null'], maxLength: MAX_AVATAR_URL },
-          },
+  // PUT as well as PATCH, with the same partial-update meaning: wx.request cannot send PATCH.
+  app.route<{ Body: ProfileChanges }>({
+    method: ['PATCH', 'PUT'],
+    url: '/api/me',
+    preHandler: app.authenticate,
+    schema: {
+      body: {
+        type: 'object',
+        minProperties: 1,
+        additionalProperties: false,
+        properties: {
+          nickname: { type: ['string', 'null'], maxLength: 64 },
+          avatarUrl: { type: ['string', 'null'], maxLength: MAX_AVATAR_URL },
         },
-        response: { 200: userSchema },
       },
+      response: { 200: userSchema },
     },
-    async (request) => services.profiles.update(authOf(request).userId, request.body),
-  );
+    handler: async (request) => services.profiles.update(authOf(request).userId, request.body),
+  });
 
   app.post<{ Body: { code: string } | EncryptedPayload }>(
     '/api/me/phone',

@@ -5,24 +5,28 @@ import type { Kv } from '../store/kv.js';
 
 type Outcome<T> = { ok: T } | { error: { code: ErrorCode; message: string; details?: Record<string, string | number | boolean> } };
 
-/** Long enough for a WeChat exchange with its retries; a holder that dies frees the code after this. */
+/** Long enough for a WeChat call with its retries; a holder that dies frees the key after this. */
 const LOCK_TTL_MS = 30_000;
 /** Long enough for every waiter to read the outcome after the lock is released; late arrivals never read it. */
 const OUTCOME_TTL_MS = 5_000;
 const POLL_MS = 20;
 
 /**
- * One exchange per wx.login code, however many requests carry it and whichever instances they reach: the first
- * takes a lock in the shared kv and publishes its outcome there; the others wait for that outcome. Codes are
- * stored only as hashes. Within one process, concurrent callers share the same promise and never poll.
+ * One run per key, however many requests ask for it and whichever instances they reach: the first takes a lock
+ * in the shared kv and publishes its outcome there; the others wait for that outcome. Used for wx.login codes (a
+ * double tap costs one WeChat exchange) and session-key resets (WeChat accepts only one reset per key). Keys are
+ * stored only as hashes, since a code is a secret. Within one process, concurrent callers share one promise.
  */
-export class CodeFlight<T> {
+export class SharedFlight<T> {
   readonly #local = new Map<string, Promise<T>>();
 
-  constructor(private readonly kv: Kv) {}
+  constructor(
+    private readonly kv: Kv,
+    private readonly namespace: string,
+  ) {}
 
-  run(code: string, exchange: () => Promise<T>): Promise<T> {
-    const id = sha256Hex(code);
+  run(key: string, exchange: () => Promise<T>): Promise<T> {
+    const id = `${this.namespace}:${sha256Hex(key)}`;
     let pending = this.#local.get(id);
     if (pending === undefined) {
       pending = this.shared(id, exchange).finally(() => this.#local.delete(id));
@@ -32,23 +36,23 @@ export class CodeFlight<T> {
   }
 
   /**
-   * Only callers that arrive while the exchange is in flight share its outcome. One arriving after it finished
-   * finds no lock, exchanges itself and hears from WeChat that the code is used: a code stays single-use.
+   * Only callers that arrive while a run is in flight share its outcome. One arriving after it finished finds no
+   * lock and runs again: a login code resent later hears from WeChat that it is used, so it stays single-use.
    */
   private async shared(id: string, exchange: () => Promise<T>): Promise<T> {
-    const lockKey = `login-code-lock:${id}`;
-    const outcomeKey = `login-code-outcome:${id}`;
+    const lockKey = `flight-lock:${id}`;
+    const outcomeKey = `flight-outcome:${id}`;
     const deadline = Date.now() + LOCK_TTL_MS;
     for (;;) {
       const lock = await this.kv.tryLock(lockKey, LOCK_TTL_MS);
       if (lock !== undefined) return this.exchangeAndPublish(outcomeKey, exchange, lock);
-      // Someone is exchanging this code: its outcome is written before its lock is released.
+      // Someone is running it: its outcome is written before its lock is released.
       while ((await this.kv.get(lockKey)) !== undefined && Date.now() < deadline) {
         await sleep(POLL_MS);
       }
       const stored = await this.kv.get(outcomeKey);
       if (stored !== undefined) return settle(JSON.parse(stored) as Outcome<T>);
-      if (Date.now() >= deadline) return exchange(); // the holder hung: WeChat itself will judge the code
+      if (Date.now() >= deadline) return exchange(); // the holder hung: run it ourselves
     }
   }
 
