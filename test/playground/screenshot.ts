@@ -1,0 +1,24 @@
+/**
+ * Writes docs/images/playground.png, the README's picture of the playground: a fresh simulator-mode server, a
+ * login, /api/me and a phone number, so the phone and the log both have something to show.
+ * Run once after changing the page: `npx tsx test/playground/screenshot.ts`.
+ */
+import { fileURLToPath } from 'node:url';
+import { launchChromium, tap } from './chromium.js';
+import { startTempServer } from './servers.js';
+
+const OUTPUT = fileURLToPath(new URL('../../docs/images/playground.png', import.meta.url));
+
+const { server, close } = await startTempServer();
+const browser = await launchChromium({ width: 1160, height: 920 });
+try {
+  await browser.page.goto(server.url);
+  for (const action of ['login', 'me', 'phone-code']) await tap(browser.page, action);
+  // Tapping scrolled the phone's screen; the picture should open on the session card.
+  await browser.page.locator('.screen').evaluate((screen) => screen.scrollTo(0, 0));
+  await browser.page.screenshot({ path: OUTPUT });
+  console.log(`wrote ${OUTPUT}`);
+} finally {
+  await browser.close();
+  await close();
+}
