@@ -24,6 +24,7 @@ import { migrateToLatest } from './store/migrations.js';
 import { DEFAULT_SIMULATOR_APP, simulatorPlugin } from './simulator/index.js';
 import { playgroundPlugin } from './playground/plugin.js';
 import { AccessTokenManager } from './wechat/access-token-manager.js';
+import { VERSION } from './version.js';
 import { WechatClient } from './wechat/client.js';
 
 export interface ServerOptions {
@@ -146,6 +147,7 @@ async function startOn(
     limits: { loginPerIp: config.rateLimit.loginPerIp, refreshPerIp: config.rateLimit.refreshPerIp },
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    version: VERSION,
     mounts: [
       // The playground page at / drives /sim/control, so it exists only where the simulator does.
       ...(config.simulatorMode ? [{ prefix: '/sim', plugin: simulator }, { prefix: '', plugin: playgroundPlugin }] : []),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { installErrorHandlers } from './errors.js';
 import { createAuthGuard } from './guard.js';
 import { installJsonParser } from './json-body.js';
+import { registerOpenApi } from './openapi.js';
 import { authRoutes, type AuthRouteLimits } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { jwksRoutes } from './routes/jwks.js';
@@ -17,6 +18,8 @@ export interface AppOptions {
   limits: AuthRouteLimits;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** weapp-auth's version, shown in the OpenAPI description. */
+  version: string;
   /** Plugins registered after our routes: the WeChat simulator under /sim in simulator mode, the operator's own routes. */
   mounts?: { prefix: string; plugin: FastifyPluginAsync }[];
 }
@@ -43,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('auth', null);
   app.decorate('authenticate', createAuthGuard(options.services.accessTokens, options.services.sessions));
 
+  await registerOpenApi(app, options.version);
   await healthRoutes(app, options.services);
   await jwksRoutes(app, options.services);
   await authRoutes(app, options.services, options.limits);

@@ -61,3 +61,11 @@ export const encryptedPayloadProperties = {
   encryptedData: { type: 'string', minLength: 1, maxLength: 32_768 },
   iv: { type: 'string', minLength: 1, maxLength: 64 },
 } as const;
+
+/** OpenAPI fragments for the route modules: tag, summary and, for guarded routes, the bearer requirement. */
+export function documented(tag: string, summary: string, guarded: boolean): { tags: string[]; summary: string; security?: { bearer: [] }[] } {
+  return { tags: [tag], summary, ...(guarded ? { security: [{ bearer: [] }] } : {}) };
+}
+
+/** Every error status a route can answer, documented with the one error body. */
+export const errorResponses = { '4xx': errorResponseSchema, '5xx': errorResponseSchema } as const;

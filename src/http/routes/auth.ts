@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { clientInfo } from '../client-info.js';
 import { authOf } from '../guard.js';
-import { tokenResponseSchema } from '../schemas.js';
+import { documented, errorResponses, tokenResponseSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
 export interface AuthRouteLimits {
@@ -31,6 +31,7 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
     {
       preHandler: perIp('login', limits.loginPerIp),
       schema: {
+        ...documented('auth', 'Exchange a wx.login code for tokens', false),
         body: {
           type: 'object',
           required: ['code'],
@@ -40,7 +41,7 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
             appid: { type: 'string', pattern: '^wx[0-9a-f]{16}$' },
           },
         },
-        response: { 200: tokenResponseSchema },
+        response: { 200: tokenResponseSchema, ...errorResponses },
       },
     },
     async (request) => services.login.login(request.body, clientInfo(request)),
@@ -51,12 +52,13 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
     {
       preHandler: perIp('refresh', limits.refreshPerIp),
       schema: {
+        ...documented('auth', 'Trade a refresh token for new tokens (the one sent is spent)', false),
         body: {
           type: 'object',
           required: ['refreshToken'],
           properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 256 } },
         },
-        response: { 200: tokenResponseSchema },
+        response: { 200: tokenResponseSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -71,6 +73,7 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
     '/api/auth/introspect',
     {
       schema: {
+        ...documented('auth', 'Is this access token live? (RFC 7662 style)', false),
         body: { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 1, maxLength: 4096 } } },
         response: {
           200: {
@@ -84,6 +87,7 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
               exp: { type: 'integer' },
             },
           },
+          ...errorResponses,
         },
       },
     },
@@ -94,8 +98,12 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
     },
   );
 
-  app.post('/api/auth/logout', { preHandler: app.authenticate }, async (request, reply) => {
-    await services.sessions.revoke(authOf(request).sessionId, 'logout');
-    return reply.code(204).send();
-  });
+  app.post(
+    '/api/auth/logout',
+    { preHandler: app.authenticate, schema: { ...documented('auth', 'End this session', true), response: { 204: { type: 'null' }, ...errorResponses } } },
+    async (request, reply) => {
+      await services.sessions.revoke(authOf(request).sessionId, 'logout');
+      return reply.code(204).send();
+    },
+  );
 }

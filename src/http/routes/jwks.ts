@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { documented } from '../schemas.js';
 import type { Services } from '../services.js';
 
 /** GET /.well-known/jwks.json: the public keys any backend uses to verify our access tokens offline. */
 export async function jwksRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  app.get('/.well-known/jwks.json', async (_request, reply) => {
+  const jwk = { type: 'object', additionalProperties: true, properties: { kid: { type: 'string' }, kty: { type: 'string' }, crv: { type: 'string' }, x: { type: 'string' } } };
+  const schema = { ...documented('keys', 'The public keys that sign access tokens (JWKS)', false), response: { 200: { type: 'object', properties: { keys: { type: 'array', items: jwk } } } } };
+  app.get('/.well-known/jwks.json', { schema }, async (_request, reply) => {
     // Verifiers may cache briefly: JWKS clients (jose, php-jwt, jwks-rsa) refetch when they meet an unknown kid.
     reply.header('cache-control', 'public, max-age=300');
     return services.signingKeys.jwks();

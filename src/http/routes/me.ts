@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { MAX_AVATAR_URL, type ProfileChanges } from '../../auth/profile.js';
 import { authOf } from '../guard.js';
 import type { EncryptedPayload } from '../../auth/encrypted-data.js';
-import { encryptedPayloadProperties, phoneSchema, userSchema } from '../schemas.js';
+import { documented, encryptedPayloadProperties, errorResponses, phoneSchema, userSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
 /** GET and PATCH /api/me: the signed-in user's own profile. */
 export async function meRoutes(app: FastifyInstance, services: Services): Promise<void> {
   app.get(
     '/api/me',
-    { preHandler: app.authenticate, schema: { response: { 200: userSchema } } },
+    { preHandler: app.authenticate, schema: { ...documented('user', 'The signed-in user', true), response: { 200: userSchema, ...errorResponses } } },
     async (request) => services.profiles.get(authOf(request).userId),
   );
 
@@ -19,6 +19,7 @@ export async function meRoutes(app: FastifyInstance, services: Services): Promis
     url: '/api/me',
     preHandler: app.authenticate,
     schema: {
+      ...documented('user', 'Change nickname or avatar (PUT for wx.request, which has no PATCH)', true),
       body: {
         type: 'object',
         minProperties: 1,
@@ -28,7 +29,7 @@ export async function meRoutes(app: FastifyInstance, services: Services): Promis
           avatarUrl: { type: ['string', 'null'], maxLength: MAX_AVATAR_URL },
         },
       },
-      response: { 200: userSchema },
+      response: { 200: userSchema, ...errorResponses },
     },
     handler: async (request) => services.profiles.update(authOf(request).userId, request.body),
   });
@@ -38,13 +39,14 @@ export async function meRoutes(app: FastifyInstance, services: Services): Promis
     {
       preHandler: app.authenticate,
       schema: {
+        ...documented('user', 'Bind the phone number: a getPhoneNumber code, or legacy encryptedData + iv', true),
         body: {
           type: 'object',
           additionalProperties: false,
           properties: { code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }, ...encryptedPayloadProperties },
           oneOf: [{ required: ['code'] }, { required: ['encryptedData', 'iv'] }],
         },
-        response: { 200: phoneSchema },
+        response: { 200: phoneSchema, ...errorResponses },
       },
     },
     async (request) => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EncryptedPayload } from '../../auth/encrypted-data.js';
 import { authOf } from '../guard.js';
-import { encryptedPayloadProperties } from '../schemas.js';
+import { documented, encryptedPayloadProperties, errorResponses } from '../schemas.js';
 import type { Services } from '../services.js';
 
 /** Encrypted user data and the health of the session's session_key, which itself never leaves the server. */
@@ -11,8 +11,9 @@ export async function wechatRoutes(app: FastifyInstance, services: Services): Pr
     {
       preHandler: app.authenticate,
       schema: {
+        ...documented('wechat', 'Decrypt encryptedData (WeRun, share info) with the stored session_key, watermark checked', true),
         body: { type: 'object', additionalProperties: false, required: ['encryptedData', 'iv'], properties: encryptedPayloadProperties },
-        response: { 200: { type: 'object', additionalProperties: true } },
+        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
       },
     },
     async (request) => services.encryptedData.decrypt(authOf(request), request.body),
@@ -23,13 +24,14 @@ export async function wechatRoutes(app: FastifyInstance, services: Services): Pr
     {
       preHandler: app.authenticate,
       schema: {
+        ...documented('wechat', 'Check a legacy getUserInfo rawData signature', true),
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['rawData', 'signature'],
           properties: { rawData: { type: 'string', maxLength: 16_384 }, signature: { type: 'string', pattern: '^[0-9a-fA-F]{40}$' } },
         },
-        response: { 200: { type: 'object', required: ['valid'], properties: { valid: { type: 'boolean' } } } },
+        response: { 200: { type: 'object', required: ['valid'], properties: { valid: { type: 'boolean' } } }, ...errorResponses },
       },
     },
     async (request) => ({
@@ -45,7 +47,10 @@ export async function wechatRoutes(app: FastifyInstance, services: Services): Pr
 
   app.get(
     '/api/wechat/session-key',
-    { preHandler: app.authenticate, schema: { response: { 200: statusSchema } } },
+    {
+      preHandler: app.authenticate,
+      schema: { ...documented('wechat', 'Is the stored session_key still current? (WeChat checksession)', true), response: { 200: statusSchema, ...errorResponses } },
+    },
     async (request) => {
       const account = await services.sessionKeys.of(authOf(request));
       return { current: await services.sessionKeys.isCurrent(account), updatedAt: new Date(account.updatedAt).toISOString() };
@@ -54,7 +59,10 @@ export async function wechatRoutes(app: FastifyInstance, services: Services): Pr
 
   app.post(
     '/api/wechat/session-key/reset',
-    { preHandler: app.authenticate, schema: { response: { 200: statusSchema } } },
+    {
+      preHandler: app.authenticate,
+      schema: { ...documented('wechat', 'Replace a current session_key (WeChat resetusersessionkey)', true), response: { 200: statusSchema, ...errorResponses } },
+    },
     async (request) => {
       const account = await services.sessionKeys.of(authOf(request));
       return { current: true, updatedAt: new Date(await services.sessionKeys.reset(account)).toISOString() };
