@@ -1,24 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/test-databases.js';
 import { defineStoreConformance } from './conformance.js';
+import { useFreshHandle } from './fresh-handle.js';
 
 defineStoreConformance('mariadb', () => createTestDatabase('mariadb'));
 
 describe('mariadb specifics', () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase('mariadb');
-    handle = openDatabase(database.url);
-    await migrateToLatest(handle.db);
-  });
-  afterAll(async () => {
-    await handle.close();
-    await database.drop();
-  });
+  const fresh = useFreshHandle('mariadb', { migrate: true });
 
   it('creates every table utf8mb4_bin on InnoDB even in a latin1, case-insensitive database', async () => {
     const { rows } = await sql<{ name: string; collation: string; engine: string; database_collation: string }>`
@@ -26,7 +15,7 @@ describe('mariadb specifics', () => {
              s.default_collation_name as database_collation
       from information_schema.tables t join information_schema.schemata s on s.schema_name = t.table_schema
       where t.table_schema = database() and t.table_name not like 'kysely%'
-      order by t.table_name`.execute(handle.db);
+      order by t.table_name`.execute(fresh.handle.db);
     expect(rows.map((row) => row.name)).toStrictEqual(['refresh_tokens', 'sessions', 'signing_keys', 'users', 'wechat_accounts']);
     expect(rows.every((row) => row.collation === 'utf8mb4_bin' && row.engine === 'InnoDB')).toBe(true);
     expect(rows[0]?.database_collation).toBe('latin1_swedish_ci');
@@ -34,7 +23,7 @@ describe('mariadb specifics', () => {
 
   it('talks utf8mb4 on the connection and returns BIGINT as a number', async () => {
     const { rows } = await sql<{ charset: string; n: number }>`
-      select @@character_set_client as charset, cast(1764000000123 as signed) as n`.execute(handle.db);
+      select @@character_set_client as charset, cast(1764000000123 as signed) as n`.execute(fresh.handle.db);
     expect(rows[0]).toStrictEqual({ charset: 'utf8mb4', n: 1_764_000_000_123 });
   });
 });
