@@ -50,6 +50,8 @@ export interface Config {
     loginPerOpenid: number;
     refreshPerOpenid: number;
   };
+  /** /metrics: on the main port behind `Authorization: Bearer <token>`, and/or open on a port of its own. */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
@@ -115,6 +117,11 @@ export function loadConfig(env: Env = process.env): Config {
       refreshPerIp: read.integer('RATE_LIMIT_REFRESH', 120, 0, 1_000_000),
       loginPerOpenid: read.integer('RATE_LIMIT_LOGIN_PER_OPENID', 20, 0, 1_000_000),
       refreshPerOpenid: read.integer('RATE_LIMIT_REFRESH_PER_OPENID', 60, 0, 1_000_000),
+    },
+    metrics: {
+      token: read.optional('METRICS_TOKEN'),
+      port: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 9091, 0, 65535),
+      host: read.string('METRICS_HOST', '127.0.0.1'),
     },
     trustProxy: read.boolean('TRUST_PROXY', false),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),

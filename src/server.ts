@@ -24,6 +24,9 @@ import { migrateToLatest } from './store/migrations.js';
 import { DEFAULT_SIMULATOR_APP, simulatorPlugin } from './simulator/index.js';
 import { playgroundPlugin } from './playground/plugin.js';
 import { AccessTokenManager } from './wechat/access-token-manager.js';
+import { startMetricsServer } from './http/metrics-routes.js';
+import { Metrics } from './metrics/metrics.js';
+import { countActiveSessions } from './store/sessions.js';
 import { VERSION } from './version.js';
 import { WechatClient } from './wechat/client.js';
 
@@ -48,6 +51,8 @@ export interface RunningServer {
   /** The apps it serves, with the secrets it uses (in simulator mode the simulator's). */
   apps: WechatAppConfig[];
   simulatorMode: boolean;
+  /** http://host:port of the separate /metrics listener when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -77,12 +82,19 @@ async function startOn(
   const box = new SealedBox(loadDataEncryptionKey(config));
   const apps = config.simulatorMode ? simulatedApps(config.apps) : config.apps;
 
+  const metrics = new Metrics({
+    activeSessions: () => countActiveSessions(database.db, clock()),
+    poolStats: () => database.poolStats(),
+  });
   let wechatApiBase = config.wechat.apiBase ?? '';
   const wechat = new WechatClient({
     baseUrl: () => wechatApiBase,
     timeoutMs: config.wechat.timeoutMs,
     retries: config.wechat.retries,
-    observe: (event) => logger.debug({ wechat: event }, 'wechat call'),
+    observe: (event) => {
+      metrics.observeWechat(event);
+      logger.debug({ wechat: event }, 'wechat call');
+    },
   });
   const signingKeys = await SigningKeyRing.open(database.db, box, clock, config.tokens.accessTtlSeconds);
   const accessTokens = new AccessTokens(
@@ -141,6 +153,7 @@ async function startOn(
       encryptedData,
       sessionKeys,
       limiter,
+      metrics,
       pingDatabase: () => database.ping(),
     },
     logger,
@@ -148,13 +161,17 @@ async function startOn(
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     version: VERSION,
+    metrics,
+    metricsToken: config.metrics.token,
     mounts: [
       // The playground page at / drives /sim/control, so it exists only where the simulator does.
       ...(config.simulatorMode ? [{ prefix: '/sim', plugin: simulator }, { prefix: '', plugin: playgroundPlugin }] : []),
       ...(routes ? [{ prefix: '', plugin: routes }] : []),
     ],
   });
+  const metricsServer = config.metrics.port === undefined ? undefined : await startMetricsServer(metrics, config.metrics.host, config.metrics.port);
   app.addHook('onClose', async () => {
+    await metricsServer?.close();
     await kv.close();
     await database.close();
   });
@@ -162,7 +179,9 @@ async function startOn(
   await app.listen({ host: config.host, port: config.port });
   const url = `http://${urlHost(app.server.address() as AddressInfo)}:${(app.server.address() as AddressInfo).port}`;
   if (config.simulatorMode && wechatApiBase === '') wechatApiBase = `${url}/sim`;
-  return { app, url, wechatApiBase, apps, simulatorMode: config.simulatorMode, logger, close: () => app.close() };
+  const metricsAddress = metricsServer?.server.address() as AddressInfo | undefined;
+  const metricsUrl = metricsAddress === undefined ? undefined : `http://${urlHost(metricsAddress)}:${metricsAddress.port}`;
+  return { app, url, wechatApiBase, apps, simulatorMode: config.simulatorMode, metricsUrl, logger, close: () => app.close() };
 }
 
 function openKv(config: Config, logger: Logger): Kv {

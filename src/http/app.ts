@@ -3,7 +3,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import type { Logger } from 'pino';
 import { installErrorHandlers } from './errors.js';
 import { createAuthGuard } from './guard.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { installJsonParser } from './json-body.js';
+import { countRequests, metricsRoute } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { authRoutes, type AuthRouteLimits } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -20,6 +22,9 @@ export interface AppOptions {
   trustProxy: boolean;
   /** weapp-auth's version, shown in the OpenAPI description. */
   version: string;
+  metrics: Metrics;
+  /** Serve /metrics on this app behind this bearer token; undefined: not on this app. */
+  metricsToken: string | undefined;
   /** Plugins registered after our routes: the WeChat simulator under /sim in simulator mode, the operator's own routes. */
   mounts?: { prefix: string; plugin: FastifyPluginAsync }[];
 }
@@ -46,6 +51,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('auth', null);
   app.decorate('authenticate', createAuthGuard(options.services.accessTokens, options.services.sessions));
 
+  countRequests(app, options.metrics);
+  if (options.metricsToken !== undefined) metricsRoute(app, options.metrics, options.metricsToken);
   await registerOpenApi(app, options.version);
   await healthRoutes(app, options.services);
   await jwksRoutes(app, options.services);

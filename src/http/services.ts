@@ -2,6 +2,7 @@ import type { AccessTokens } from '../auth/access-tokens.js';
 import type { EncryptedData } from '../auth/encrypted-data.js';
 import type { Phones } from '../auth/phone.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { SessionKeys } from '../auth/session-keys.js';
 import type { Login } from '../auth/login.js';
 import type { Profiles } from '../auth/profile.js';
@@ -19,6 +20,7 @@ export interface Services {
   encryptedData: EncryptedData;
   sessionKeys: SessionKeys;
   limiter: RateLimiter;
+  metrics: Metrics;
   /** Round trip to the database, for readiness. */
   pingDatabase: () => Promise<void>;
 }

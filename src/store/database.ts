@@ -6,11 +6,19 @@ import { openSqlite } from './sqlite-database.js';
 
 export type Engine = 'sqlite' | 'postgres' | 'mysql';
 
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   engine: Engine;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
+  /** Connections open, idle, and requests waiting for one: for metrics. */
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 

@@ -24,5 +24,11 @@ export function openMysql(url: string): DatabaseHandle {
     timezone: 'Z',
   });
   const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
-  return kyselyHandle(db, 'mysql');
+  // mysql2 exposes no pool counters; these fields are its pool's own bookkeeping (stable since mysql2 1.x).
+  const internals = pool as unknown as { _allConnections?: unknown[]; _freeConnections?: unknown[]; _connectionQueue?: unknown[] };
+  return kyselyHandle(db, 'mysql', () => ({
+    total: internals._allConnections?.length ?? 0,
+    idle: internals._freeConnections?.length ?? 0,
+    waiting: internals._connectionQueue?.length ?? 0,
+  }));
 }

@@ -31,3 +31,14 @@ export async function revokeSession(db: Kysely<Database>, id: string, reason: st
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Sessions neither revoked nor expired at `now`. */
+export async function countActiveSessions(db: Kysely<Database>, now: number): Promise<number> {
+  const row = await db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

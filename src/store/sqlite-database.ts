@@ -17,5 +17,6 @@ export function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return kyselyHandle(db, 'sqlite');
+  // One connection, always open; Kysely queues callers in the process, which this does not see.
+  return kyselyHandle(db, 'sqlite', () => ({ total: 1, idle: 1, waiting: 0 }));
 }

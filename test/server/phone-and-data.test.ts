@@ -138,7 +138,7 @@ describe('POST /api/wechat/decrypt', () => {
     const s = await signIn();
     const payload = await encrypt(s.minted.openid, { stepInfoList: [{ step: 1 }] });
     const bytes = Buffer.from(payload.encryptedData, 'base64');
-    bytes[bytes.length - 1] ^= 0xff; // breaks the PKCS#7 padding
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1); // breaks the PKCS#7 padding
     const response = await call(h.server.url, 'POST', '/api/wechat/decrypt', {
       token: s.token,
       json: { ...payload, encryptedData: bytes.toString('base64') },

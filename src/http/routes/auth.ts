@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { WeappAuthError } from '../../errors.js';
 import { clientInfo } from '../client-info.js';
 import { authOf } from '../guard.js';
 import { documented, errorResponses, tokenResponseSchema } from '../schemas.js';
@@ -44,7 +45,16 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
         response: { 200: tokenResponseSchema, ...errorResponses },
       },
     },
-    async (request) => services.login.login(request.body, clientInfo(request)),
+    async (request) => {
+      try {
+        const result = await services.login.login(request.body, clientInfo(request));
+        services.metrics.logins.inc({ outcome: result.isNewUser ? 'new_user' : 'returning_user' });
+        return result;
+      } catch (error) {
+        services.metrics.logins.inc({ outcome: error instanceof WeappAuthError ? error.code : 'INTERNAL_ERROR' });
+        throw error;
+      }
+    },
   );
 
   app.post<{ Body: RefreshBody }>(
