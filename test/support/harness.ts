@@ -37,37 +37,42 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const dir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'weapp-auth-test-'));
   const database = await harnessDatabase(env, dir);
   const simulator = await startSimulator({ apps: [APP_A, APP_B] });
-  const config = loadConfig({
-    ...database.env,
-    NODE_ENV: 'test',
-    PORT: '0',
-    DATA_DIR: dir,
-    WECHAT_APPS: `${APP_A.appid}:${APP_A.secret},${APP_B.appid}:${APP_B.secret}`,
-    WECHAT_API_BASE: simulator.url,
-    WECHAT_TIMEOUT_MS: '1000',
-    RATE_LIMIT_LOGIN: '0',
-    RATE_LIMIT_REFRESH: '0',
-    RATE_LIMIT_LOGIN_PER_OPENID: '0',
-    RATE_LIMIT_REFRESH_PER_OPENID: '0',
-    LOG_LEVEL: 'debug',
-    ...env,
-  });
   let offset = 0;
   const logs: string[] = [];
-  const server = await startServer(config, {
-    clock: () => Date.now() + offset,
-    logDestination: new Writable({
-      write(chunk: Buffer, _encoding, done): void {
-        logs.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
-        done();
-      },
-    }),
-  }).catch(async (error: unknown) => {
-    // A server that failed to start must not leave its simulator listening or its database behind.
+  let config: Config;
+  let server: RunningServer;
+  try {
+    config = loadConfig({
+      ...database.env,
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATA_DIR: dir,
+      WECHAT_APPS: `${APP_A.appid}:${APP_A.secret},${APP_B.appid}:${APP_B.secret}`,
+      WECHAT_API_BASE: simulator.url,
+      WECHAT_TIMEOUT_MS: '1000',
+      RATE_LIMIT_LOGIN: '0',
+      RATE_LIMIT_REFRESH: '0',
+      RATE_LIMIT_LOGIN_PER_OPENID: '0',
+      RATE_LIMIT_REFRESH_PER_OPENID: '0',
+      LOG_LEVEL: 'debug',
+      ...env,
+    });
+    server = await startServer(config, {
+      clock: () => Date.now() + offset,
+      logDestination: new Writable({
+        write(chunk: Buffer, _encoding, done): void {
+          logs.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+          done();
+        },
+      }),
+    });
+  } catch (error) {
+    // A refused config or a server that failed to start must not leave its simulator listening or its database behind.
     await simulator.close();
     await database.release();
+    if (ownsDir) rmSync(dir, { recursive: true, force: true });
     throw error;
-  });
+  }
   return {
     server,
     simulator,
