@@ -1,0 +1,30 @@
+/** Fresh wx.login codes for a login load: each request takes the next one, since a code works once. */
+import type autocannon from 'autocannon';
+import { mintCodes } from './simulator-control.js';
+
+/** Sent once the codes run out: the login fails (400) and the run is flagged, rather than the load stalling. */
+const EXHAUSTED = 'code-supply-exhausted';
+
+export class CodeFeed {
+  #next = 0;
+  /** Requests that found no code left. */
+  shortfall = 0;
+
+  private constructor(private readonly codes: string[]) {}
+
+  static async mint(simulatorUrl: string, count: number): Promise<CodeFeed> {
+    return new CodeFeed(await mintCodes(simulatorUrl, count));
+  }
+
+  get size(): number {
+    return this.codes.length;
+  }
+
+  /** autocannon's setupRequest: the body carries the next code. */
+  readonly setup = (request: autocannon.Request): autocannon.Request => {
+    const code = this.codes[this.#next++];
+    if (code === undefined) this.shortfall += 1;
+    request.body = JSON.stringify({ code: code ?? EXHAUSTED });
+    return request;
+  };
+}

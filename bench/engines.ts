@@ -1,0 +1,33 @@
+/** The storage set-ups a run measures, each on a fresh database created for it and dropped after. */
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestEngine } from '../test/support/test-databases.js';
+
+export interface EngineSetup {
+  label: string;
+  /** Environment naming the database (and Redis), plus how to remove it all afterwards. */
+  open(): Promise<{ env: Record<string, string>; drop(): Promise<void> }>;
+}
+
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function onDatabase(label: string, engine: TestEngine, extra: () => Record<string, string> = () => ({})): EngineSetup {
+  return {
+    label,
+    async open() {
+      const database = await createTestDatabase(engine);
+      return { env: { DATABASE_URL: database.url, ...extra() }, drop: () => database.drop() };
+    },
+  };
+}
+
+export function engineSetups(withRedis: boolean): EngineSetup[] {
+  const setups = [
+    onDatabase('SQLite', 'sqlite'),
+    onDatabase('PostgreSQL', 'postgres'),
+    onDatabase('MariaDB', 'mariadb'),
+  ];
+  // A prefix of its own: nothing another run or a test left in Redis is read, and what this run leaves expires.
+  const redis = (): Record<string, string> => ({ REDIS_URL, REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}:` });
+  if (withRedis) setups.push(onDatabase('PostgreSQL + Redis', 'postgres', redis));
+  return setups;
+}

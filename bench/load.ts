@@ -1,0 +1,58 @@
+/** Load through autocannon, reduced to the figures the report prints. */
+import autocannon from 'autocannon';
+
+export interface LoadShape {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  method?: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  /** Called for every request: a fresh login code, the next user's token. */
+  setup?: (request: autocannon.Request) => autocannon.Request;
+  /** Caps the request rate (open loop) instead of sending as fast as answers come back. */
+  overallRate?: number;
+}
+
+export interface LoadFigures {
+  /** 2xx answers per second: failed requests are not throughput. */
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Answers that were not 2xx, plus connection errors and timeouts. */
+  failures: number;
+  requests: number;
+  /** Requests answered within the run: those still in flight at its end count in no figure. */
+  answered: number;
+}
+
+export async function runLoad(shape: LoadShape): Promise<LoadFigures> {
+  const result = await autocannon({
+    url: shape.url,
+    connections: shape.connections,
+    duration: shape.durationSeconds,
+    ...(shape.overallRate === undefined ? {} : { overallRate: shape.overallRate }),
+    requests: [
+      {
+        method: shape.method ?? 'GET',
+        path: shape.path,
+        headers: shape.headers ?? {},
+        ...(shape.setup === undefined ? {} : { setupRequest: shape.setup }),
+      },
+    ],
+  });
+  return {
+    rps: result['2xx'] / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failures: result.non2xx + result.errors,
+    requests: result.requests.sent,
+    answered: result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'],
+  };
+}
+
+/** A thrown-away run first (JIT, pools, caches), then the measured one. */
+export async function warmThenRun(shape: LoadShape, warmupSeconds: number): Promise<LoadFigures> {
+  await runLoad({ ...shape, durationSeconds: warmupSeconds });
+  return runLoad(shape);
+}
