@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { adminCommand, UsageError } from './admin/commands.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './http/logging.js';
 import { rotateSigningKey } from './keys-command.js';
 import { simulatorBanner, startServer } from './server.js';
 import { simulatorCommand } from './simulator/command.js';
@@ -10,6 +12,13 @@ const USAGE = `usage: weapp-auth <command>
 
   serve                 start the server (configuration from the environment; see README)
   migrate               bring the database named by DATABASE_URL to the latest schema
+  users list [--limit N]                      newest users, with their WeChat accounts
+  users find --id|--openid|--unionid|--phone X
+  sessions list --user ID                     a user's sessions: active, expired, revoked (and why)
+  sessions revoke --session ID | --user ID    revoke one session, or all of a user's
+  audit [--user ID] [--type T] [--since DATE] [--limit N]
+                                              security events, newest first (login, refresh, reuse, logout, ...)
+  config                                      the configuration in force, secrets masked
   keys rotate [--now]   add an access-token signing key: published now, signing in 10 minutes when the
                         current one retires (--now: at once, for a leaked key)
   simulator [options]   run the WeChat API simulator alone
@@ -32,6 +41,11 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'simulator':
       return simulatorCommand(rest);
+    case 'users':
+    case 'sessions':
+    case 'audit':
+    case 'config':
+      return adminCommand(argv, loadConfig(), createLogger('warn'), (value) => console.log(JSON.stringify(value, null, 2)));
     case undefined:
     case '--help':
     case '-h':
@@ -74,6 +88,7 @@ function usage(problem: string): void {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) return usage(error.message);
   if (error instanceof ConfigError) {
     console.error(error.message);
     process.exit(78); // EX_CONFIG

@@ -1,10 +1,8 @@
-import { SigningKeyRing, type RotationMode } from './auth/signing-keys.js';
 import { systemClock } from './auth/clock.js';
+import type { RotationMode } from './auth/signing-keys.js';
+import { compose } from './compose.js';
 import type { Config } from './config.js';
-import { SealedBox } from './crypto/sealed-box.js';
-import { loadDataEncryptionKey } from './data-encryption-key.js';
-import { openDatabase } from './store/database.js';
-import { migrateToLatest } from './store/migrations.js';
+import { createLogger } from './http/logging.js';
 
 /**
  * Adds a signing key. Running servers see it within a minute; a scheduled rotation lets JWKS publish it for
@@ -12,13 +10,10 @@ import { migrateToLatest } from './store/migrations.js';
  * retired key stays in JWKS until its last token has expired.
  */
 export async function rotateSigningKey(config: Config, mode: RotationMode): Promise<string> {
-  const database = openDatabase(config.databaseUrl);
+  const composition = await compose(config, systemClock, createLogger('warn'));
   try {
-    await migrateToLatest(database.db);
-    const box = new SealedBox(loadDataEncryptionKey(config));
-    const ring = await SigningKeyRing.open(database.db, box, systemClock, config.tokens.accessTtlSeconds);
-    return await ring.rotate(mode);
+    return await composition.services.signingKeys.rotate(mode);
   } finally {
-    await database.close();
+    await composition.close();
   }
 }

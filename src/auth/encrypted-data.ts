@@ -1,6 +1,7 @@
 import { WeappAuthError } from '../errors.js';
 import { decryptUserData, DecryptError, verifyRawDataSignature } from '../wechat/crypto.js';
 import type { AccessClaims } from './access-tokens.js';
+import type { AuditLog } from './audit.js';
 import { sessionKeyExpired, type AccountKey, type SessionKeys } from './session-keys.js';
 
 export interface EncryptedPayload {
@@ -15,9 +16,24 @@ export interface EncryptedPayload {
  * another app's or another user's (WATERMARK_MISMATCH, DATA_OWNER_MISMATCH).
  */
 export class EncryptedData {
-  constructor(private readonly sessionKeys: SessionKeys) {}
+  constructor(
+    private readonly sessionKeys: SessionKeys,
+    private readonly audit: AuditLog,
+  ) {}
 
   async decrypt(claims: AccessClaims, payload: EncryptedPayload): Promise<Record<string, unknown>> {
+    try {
+      return await this.decryptFor(claims, payload);
+    } catch (error) {
+      if (error instanceof WeappAuthError) {
+        const diagnosis = { code: error.code, ...(typeof error.details?.hint === 'string' ? { hint: error.details.hint } : {}) };
+        await this.audit.record('decrypt_failed', { userId: claims.userId, sessionId: claims.sessionId, appid: claims.appid, details: diagnosis });
+      }
+      throw error;
+    }
+  }
+
+  private async decryptFor(claims: AccessClaims, payload: EncryptedPayload): Promise<Record<string, unknown>> {
     const account = await this.sessionKeys.of(claims);
     let data: Record<string, unknown>;
     try {

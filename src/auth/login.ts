@@ -3,6 +3,7 @@ import type { SealedBox } from '../crypto/sealed-box.js';
 import { WeappAuthError } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { WechatAppCredentials, WechatClient } from '../wechat/client.js';
+import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import type { SharedFlight } from './shared-flight.js';
 import { linkWechatAccount, type LinkedAccount } from './link-account.js';
@@ -36,6 +37,7 @@ export class Login {
       /** Exchanges by (appid, code): a double tap costs one WeChat call and both taps get the same user. */
       codeFlight: SharedFlight<Exchanged>;
       limiter: RateLimiter;
+      audit: AuditLog;
       /** Logins per minute per WeChat user (0 = unlimited), counted across instances. */
       loginsPerOpenidPerMinute: number;
       clock: Clock;
@@ -50,12 +52,24 @@ export class Login {
 
   async login(request: { code: string; appid?: string | undefined }, client: ClientInfo): Promise<LoginResult> {
     const appid = request.appid ?? this.#defaultAppid;
+    try {
+      return await this.loginTo(appid, request.code, client);
+    } catch (error) {
+      if (error instanceof WeappAuthError) await this.deps.audit.record('login_failed', { appid, details: { code: error.code } });
+      throw error;
+    }
+  }
+
+  private async loginTo(appid: string, code: string, client: ClientInfo): Promise<LoginResult> {
     const app = this.#apps.get(appid);
     if (app === undefined) throw new WeappAuthError('UNKNOWN_APP', `appid ${appid} is not configured on this server`);
 
-    const account = await this.deps.codeFlight.run(`${appid}\u0000${request.code}`, () => this.exchange(app, request.code));
+    const account = await this.deps.codeFlight.run(`${appid}\u0000${code}`, () => this.exchange(app, code));
     await this.deps.limiter.hit(`login:${appid}:${account.openid}`, this.deps.loginsPerOpenidPerMinute);
-    const tokens = await this.deps.sessions.start(account, client);
+    const { sessionId, ...tokens } = await this.deps.sessions.start(account, client);
+    const facts = { userId: account.userId, sessionId, appid };
+    if (account.isNewUser) await this.deps.audit.record('user_created', facts);
+    await this.deps.audit.record('login', { ...facts, details: { isNewUser: account.isNewUser } });
     return { ...tokens, user: await this.deps.profiles.get(account.userId), isNewUser: account.isNewUser };
   }
 

@@ -9,6 +9,7 @@ import type { WechatClient } from '../wechat/client.js';
 import { WechatApiError } from '../wechat/errors.js';
 import { ERRCODE } from '../wechat/wire.js';
 import type { AccessClaims } from './access-tokens.js';
+import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { sessionKeyContext } from './link-account.js';
 import type { SharedFlight } from './shared-flight.js';
@@ -16,6 +17,7 @@ import { wechatFailure } from './wechat-failure.js';
 
 /** The WeChat account behind a signed-in session, with its stored session_key opened. Never leaves the server. */
 export interface AccountKey {
+  userId: string;
   appid: string;
   openid: string;
   sessionKey: string;
@@ -34,6 +36,7 @@ export class SessionKeys {
     private readonly tokens: AccessTokenManager,
     /** One reset per account at a time across instances: WeChat accepts a reset only with the current key. */
     private readonly resets: SharedFlight<number>,
+    private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
@@ -47,6 +50,7 @@ export class SessionKeys {
     const account = await findAccount(this.db, appid, openid);
     if (account === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the session no longer exists');
     return {
+      userId: account.user_id,
       appid: account.appid,
       openid: account.openid,
       sessionKey: this.box.open(account.session_key_sealed, sessionKeyContext(account.appid, account.openid)),
@@ -85,6 +89,7 @@ export class SessionKeys {
     const now = this.clock();
     const sealed = this.box.seal(fresh, sessionKeyContext(account.appid, account.openid));
     await updateAccountOnLogin(this.db, account, { sessionKeySealed: sealed, unionid: null, now });
+    await this.audit.record('session_key_reset', { userId: account.userId, appid: account.appid });
     return now;
   }
 

@@ -14,6 +14,7 @@ import type { Kv } from '../store/kv.js';
 import type { Database } from '../store/schema.js';
 import { findSession, insertSession, revokeSession, touchSession, type SessionRow } from '../store/sessions.js';
 import type { AccessClaims, AccessTokens } from './access-tokens.js';
+import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { newRefreshToken, parseRefreshToken } from './refresh-token-format.js';
@@ -62,7 +63,7 @@ export class Sessions {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly accessTokens: AccessTokens,
-    private readonly shared: { kv: Kv; limiter: RateLimiter },
+    private readonly shared: { kv: Kv; limiter: RateLimiter; audit: AuditLog },
     private readonly settings: SessionSettings,
     private readonly clock: Clock,
   ) {}
@@ -73,7 +74,7 @@ export class Sessions {
   }
 
   /** Opens a session for a user who just logged in to `appid`, and issues its first tokens. */
-  async start(account: { userId: string; appid: string; openid: string }, client: ClientInfo): Promise<TokenPair> {
+  async start(account: { userId: string; appid: string; openid: string }, client: ClientInfo): Promise<TokenPair & { sessionId: string }> {
     const now = this.clock();
     const session: SessionRow = {
       id: uuidv7(),
@@ -93,7 +94,7 @@ export class Sessions {
       await insertSession(tx, session);
       await insertRefreshToken(tx, this.refreshRow(refresh.id, refresh.secretHash, session.id, null, now));
     });
-    return this.pair(session, refresh.token);
+    return { ...(await this.pair(session, refresh.token)), sessionId: session.id };
   }
 
   /**
@@ -126,16 +127,19 @@ export class Sessions {
       return 'rotated';
     });
     if (outcome === 'reused') {
-      await this.revoke(session.id, 'refresh_token_reused');
+      await this.shared.audit.record('refresh_token_reused', { userId: session.user_id, sessionId: session.id, appid: session.appid });
+      await this.revoke({ sessionId: session.id, userId: session.user_id }, 'refresh_token_reused');
       throw new WeappAuthError('REFRESH_TOKEN_REUSED', 'this refresh token was already used; the session has been revoked');
     }
+    await this.shared.audit.record('refresh', { userId: session.user_id, sessionId: session.id, appid: session.appid });
     return { ...(await this.pair(session, next.token)), userId: session.user_id };
   }
 
   /** Ends a session: its refresh tokens stop working at once, its access tokens at their next check. */
-  async revoke(sessionId: string, reason: RevokeReason): Promise<void> {
-    await revokeSession(this.db, sessionId, reason, this.clock());
+  async revoke({ sessionId, userId }: { sessionId: string; userId: string }, reason: RevokeReason): Promise<void> {
+    const revoked = await revokeSession(this.db, sessionId, reason, this.clock());
     this.#status.delete(sessionId);
+    if (revoked) await this.shared.audit.record(reason === 'logout' ? 'logout' : 'session_revoked', { userId, sessionId, details: { reason } });
     await this.shared.kv.publish(REVOKED_CHANNEL, sessionId);
   }
 

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { installErrorHandlers } from './errors.js';
 import { createAuthGuard } from './guard.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { runWithRequestContext } from '../request-context.js';
+import { clientInfo } from './client-info.js';
 import { installJsonParser } from './json-body.js';
 import { countRequests, metricsRoute } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
@@ -43,6 +45,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
+  // Everything a request does runs inside its context, so the audit log can tell which request, IP and agent.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const { ip, userAgent } = clientInfo(request);
+    runWithRequestContext({ requestId: String(request.id), ip, userAgent }, done);
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

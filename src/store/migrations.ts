@@ -75,6 +75,24 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('users').addColumn('phone_pure_number', 'varchar(32)').execute();
     },
   },
+  '2026-11-24-003-audit-events': {
+    async up(db: Kysely<any>): Promise<void> {
+      await createTable(db, 'audit_events')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'varchar(40)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(36)')
+        .addColumn('session_id', 'varchar(36)')
+        .addColumn('appid', 'varchar(32)')
+        .addColumn('request_id', 'varchar(64)')
+        .addColumn('ip', 'varchar(64)')
+        .addColumn('user_agent', 'varchar(512)')
+        .addColumn('details', 'text')
+        .execute();
+      await db.schema.createIndex('audit_events_user_at').on('audit_events').columns(['user_id', 'at']).execute();
+      await db.schema.createIndex('audit_events_type_at').on('audit_events').columns(['type', 'at']).execute();
+    },
+  },
 };
 
 /**
@@ -88,6 +106,9 @@ function createTable(db: Kysely<any>, name: string): CreateTableBuilder<string, 
   const isMysql = db.getExecutor().adapter instanceof MysqlAdapter;
   return isMysql ? builder.modifyEnd(sql`engine = InnoDB default character set utf8mb4 collate utf8mb4_bin`) : builder;
 }
+
+/** Every migration's name, in order: what a fully migrated database has applied. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();
 
 const provider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -8,6 +8,21 @@ export interface Database {
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   signing_keys: SigningKeysTable;
+  audit_events: AuditEventsTable;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  type: string;
+  user_id: string | null;
+  session_id: string | null;
+  appid: string | null;
+  request_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON: facts about the event, never a secret. */
+  details: string | null;
 }
 
 export interface UsersTable {

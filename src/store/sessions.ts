@@ -42,3 +42,8 @@ export async function countActiveSessions(db: Kysely<Database>, now: number): Pr
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** A user's sessions, newest first, revoked and expired ones included. */
+export async function listSessionsOfUser(db: Kysely<Database>, userId: string): Promise<SessionRow[]> {
+  return db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+}

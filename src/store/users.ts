@@ -33,3 +33,17 @@ export async function updateUser(db: Kysely<Database>, id: string, changes: User
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Newest first. */
+export async function listUsers(db: Kysely<Database>, limit: number): Promise<UserRow[]> {
+  return db.selectFrom('users').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Users whose own phone (as WeChat gives it, or the bare number) is `phone`. */
+export async function findUsersByPhone(db: Kysely<Database>, phone: string): Promise<UserRow[]> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb.or([eb('phone_number', '=', phone), eb('phone_pure_number', '=', phone)]))
+    .execute();
+}

@@ -33,3 +33,16 @@ export async function updateAccountOnLogin(
     .where('openid', '=', key.openid)
     .execute();
 }
+
+/** A user's WeChat accounts, one per app. */
+export async function listAccountsOfUser(db: Kysely<Database>, userId: string): Promise<WechatAccountRow[]> {
+  return db.selectFrom('wechat_accounts').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+}
+
+/** Accounts with this openid (in any app) or this unionid. */
+export async function findAccountsByWechatId(db: Kysely<Database>, id: { openid?: string; unionid?: string }): Promise<WechatAccountRow[]> {
+  let select = db.selectFrom('wechat_accounts').selectAll();
+  if (id.openid !== undefined) select = select.where('openid', '=', id.openid);
+  if (id.unionid !== undefined) select = select.where('unionid', '=', id.unionid);
+  return select.execute();
+}

@@ -1,0 +1,16 @@
+import type { Config } from '../config.js';
+import { redactUrl } from '../store/database.js';
+
+const MASK = '***';
+
+/** The running configuration as an operator may print it: every secret replaced, URLs without passwords. */
+export function maskedConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    apps: config.apps.map((app) => ({ appid: app.appid, secret: app.secret === '' ? '(simulator)' : MASK })),
+    databaseUrl: redactUrl(config.databaseUrl),
+    dataEncryptionKey: config.dataEncryptionKey === undefined ? `(generated in ${config.dataDir})` : MASK,
+    redis: config.redis === undefined ? undefined : { ...config.redis, url: redactUrl(config.redis.url) },
+    metrics: { ...config.metrics, token: config.metrics.token === undefined ? undefined : MASK },
+  };
+}

@@ -1,0 +1,118 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminCommand, UsageError } from '../../src/admin/commands.js';
+import { createLogger } from '../../src/http/logging.js';
+import { APP_A, call, loginAs, mintCode, startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ REFRESH_REUSE_GRACE: '0', WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });
+});
+afterAll(async () => h.close());
+
+/** Runs an admin command in-process on the server's own database and returns what it printed. */
+async function admin(...argv: string[]): Promise<any> {
+  const printed: unknown[] = [];
+  await adminCommand(argv, h.config, createLogger('silent'), (value) => printed.push(value));
+  return printed[0];
+}
+
+async function eventsOf(userId: string): Promise<{ type: string; requestId: string | null; ip: string | null; userAgent: string | null; details: any; sessionId: string | null }[]> {
+  return admin('audit', '--user', userId, '--limit', '100');
+}
+
+describe('the audit log', () => {
+  it('records login, new user, refresh, reuse and revocation, logout, with request id, IP and user agent', async () => {
+    const minted = await mintCode(h.simulator.url);
+    const login = await call(h.server.url, 'POST', '/api/auth/login', { json: { code: minted.code }, headers: { 'user-agent': 'audit-test/1.0' } });
+    const userId: string = login.body.user.id;
+    const requestId = login.headers.get('x-request-id');
+    let events = await eventsOf(userId);
+    expect(events.map((event) => event.type).sort()).toEqual(['login', 'user_created']);
+    const loginEvent = events.find((event) => event.type === 'login');
+    expect(loginEvent).toMatchObject({ requestId, ip: '127.0.0.1', userAgent: 'audit-test/1.0', details: { isNewUser: true } });
+
+    const rotated = await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: login.body.refreshToken } });
+    await sleep(5);
+    await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: login.body.refreshToken } });
+    events = await eventsOf(userId);
+    expect(events.slice(0, 3).map((event) => event.type)).toEqual(['session_revoked', 'refresh_token_reused', 'refresh']);
+    expect(events[0]?.details).toEqual({ reason: 'refresh_token_reused' });
+
+    const second = await loginAs(h, { openid: minted.openid });
+    await call(h.server.url, 'POST', '/api/auth/logout', { token: second.response.body.accessToken });
+    events = await eventsOf(userId);
+    expect(events[0]).toMatchObject({ type: 'logout', details: { reason: 'logout' } });
+    expect(JSON.stringify(events)).not.toContain(rotated.body.refreshToken);
+    expect(JSON.stringify(events)).not.toContain(minted.sessionKey);
+  });
+
+  it('records a failed login with its code, and a decrypt failure with its diagnosis', async () => {
+    await call(h.server.url, 'POST', '/api/auth/login', { json: { code: 'no-such-code' } });
+    const failed = await admin('audit', '--type', 'login_failed', '--limit', '1');
+    expect(failed[0]).toMatchObject({ type: 'login_failed', appid: APP_A.appid, details: { code: 'INVALID_CODE' } });
+
+    const { minted, response } = await loginAs(h);
+    await mintCode(h.simulator.url, { openid: minted.openid }); // a later wx.login rotates the key
+    const payload = (await call(h.simulator.url, 'POST', '/control/encrypt', { json: { openid: minted.openid, data: { a: 1 } } })).body;
+    expect((await call(h.server.url, 'POST', '/api/wechat/decrypt', { token: response.body.accessToken, json: payload })).status).toBe(401);
+    const events = await eventsOf(response.body.user.id);
+    expect(events[0]).toMatchObject({ type: 'decrypt_failed', details: { code: 'SESSION_KEY_EXPIRED' } });
+  });
+});
+
+describe('the admin CLI', () => {
+  it('finds a user by id, openid, unionid and phone, showing accounts but nothing secret', async () => {
+    const unionid = `oUadmin${Date.now()}`.padEnd(28, 'u');
+    const { minted, response } = await loginAs(h, { unionid });
+    const userId = response.body.user.id;
+    const phoneCode = (await call(h.simulator.url, 'POST', '/control/phone-codes', { json: { openid: minted.openid, phoneNumber: '13912345678' } })).body.code;
+    await call(h.server.url, 'POST', '/api/me/phone', { token: response.body.accessToken, json: { code: phoneCode } });
+
+    for (const query of [['--id', userId], ['--openid', minted.openid], ['--unionid', unionid], ['--phone', '13912345678']]) {
+      const found = await admin('users', 'find', ...query);
+      expect(found.map((user: { id: string }) => user.id)).toEqual([userId]);
+      expect(found[0].accounts).toEqual([expect.objectContaining({ appid: APP_A.appid, openid: minted.openid })]);
+      expect(JSON.stringify(found)).not.toContain(minted.sessionKey);
+    }
+    expect(await admin('users', 'find', '--openid', 'oNobody')).toEqual([]);
+    expect((await admin('users', 'list', '--limit', '1'))[0].id).toBe(userId);
+  });
+
+  it('lists a user’s sessions and revokes them all, after which their tokens are refused', async () => {
+    const first = await loginAs(h);
+    const second = await loginAs(h, { openid: first.minted.openid });
+    const userId = first.response.body.user.id;
+    const sessions = await admin('sessions', 'list', '--user', userId);
+    expect(sessions.map((session: { state: string }) => session.state)).toEqual(['active', 'active']);
+
+    const revoked = await admin('sessions', 'revoke', '--user', userId);
+    expect(revoked.revoked).toHaveLength(2);
+    expect((await admin('sessions', 'list', '--user', userId)).map((session: { state: string }) => session.state)).toEqual([
+      'revoked (admin)',
+      'revoked (admin)',
+    ]);
+    // The server caches a session's state for at most a second.
+    await sleep(1100);
+    for (const token of [first.response.body.accessToken, second.response.body.accessToken]) {
+      expect((await call(h.server.url, 'GET', '/api/me', { token })).body.error.code).toBe('SESSION_REVOKED');
+    }
+    expect((await admin('audit', '--user', userId, '--type', 'session_revoked')).length).toBe(2);
+  });
+
+  it('prints the configuration with every secret masked', async () => {
+    const printed = JSON.stringify(await admin('config'));
+    expect(printed).toContain(APP_A.appid);
+    expect(printed).not.toContain(APP_A.secret);
+    expect(printed).toContain('***');
+  });
+
+  it('refuses malformed commands with a usage error', async () => {
+    await expect(admin('users', 'find')).rejects.toBeInstanceOf(UsageError);
+    await expect(admin('users', 'find', '--id', 'a', '--phone', 'b')).rejects.toBeInstanceOf(UsageError);
+    await expect(admin('sessions', 'list')).rejects.toThrow(/--user is required/);
+    await expect(admin('users', 'list', '--limit', 'lots')).rejects.toThrow(/--limit/);
+    await expect(admin('audit', '--since', 'yesterday-ish')).rejects.toThrow(/--since/);
+    await expect(admin('users', 'delete')).rejects.toThrow(/unknown command/);
+  });
+});
