@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { SealedBox } from '../crypto/sealed-box.js';
 import type { Database } from '../store/schema.js';
-import { isUniqueViolation } from '../store/unique-violation.js';
+import { isTransactionConflict } from '../store/transaction-conflict.js';
 import { findUserByUnionid, insertUser, updateUser } from '../store/users.js';
 import { findAccount, insertAccount, updateAccountOnLogin } from '../store/wechat-accounts.js';
 
@@ -42,7 +42,7 @@ export async function linkWechatAccount(
     try {
       return await db.transaction().execute((tx) => linkOnce(tx, identity, sealed, now));
     } catch (error) {
-      if (!isUniqueViolation(error) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!isTransactionConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }

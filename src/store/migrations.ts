@@ -107,6 +107,27 @@ function createTable(db: Kysely<any>, name: string): CreateTableBuilder<string, 
   return isMysql ? builder.modifyEnd(sql`engine = InnoDB default character set utf8mb4 collate utf8mb4_bin`) : builder;
 }
 
+/** How long an instance waits for another one's migration to finish before giving up. */
+const SQLITE_MIGRATION_LOCK_WAIT_MS = 60_000;
+
+/**
+ * Takes SQLite's write lock for the whole migration. busy_timeout (5 s) bounds one wait; a slow machine running
+ * other instances' migrations can exceed that, so keep asking until the overall deadline.
+ */
+async function beginImmediate(connection: Kysely<any>): Promise<void> {
+  const deadline = Date.now() + SQLITE_MIGRATION_LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await sql`begin immediate`.execute(connection);
+      return;
+    } catch (error) {
+      const busy = (error as { code?: unknown }).code === 'SQLITE_BUSY';
+      if (!busy || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 /** Every migration's name, in order: what a fully migrated database has applied. */
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();
 
@@ -137,7 +158,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
  */
 async function migrateSqlite(db: Kysely<any>): Promise<MigrationResultSet> {
   return db.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection);
+    await beginImmediate(connection);
     const outcome = await new Migrator({ db: connection, provider }).migrateToLatest();
     await sql.raw(outcome.error === undefined ? 'commit' : 'rollback').execute(connection);
     return outcome;

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { findRefreshToken, hasUsedChild, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/refresh-tokens.js';
-import { findSession, insertSession, revokeSession, touchSession } from '../../src/store/sessions.js';
+import { v7 as uuidv7 } from 'uuid';
+import { insertAuditEvent, listAuditEvents, type AuditEventRow } from '../../src/store/audit-events.js';
+import { findSession, insertSession, listSessionsOfUser, revokeSession, touchSession } from '../../src/store/sessions.js';
 import { insertSigningKey, listSigningKeys, retireSigningKeysExcept } from '../../src/store/signing-keys.js';
-import { isUniqueViolation } from '../../src/store/unique-violation.js';
-import { findUserById, findUserByUnionid, insertUser, updateUser } from '../../src/store/users.js';
-import { findAccount, insertAccount, updateAccountOnLogin } from '../../src/store/wechat-accounts.js';
+import { isUniqueViolation } from '../../src/store/transaction-conflict.js';
+import { findUserById, findUserByUnionid, findUsersByPhone, insertUser, updateUser } from '../../src/store/users.js';
+import { findAccount, findAccountsByWechatId, insertAccount, listAccountsOfUser, updateAccountOnLogin } from '../../src/store/wechat-accounts.js';
 import type { StoreContext } from './conformance.js';
-import { accountRow, openid, refreshTokenRow, sessionRow, signingKeyRow, T0, userRow } from './rows.js';
+import { accountRow, openid, refreshTokenRow, sessionRow, signingKeyRow, T0, uniqueTime, userRow } from './rows.js';
 
 /** The error a promise rejects with; fails the test if it resolves. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -218,6 +220,51 @@ export function defineTableTests(ctx: StoreContext): void {
         retiredEarlier,
       ]);
       expect(isUniqueViolation(await rejectionOf(insertSigningKey(ctx.db, signingKeyRow({ kid: 'kid-a' }))))).toBe(true);
+    });
+  });
+
+  describe('audit_events', () => {
+    it('round-trips events and lists them newest first, filtered by user, type and time', async () => {
+      const user = userRow().id;
+      const at = uniqueTime();
+      const event = (type: string, offset: number, userId: string | null = user): AuditEventRow => ({
+        id: uuidv7(),
+        at: at + offset,
+        type,
+        user_id: userId,
+        session_id: null,
+        appid: 'wx00000000000000a1',
+        request_id: 'req-1',
+        ip: '203.0.113.9',
+        user_agent: 'Mozilla/5.0 小程序 🐼',
+        details: JSON.stringify({ reason: 'logout' }),
+      });
+      const rows = [event('login', 0), event('refresh', 1), event('logout', 2), event('login', 3, null)];
+      for (const row of rows) await insertAuditEvent(ctx.db, row);
+      expect(await listAuditEvents(ctx.db, { userId: user, limit: 10 })).toStrictEqual([rows[2], rows[1], rows[0]]);
+      expect(await listAuditEvents(ctx.db, { userId: user, type: 'login', limit: 10 })).toStrictEqual([rows[0]]);
+      expect(await listAuditEvents(ctx.db, { userId: user, since: at + 1, limit: 1 })).toStrictEqual([rows[2]]);
+    });
+  });
+
+  describe('admin look-ups', () => {
+    it('finds users by phone (full or bare number), accounts by openid or unionid, and a user’s sessions', async () => {
+      const phone = `+852${Math.floor(Math.random() * 1e8)}`;
+      const user = userRow({ phone_number: phone, phone_pure_number: phone.slice(4), unionid: `oU${openid()}` });
+      await insertUser(ctx.db, user);
+      const account = accountRow(user.id, { unionid: user.unionid });
+      await insertAccount(ctx.db, account);
+      const older = sessionRow(user.id, { created_at: T0 });
+      const newer = sessionRow(user.id, { created_at: T0 + 5 });
+      await insertSession(ctx.db, older);
+      await insertSession(ctx.db, newer);
+
+      expect((await findUsersByPhone(ctx.db, phone)).map((row) => row.id)).toStrictEqual([user.id]);
+      expect((await findUsersByPhone(ctx.db, phone.slice(4))).map((row) => row.id)).toStrictEqual([user.id]);
+      expect(await findAccountsByWechatId(ctx.db, { openid: account.openid })).toStrictEqual([account]);
+      expect(await findAccountsByWechatId(ctx.db, { unionid: user.unionid ?? '' })).toStrictEqual([account]);
+      expect(await listAccountsOfUser(ctx.db, user.id)).toStrictEqual([account]);
+      expect((await listSessionsOfUser(ctx.db, user.id)).map((row) => row.id)).toStrictEqual([newer.id, older.id]);
     });
   });
 }

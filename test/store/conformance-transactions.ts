@@ -4,7 +4,7 @@ import { findAccount, insertAccount } from '../../src/store/wechat-accounts.js';
 import type { StoreContext } from './conformance.js';
 import { accountRow, userRow } from './rows.js';
 import { rejectionOf } from './conformance-tables.js';
-import { isUniqueViolation } from '../../src/store/unique-violation.js';
+import { isUniqueViolation } from '../../src/store/transaction-conflict.js';
 
 /** A transaction that fails leaves nothing behind: the basis of link-account's retry. */
 export function defineTransactionTests(ctx: StoreContext): void {

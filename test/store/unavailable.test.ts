@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { isDatabaseUnavailable } from '../../src/store/unavailable.js';
-import { isUniqueViolation } from '../../src/store/unique-violation.js';
+import { isUniqueViolation } from '../../src/store/transaction-conflict.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
 import { rejectionOf } from './conformance-tables.js';
 

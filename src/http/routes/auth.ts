@@ -112,7 +112,7 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
     '/api/auth/logout',
     { preHandler: app.authenticate, schema: { ...documented('auth', 'End this session', true), response: { 204: { type: 'null' }, ...errorResponses } } },
     async (request, reply) => {
-      await services.sessions.revoke(authOf(request).sessionId, 'logout');
+      await services.sessions.revoke(authOf(request), 'logout');
       return reply.code(204).send();
     },
   );
