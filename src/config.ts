@@ -54,6 +54,8 @@ export interface Config {
   metrics: { token: string | undefined; port: number | undefined; host: string };
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** pretty: readable lines for a developer's terminal; json: one object per line, for log pipelines. */
+  logFormat: 'json' | 'pretty';
   bodyLimitBytes: number;
 }
 
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     trustProxy: read.boolean('TRUST_PROXY', false),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    logFormat: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
     bodyLimitBytes: read.integer('BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
   };
   if (config.wechat.tokenMode === 'read-only' && config.redis === undefined) {

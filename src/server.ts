@@ -43,7 +43,7 @@ export interface RunningServer {
  * WeChat simulator is mounted under /sim and WeChat calls go to it.
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel, options.logDestination);
+  const logger = createLogger(config.logLevel, options.logDestination, config.logFormat);
   const composition = await compose(config, options.clock ?? systemClock, logger);
   try {
     return await listen(composition, config, logger, options.routes);
@@ -108,6 +108,8 @@ export function simulatorBanner(server: RunningServer): string {
     ' SIMULATOR MODE: no WeChat secret configured. WeChat calls go to the built-in',
     ` simulator at ${url}/sim — nothing here talks to the real WeChat.`,
     ` Apps: ${apps.map((app) => app.appid).join(', ')}`,
+    ` Playground (the whole flow in a browser): ${url}/`,
+    ` API docs: ${url}/docs`,
     ` Mint a wx.login code:  curl -s -X POST ${url}/sim/control/codes`,
     ' Set WECHAT_APPID and WECHAT_SECRET to use the real WeChat; NODE_ENV=production',
     ' refuses to start without them.',

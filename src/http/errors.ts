@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { WeappAuthError, type ErrorCode } from '../errors.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { ERROR_STATUS } from './error-status.js';
+import { MESSAGES_ZH, prefersChinese } from './messages-zh.js';
 
 /** The one error body every endpoint answers with. */
 export interface ErrorBody {
@@ -18,7 +19,8 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
 };
 
 export function sendError(reply: FastifyReply, error: WeappAuthError): FastifyReply {
-  const body: ErrorBody = { error: { code: error.code, message: error.message, requestId: String(reply.request.id) } };
+  const message = prefersChinese(reply.request.headers['accept-language']) ? MESSAGES_ZH[error.code] : error.message;
+  const body: ErrorBody = { error: { code: error.code, message, requestId: String(reply.request.id) } };
   if (error.details !== undefined) body.error.details = { ...error.details };
   const retryAfter = error.details?.retryAfterSeconds;
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));

@@ -16,7 +16,17 @@ const REDACT_PATHS = [
   ),
 ];
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * JSON lines with a request id on every line, secrets redacted. `pretty` (development at a terminal) renders
+ * the same lines for people through pino-pretty, after redaction; a given destination always gets JSON.
+ */
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
+  const target =
+    format === 'pretty' && destination === undefined
+      ? pino.transport({ target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } })
+      : destination;
   return pino(
     {
       level,
@@ -25,7 +35,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         req: (request: FastifyRequest) => ({ method: request.method, url: maskUrl(request.url), ip: request.ip }),
       },
     },
-    destination,
+    target,
   );
 }
 
