@@ -2,7 +2,7 @@
 import type autocannon from 'autocannon';
 import { mintCodes } from './simulator-control.js';
 
-/** Sent once the codes run out: the login fails (400) and the run is flagged, rather than the load stalling. */
+/** Sent by the few requests already on their way when the codes ran out: they fail (400) and the run is flagged. */
 const EXHAUSTED = 'code-supply-exhausted';
 
 export class CodeFeed {
@@ -20,10 +20,13 @@ export class CodeFeed {
     return this.codes.length;
   }
 
-  /** autocannon's setupRequest: the body carries the next code. */
-  readonly setup = (request: autocannon.Request): autocannon.Request => {
+  /** autocannon's setupRequest: the body carries the next code; out of codes, the run stops (early, but valid). */
+  readonly setup = (request: autocannon.Request, stop: () => void): autocannon.Request => {
     const code = this.codes[this.#next++];
-    if (code === undefined) this.shortfall += 1;
+    if (code === undefined) {
+      this.shortfall += 1;
+      stop();
+    }
     request.body = JSON.stringify({ code: code ?? EXHAUSTED });
     return request;
   };

@@ -2,10 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestEngine } from '../test/support/test-databases.js';
 
+export interface OpenedDatabase {
+  /** DATABASE_URL (and REDIS_URL) for the server. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
 export interface EngineSetup {
   label: string;
-  /** Environment naming the database (and Redis), plus how to remove it all afterwards. */
-  open(): Promise<{ env: Record<string, string>; drop(): Promise<void> }>;
+  open(): Promise<OpenedDatabase>;
 }
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -13,7 +18,7 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 function onDatabase(label: string, engine: TestEngine, extra: () => Record<string, string> = () => ({})): EngineSetup {
   return {
     label,
-    async open() {
+    async open(): Promise<OpenedDatabase> {
       const database = await createTestDatabase(engine);
       return { env: { DATABASE_URL: database.url, ...extra() }, drop: () => database.drop() };
     },

@@ -8,8 +8,8 @@ export interface LoadShape {
   method?: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
-  /** Called for every request: a fresh login code, the next user's token. */
-  setup?: (request: autocannon.Request) => autocannon.Request;
+  /** Called for every request: a fresh login code, the next user's token. `stop` ends the run early. */
+  setup?: (request: autocannon.Request, stop: () => void) => autocannon.Request;
   /** Caps the request rate (open loop) instead of sending as fast as answers come back. */
   overallRate?: number;
 }
@@ -24,10 +24,16 @@ export interface LoadFigures {
   requests: number;
   /** Requests answered within the run: those still in flight at its end count in no figure. */
   answered: number;
+  /** How long the run lasted: less than asked when it was stopped early. */
+  seconds: number;
 }
 
 export async function runLoad(shape: LoadShape): Promise<LoadFigures> {
-  const result = await autocannon({
+  const { setup } = shape;
+  // Assigned once autocannon returns; a setup that stops the run before that has nothing to stop yet.
+  let instance: { stop(): void } | undefined;
+  const stop = (): void => instance?.stop();
+  const running = autocannon({
     url: shape.url,
     connections: shape.connections,
     duration: shape.durationSeconds,
@@ -37,22 +43,19 @@ export async function runLoad(shape: LoadShape): Promise<LoadFigures> {
         method: shape.method ?? 'GET',
         path: shape.path,
         headers: shape.headers ?? {},
-        ...(shape.setup === undefined ? {} : { setupRequest: shape.setup }),
+        ...(setup === undefined ? {} : { setupRequest: (request: autocannon.Request) => setup(request, stop) }),
       },
     ],
   });
+  instance = running as unknown as { stop(): void };
+  const result = await running;
   return {
     rps: result['2xx'] / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     failures: result.non2xx + result.errors,
     requests: result.requests.sent,
+    seconds: result.duration,
     answered: result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'],
   };
-}
-
-/** A thrown-away run first (JIT, pools, caches), then the measured one. */
-export async function warmThenRun(shape: LoadShape, warmupSeconds: number): Promise<LoadFigures> {
-  await runLoad({ ...shape, durationSeconds: warmupSeconds });
-  return runLoad(shape);
 }

@@ -1,6 +1,6 @@
 /** The measured scenarios, each against any service (weapp-auth or a floor) that answers the same requests. */
 import { CodeFeed } from './code-feed.js';
-import { warmThenRun, runLoad, type LoadFigures, type LoadShape } from './load.js';
+import { runLoad, type LoadFigures, type LoadShape } from './load.js';
 import { sampleRss } from './memory.js';
 import type { Service } from './processes.js';
 import type { BenchSettings } from './settings.js';
@@ -20,14 +20,29 @@ const JSON_BODY = { 'content-type': 'application/json' };
 /** Codes for the probe that sizes a login run's supply. */
 const PROBE_CODES = 3000;
 const PROBE_SECONDS = 1;
-/** Spare codes beyond the expected rate, so a faster-than-probed run still has fresh ones. */
-const SUPPLY_MARGIN = 1.3;
+/**
+ * Spare codes beyond the expected rate: the probe runs cold, so warm runs go faster. A run that still runs out
+ * stops early, its rate still valid over the shorter time.
+ */
+const SUPPLY_MARGIN = 2;
 
-async function measure(service: Service, shape: LoadShape, settings: BenchSettings, feed?: CodeFeed): Promise<Measured> {
+/**
+ * A thrown-away warm-up (JIT, pools, caches), then the measured run. `drain` runs after each: requests autocannon
+ * abandoned at a run's end are still being served, and must not queue ahead of the next run's.
+ */
+async function measure(
+  service: Service,
+  shape: LoadShape,
+  settings: BenchSettings,
+  logins?: { warmup: CodeFeed; measured: CodeFeed; drain(): Promise<void> },
+): Promise<Measured> {
   const sampler = sampleRss(service.pid);
-  const figures = await warmThenRun(shape, settings.warmupSeconds);
+  await runLoad({ ...shape, durationSeconds: settings.warmupSeconds, ...(logins === undefined ? {} : { setup: logins.warmup.setup }) });
+  await logins?.drain();
+  const figures = await runLoad(shape);
+  await logins?.drain();
   const overall = shape.overallRate === undefined ? {} : { overallRate: shape.overallRate };
-  return { ...figures, peakRssMiB: sampler.stop(), shortfall: feed?.shortfall ?? 0, connections: shape.connections, ...overall };
+  return { ...figures, peakRssMiB: sampler.stop(), shortfall: logins?.measured.shortfall ?? 0, connections: shape.connections, ...overall };
 }
 
 /** GET `path` (authenticated with `tokens` in turn when given): what a cached guard costs per request. */
@@ -66,38 +81,61 @@ export async function measureLogins(
   const expected = load.overallRate ?? load.expectedRps ?? (await probeLoginRate(simulatorUrl, base));
   // Closed loop cannot exceed one login per connection per delay.
   const ceiling = load.delayMs > 0 ? (load.connections * 1000) / load.delayMs : Infinity;
-  const seconds = settings.warmupSeconds + settings.durationSeconds;
-  // Each of the two autocannon runs (warm-up, measured) also prepares one request per connection up front.
-  const upFront = 2 * load.connections;
-  const feed = await CodeFeed.mint(simulatorUrl, Math.ceil(Math.min(expected, ceiling) * seconds * SUPPLY_MARGIN) + upFront + 200);
-  await setExchangeDelay(simulatorUrl, load.delayMs, feed.size);
+  // Every autocannon run also prepares one request per connection up front, and one beyond its end.
+  const supply = (seconds: number): Promise<CodeFeed> =>
+    CodeFeed.mint(simulatorUrl, Math.ceil(Math.min(expected, ceiling) * seconds * SUPPLY_MARGIN) + 2 * load.connections);
+  // The warm-up has codes of its own: however fast it goes, it cannot eat the measured run's.
+  const feeds = { warmup: await supply(settings.warmupSeconds), measured: await supply(settings.durationSeconds) };
+  await setExchangeDelay(simulatorUrl, load.delayMs, feeds.warmup.size + feeds.measured.size + SENTINELS);
   try {
     const overall = load.overallRate === undefined ? {} : { overallRate: load.overallRate };
-    return await measure(service, { ...base, ...overall, durationSeconds: settings.durationSeconds, setup: feed.setup }, settings, feed);
+    const shape = { ...base, ...overall, durationSeconds: settings.durationSeconds, setup: feeds.measured.setup };
+    const drain = (): Promise<void> => sentinelLogin(service, simulatorUrl, path);
+    return await measure(service, shape, settings, { ...feeds, drain });
   } finally {
     await setExchangeDelay(simulatorUrl, 0);
   }
 }
 
-/** A short run on a fixed supply: its rate sizes the real run's supply. Run out, it says "at least this". */
+/**
+ * Short runs on a fixed supply: the second one's rate sizes the real run's supply (the first runs cold). Run out,
+ * a probe stops early, its rate still right.
+ */
 async function probeLoginRate(simulatorUrl: string, base: Omit<LoadShape, 'durationSeconds'>): Promise<number> {
-  const feed = await CodeFeed.mint(simulatorUrl, PROBE_CODES + base.connections);
-  const figures = await runLoad({ ...base, durationSeconds: PROBE_SECONDS, setup: feed.setup });
-  return feed.shortfall > 0 ? (PROBE_CODES / PROBE_SECONDS) * 2 : figures.rps;
+  let rps = 0;
+  for (let probe = 0; probe < 2; probe += 1) {
+    const feed = await CodeFeed.mint(simulatorUrl, PROBE_CODES + base.connections);
+    rps = (await runLoad({ ...base, durationSeconds: PROBE_SECONDS, setup: feed.setup })).rps;
+  }
+  return rps;
+}
+
+/** Drain calls per login scenario (after the warm-up and after the measured run); each takes one delayed exchange. */
+const SENTINELS = 2;
+
+/** One login with a fresh code. */
+async function freshLogin(service: Service, simulatorUrl: string, path: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${service.url}${path}`, {
+    method: 'POST',
+    headers: JSON_BODY,
+    body: JSON.stringify({ code: await mintCode(simulatorUrl) }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** One login, answered only once the server has worked through what was queued ahead of it. */
+async function sentinelLogin(service: Service, simulatorUrl: string, path: string): Promise<void> {
+  await freshLogin(service, simulatorUrl, path);
 }
 
 /** Logs in `count` new users and returns their access tokens: the load of GET /api/me is spread over them. */
 export async function loginUsers(service: Service, simulatorUrl: string, count: number): Promise<string[]> {
   const tokens: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const response = await fetch(`${service.url}/api/auth/login`, {
-      method: 'POST',
-      headers: JSON_BODY,
-      body: JSON.stringify({ code: await mintCode(simulatorUrl) }),
-    });
-    const body = (await response.json()) as { accessToken?: string };
-    if (response.status !== 200 || body.accessToken === undefined) throw new Error(`login failed: ${JSON.stringify(body)}`);
-    tokens.push(body.accessToken);
+    const { status, body } = await freshLogin(service, simulatorUrl, '/api/auth/login');
+    const accessToken = (body as { accessToken?: string }).accessToken;
+    if (status !== 200 || accessToken === undefined) throw new Error(`login failed: ${JSON.stringify(body)}`);
+    tokens.push(accessToken);
   }
   return tokens;
 }
