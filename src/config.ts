@@ -52,7 +52,11 @@ export interface Config {
   };
   /** /metrics: on the main port behind `Authorization: Bearer <token>`, and/or open on a port of its own. */
   metrics: { token: string | undefined; port: number | undefined; host: string };
-  trustProxy: boolean;
+  /**
+   * Whose X-Forwarded-For to believe: false (none), true (any, only behind a proxy that overwrites the header),
+   * a number of proxy hops, or the proxies' addresses/CIDRs. Rate limits and the audit log use the result.
+   */
+  trustProxy: boolean | number | string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** pretty: readable lines for a developer's terminal; json: one object per line, for log pipelines. */
   logFormat: 'json' | 'pretty';
@@ -85,6 +89,18 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('DATA_ENCRYPTION_KEY must be 32 bytes, base64-encoded (try: openssl rand -base64 32)');
   }
 
+  const databaseUrl = read.string('DATABASE_URL', `sqlite:${dataDir}/weapp-auth.db`);
+  const simulatorAsked = read.boolean('WECHAT_SIMULATOR', false);
+  // The simulator lets anyone mint a login for any openid: it must never switch on by accident where real users
+  // are. It is automatic only for a newcomer's bare start; anything that looks like a real deployment (an appid
+  // missing its secret, a server database, a managed encryption key) needs WECHAT_SIMULATOR=true to get it.
+  if (simulatorMode && nodeEnv !== 'production' && !simulatorAsked) {
+    if (apps.length > 0) problems.push(`WECHAT_SECRET is missing for ${apps.map((app) => app.appid).join(', ')}: set it, or set WECHAT_SIMULATOR=true to use the simulator with this appid`);
+    if (!databaseUrl.startsWith('sqlite:')) problems.push('no WeChat secret is configured for a server database: set WECHAT_SECRET, or WECHAT_SIMULATOR=true to use the simulator');
+    if (dataEncryptionKey !== undefined) problems.push('no WeChat secret is configured but DATA_ENCRYPTION_KEY is: set WECHAT_SECRET, or WECHAT_SIMULATOR=true to use the simulator');
+  }
+  if (simulatorAsked && !simulatorMode) problems.push('WECHAT_SIMULATOR=true conflicts with a configured WECHAT_SECRET: remove one');
+
   if (nodeEnv === 'production') {
     if (simulatorMode) problems.push('WECHAT_APPID and WECHAT_SECRET (or WECHAT_APPS) are required when NODE_ENV=production');
     if (dataEncryptionKey === undefined) problems.push('DATA_ENCRYPTION_KEY is required when NODE_ENV=production');
@@ -94,7 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
     env: nodeEnv,
     host: read.string('HOST', '127.0.0.1'),
     port: read.integer('PORT', 3000, 0, 65535),
-    databaseUrl: read.string('DATABASE_URL', `sqlite:${dataDir}/weapp-auth.db`),
+    databaseUrl,
     dataDir,
     migrateOnStart: read.boolean('MIGRATE_ON_START', true),
     apps: simulatorMode ? apps.map((app) => ({ appid: app.appid, secret: '' })) : apps,
@@ -125,11 +141,14 @@ export function loadConfig(env: Env = process.env): Config {
       port: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 9091, 0, 65535),
       host: read.string('METRICS_HOST', '127.0.0.1'),
     },
-    trustProxy: read.boolean('TRUST_PROXY', false),
+    trustProxy: readTrustProxy(read.optional('TRUST_PROXY'), problems),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     logFormat: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
     bodyLimitBytes: read.integer('BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
   };
+  if (nodeEnv === 'production' && config.wechat.apiBase !== undefined && !isSafeApiBase(config.wechat.apiBase)) {
+    problems.push(`WECHAT_API_BASE must be https in production (it carries the AppSecret), got "${config.wechat.apiBase}"`);
+  }
   if (config.wechat.tokenMode === 'read-only' && config.redis === undefined) {
     problems.push('WECHAT_TOKEN_MODE=read-only needs REDIS_URL: the tokens it reads are stored there by another instance');
   }
@@ -171,6 +190,22 @@ function readApps(env: Env, problems: string[]): WechatAppConfig[] {
   const withSecret = apps.filter((app) => app.secret !== '').length;
   if (withSecret > 0 && withSecret < apps.length) problems.push('every app in WECHAT_APPS needs a secret (appid:secret)');
   return apps;
+}
+
+/** https, or plain http to this machine only (a local forward proxy): never the AppSecret in clear on a network. */
+function isSafeApiBase(value: string): boolean {
+  const url = new URL(value);
+  return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
+function readTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string[] {
+  if (raw === undefined || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const addresses = raw.split(',').map((entry) => entry.trim());
+  if (addresses.every((entry) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry))) return addresses;
+  problems.push(`TRUST_PROXY must be true, false, a hop count or a list of proxy addresses/CIDRs, got "${raw}"`);
+  return false;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -24,6 +24,8 @@ export interface AccessTokenSettings {
 /** RFC 9068's type for JWT access tokens: an ID token or any other JWT signed by the same key is refused. */
 const TOKEN_TYPE = 'at+jwt';
 const VERIFIED_CACHE_SIZE = 50_000;
+/** Tolerated difference between instances' clocks for a token's issue time. */
+const CLOCK_SKEW_MS = 60_000;
 
 /**
  * Issues and verifies EdDSA JWT access tokens. A token verified once is remembered until it expires, so the
@@ -86,10 +88,14 @@ export class AccessTokens {
           requiredClaims: ['sub', 'sid', 'aud', 'exp', 'iat'],
         },
       );
-      const { sub, sid, aud, exp } = payload;
+      const { sub, sid, aud, exp, iat } = payload;
       const appid = Array.isArray(aud) ? aud[0] : aud;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof appid !== 'string' || typeof exp !== 'number') {
         throw new WeappAuthError('TOKEN_INVALID', 'the access token lacks required claims');
+      }
+      // We never issue longer-lived tokens; one claiming more was not made by this server as configured.
+      if (typeof iat !== 'number' || exp - iat > this.settings.ttlSeconds || iat * 1000 > now + CLOCK_SKEW_MS) {
+        throw new WeappAuthError('TOKEN_INVALID', 'the access token claims a lifetime this server never issues');
       }
       return { userId: sub, sessionId: sid, appid, expiresAt: exp * 1000 };
     } catch (error) {

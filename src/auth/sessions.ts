@@ -6,6 +6,7 @@ import { WeappAuthError, type ErrorCode } from '../errors.js';
 import {
   findRefreshToken,
   hasUsedChild,
+  spendSiblings,
   insertRefreshToken,
   markRefreshTokenUsed,
   type RefreshTokenRow,
@@ -121,6 +122,9 @@ export class Sessions {
     const outcome = await this.db.transaction().execute(async (tx): Promise<'rotated' | 'reused'> => {
       const won = await markRefreshTokenUsed(tx, row.id, now);
       if (!won && !(await this.withinReuseGrace(tx, row, now))) return 'reused';
+      // A grace-window retry leaves siblings (children of one parent). The first one used ends the others, so the
+      // chain cannot fork: whoever presents another sibling later is caught as a reuse.
+      if (row.parent_id !== null) await spendSiblings(tx, row.parent_id, row.id);
       const expiresAt = now + this.settings.refreshTtlSeconds * 1000;
       await insertRefreshToken(tx, this.refreshRow(next.id, next.secretHash, session.id, row.id, now));
       await touchSession(tx, session.id, now, expiresAt);

@@ -109,15 +109,19 @@ export class SigningKeyRing {
     return this.#keys.filter((key) => key.retiredAt === null || key.retiredAt > now);
   }
 
-  /** The public key for a kid; an unknown kid waits for the next (coalesced, throttled) reload. */
+  /**
+   * The public key for a kid, if it still verifies: the keys JWKS publishes, and no other. A key retired longer
+   * ago than a token lives signed nothing still valid, so a leaked retired key forges nothing here. An unknown kid
+   * waits for the next (coalesced, throttled) reload.
+   */
   async publicKey(kid: string): Promise<CryptoKey | undefined> {
-    const found = this.#keys.find((key) => key.kid === kid);
+    const found = this.verifying().find((key) => key.kid === kid);
     if (found !== undefined) return found.publicKey;
     this.#unknownKidReload ??= this.reloadThrottled().finally(() => {
       this.#unknownKidReload = undefined;
     });
     await this.#unknownKidReload;
-    return this.#keys.find((key) => key.kid === kid)?.publicKey;
+    return this.verifying().find((key) => key.kid === kid)?.publicKey;
   }
 
   private async reloadThrottled(): Promise<void> {
@@ -129,10 +133,13 @@ export class SigningKeyRing {
   /** Public JWKS: every key that signs or will sign, and every retired key whose tokens may still be unexpired. */
   async jwks(): Promise<{ keys: JWK[] }> {
     await this.refreshIfStale();
+    return { keys: this.verifying().map((key) => key.publicJwk) };
+  }
+
+  /** Keys whose tokens may still be unexpired: unretired, or retired less than a token lifetime ago. */
+  private verifying(): LoadedKey[] {
     const cutoff = this.clock() - this.tokenTtlMs;
-    return {
-      keys: this.#keys.filter((key) => key.retiredAt === null || key.retiredAt > cutoff).map((key) => key.publicJwk),
-    };
+    return this.#keys.filter((key) => key.retiredAt === null || key.retiredAt > cutoff);
   }
 
   /** Keys are re-read at least every minute, so a rotation made by another instance or the CLI reaches this one. */

@@ -21,7 +21,7 @@ export interface AppOptions {
   logger: Logger;
   limits: AuthRouteLimits;
   bodyLimitBytes: number;
-  trustProxy: boolean;
+  trustProxy: boolean | number | string[];
   /** weapp-auth's version, shown in the OpenAPI description. */
   version: string;
   metrics: Metrics;
@@ -37,7 +37,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Typed as Fastify's logger interface so the instance is the plain FastifyInstance route modules take.
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
-    trustProxy: options.trustProxy,
+    // A hop count as the function Fastify's own number form stands for: trust the first N proxies.
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy,
     genReqId: () => randomUUID(),
     // Wrong types are errors, not something to coerce: `{"code": 123}` is a bad request.
     // Unknown properties are refused where a schema says so (a typo like avatarURL must not pass silently).
@@ -50,8 +51,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const { ip, userAgent } = clientInfo(request);
     runWithRequestContext({ requestId: String(request.id), ip, userAgent }, done);
   });
+  // Once the server is closing, every answer ends its connection: otherwise keep-alive connections that served
+  // the last in-flight requests stay open until their idle timeout (72 s) and hold the shutdown that long.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
   installErrorHandlers(app);
   installJsonParser(app);
@@ -68,4 +76,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await wechatRoutes(app, options.services);
   for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix });
   return app;
+}
+
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }

@@ -35,3 +35,17 @@ export async function hasUsedChild(db: Kysely<Database>, parentId: string): Prom
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Marks every unused child of `parentId` but `keepId` as spent, so none of them can be used any more. They are
+ * stamped as used at time 0: never used by anyone, so no reuse grace window can ever cover them.
+ */
+export async function spendSiblings(db: Kysely<Database>, parentId: string, keepId: string): Promise<void> {
+  await db
+    .updateTable('refresh_tokens')
+    .set({ used_at: 0 })
+    .where('parent_id', '=', parentId)
+    .where('id', '!=', keepId)
+    .where('used_at', 'is', null)
+    .execute();
+}

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { call, loginAs, startHarness, type Harness, type JsonResponse } from '../support/harness.js';
-import { createTestDatabase } from '../support/test-databases.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { call, loginAs, type Harness, type JsonResponse } from '../support/harness.js';
+import { startHarnessBehindProxy } from '../support/harness-behind-proxy.js';
 
 /**
  * The database goes away for two seconds in the middle of steady traffic (reads, refresh chains, first logins) and
@@ -10,7 +9,6 @@ import { startTcpProxy } from '../support/tcp-proxy.js';
  * recovers by itself and no client has lost its session. test/store/database-outage.test.ts covers the idle case.
  */
 
-const SERVER_PORTS = { postgres: 5432, mariadb: 3306 } as const;
 const LOAD_MS = 6_000;
 const CUT_AT_MS = 1_500;
 const CUT_FOR_MS = 2_000;
@@ -37,11 +35,7 @@ async function signedIn(h: Harness): Promise<Tokens> {
 
 describe.each(['postgres', 'mariadb'] as const)('%s cut for two seconds under load', (engine) => {
   it('answers 503 meanwhile, recovers without a restart, and loses no session', { timeout: 60_000 }, async () => {
-    const database = await createTestDatabase(engine);
-    const proxy = await startTcpProxy(SERVER_PORTS[engine]);
-    const url = new URL(database.url);
-    url.port = String(proxy.port);
-    const h = await startHarness({ DATABASE_URL: url.toString() });
+    const { h, proxy, close } = await startHarnessBehindProxy(engine);
     try {
       const readers = await Promise.all(Array.from({ length: LOOPS.me }, () => signedIn(h)));
       // Each chain holds the refresh token last returned with a 200; a failed refresh keeps it, as a client would.
@@ -128,9 +122,7 @@ describe.each(['postgres', 'mariadb'] as const)('%s cut for two seconds under lo
       }
       expect(failures).toEqual([]);
     } finally {
-      await h.close();
-      await proxy.close();
-      await database.drop();
+      await close();
     }
   });
 });

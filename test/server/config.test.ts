@@ -37,7 +37,7 @@ describe('loadConfig', () => {
     expect(message).toMatch(/PORT must be an integer from 0 to 65535, got "eighty"/);
     expect(message).toMatch(/ACCESS_TOKEN_TTL must be an integer from 30/);
     expect(message).toMatch(/LOG_LEVEL must be one of/);
-    expect(message).toMatch(/TRUST_PROXY must be true or false/);
+    expect(message).toMatch(/TRUST_PROXY must be true, false, a hop count or a list/);
     expect(message).toMatch(/DATA_ENCRYPTION_KEY must be 32 bytes/);
   });
 
@@ -55,5 +55,26 @@ describe('loadConfig', () => {
       { appid: 'wx0123456789abcdef', secret: 'a' },
       { appid: 'wx0123456789abcde0', secret: 'b:c' },
     ]);
+  });
+
+  it('never starts the simulator by accident where a real deployment is meant', () => {
+    expect(problemsOf({ WECHAT_APPID: 'wx0123456789abcdef' })).toMatch(/WECHAT_SECRET is missing for wx0123456789abcdef/);
+    expect(problemsOf({ DATABASE_URL: 'postgres://db/weapp' })).toMatch(/server database/);
+    expect(problemsOf({ DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') })).toMatch(/DATA_ENCRYPTION_KEY is/);
+    expect(loadConfig({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SIMULATOR: 'true' }).simulatorMode).toBe(true);
+    expect(problemsOf({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's', WECHAT_SIMULATOR: 'true' })).toMatch(/conflicts/);
+  });
+
+  it('refuses a plain-http WeChat base in production, except to this machine', () => {
+    const production = { NODE_ENV: 'production', WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's', DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') };
+    expect(problemsOf({ ...production, WECHAT_API_BASE: 'http://wechat-proxy.internal' })).toMatch(/must be https in production/);
+    expect(loadConfig({ ...production, WECHAT_API_BASE: 'http://127.0.0.1:4000' }).wechat.apiBase).toBe('http://127.0.0.1:4000');
+  });
+
+  it('reads TRUST_PROXY as a switch, a hop count or the proxies’ addresses', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(loadConfig({}).trustProxy).toBe(false);
   });
 });

@@ -1,4 +1,8 @@
+import { importJWK, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SealedBox } from '../../src/crypto/sealed-box.js';
+import { loadDataEncryptionKey } from '../../src/data-encryption-key.js';
+import { openDatabase } from '../../src/store/database.js';
 import { rotateSigningKey } from '../../src/keys-command.js';
 import { call, loginAs, startHarness, type Harness } from '../support/harness.js';
 
@@ -41,5 +45,39 @@ describe('signing-key rotation with no downtime', () => {
     h.advance(61);
     expect(kidOf((await loginAs(h)).response.body.accessToken)).toBe(newKid);
     expect(await jwksKids()).toEqual([newKid, oldKid]);
+  });
+});
+
+describe('a leaked key', () => {
+  /** Signs claims with a key's real private half, opened from the database as a thief holding the key could. */
+  async function forge(kid: string, claims: Record<string, unknown>): Promise<string> {
+    const handle = openDatabase(h.config.databaseUrl);
+    try {
+      const row = await handle.db.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirstOrThrow();
+      const jwk = JSON.parse(new SealedBox(loadDataEncryptionKey(h.config)).open(row.private_jwk_sealed, `signing-key:${kid}`));
+      return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt' }).sign(await importJWK(jwk, 'EdDSA'));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  it('forges nothing once retired longer than a token lives, and no key mints tokens longer than the TTL', async () => {
+    h = await startHarness();
+    const first = (await loginAs(h)).response.body.accessToken;
+    const oldKid = kidOf(first);
+    await rotateSigningKey(h.config, 'immediate');
+    h.advance(15 * 60 + 61);
+    expect(await jwksKids()).not.toContain(oldKid);
+
+    const session = (await loginAs(h)).response.body.accessToken;
+    const claims = JSON.parse(Buffer.from(session.split('.')[1] ?? '', 'base64url').toString());
+    const retired = await forge(oldKid, claims);
+    expect((await call(h.server.url, 'GET', '/api/me', { token: retired })).body.error.code).toBe('TOKEN_INVALID');
+
+    const tenYears = await forge(kidOf(session), { ...claims, exp: claims.iat + 10 * 365 * 86_400 });
+    expect((await call(h.server.url, 'GET', '/api/me', { token: tenYears })).body.error.code).toBe('TOKEN_INVALID');
+    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: tenYears } })).body).toEqual({ active: false });
+    // The genuine token, re-signed as issued, still passes: the refusals above are the key and the lifetime.
+    expect((await call(h.server.url, 'GET', '/api/me', { token: await forge(kidOf(session), claims) })).status).toBe(200);
   });
 });

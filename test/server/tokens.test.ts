@@ -64,6 +64,17 @@ describe('refresh tokens', () => {
     expect(late.body.error.code).toBe('REFRESH_TOKEN_REUSED');
   });
 
+  it('never let a grace-window retry fork the chain: once one sibling is used, the other is reuse', async () => {
+    const { response } = await loginAs(h);
+    const first = await refresh(response.body.refreshToken);
+    const retry = await refresh(response.body.refreshToken); // within the grace window, the chain not moved on
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    expect((await refresh(first.body.refreshToken)).status).toBe(200);
+    const fork = await refresh(retry.body.refreshToken);
+    expect(fork.status).toBe(401);
+    expect(fork.body.error.code).toBe('REFRESH_TOKEN_REUSED');
+  });
+
   it('reject garbage, forged secrets and unknown ids without a 500', async () => {
     const { response } = await loginAs(h);
     const [id] = response.body.refreshToken.split('.');

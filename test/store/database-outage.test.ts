@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { call, loginAs, startHarness } from '../support/harness.js';
-import { createTestDatabase, type TestEngine } from '../support/test-databases.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { call, loginAs } from '../support/harness.js';
+import { startHarnessBehindProxy } from '../support/harness-behind-proxy.js';
 
-const SERVER_PORTS: Record<Exclude<TestEngine, 'sqlite'>, number> = { postgres: 5432, mariadb: 3306 };
 
 describe.each(['postgres', 'mariadb'] as const)('a %s outage', (engine) => {
   it('answers 503 DATABASE_UNAVAILABLE while the database cannot be reached, and serves again once it can', async () => {
-    const database = await createTestDatabase(engine);
-    const proxy = await startTcpProxy(SERVER_PORTS[engine]);
-    const url = new URL(database.url);
-    url.port = String(proxy.port);
-    const h = await startHarness({ DATABASE_URL: url.toString() });
+    const { h, proxy, close } = await startHarnessBehindProxy(engine);
     try {
       expect((await loginAs(h)).response.status).toBe(200);
 
@@ -27,9 +21,7 @@ describe.each(['postgres', 'mariadb'] as const)('a %s outage', (engine) => {
       expect((await loginAs(h)).response.status).toBe(200);
       expect((await call(h.server.url, 'GET', '/readyz')).status).toBe(200);
     } finally {
-      await h.close();
-      await proxy.close();
-      await database.drop();
+      await close();
     }
   });
 });
