@@ -49,6 +49,8 @@ export interface Config {
     refreshPerIp: number;
     loginPerOpenid: number;
     refreshPerOpenid: number;
+    introspectPerIp: number;
+    wechatPerUser: number;
   };
   /** /metrics: on the main port behind `Authorization: Bearer <token>`, and/or open on a port of its own. */
   metrics: { token: string | undefined; port: number | undefined; host: string };
@@ -135,6 +137,8 @@ export function loadConfig(env: Env = process.env): Config {
       refreshPerIp: read.integer('RATE_LIMIT_REFRESH', 120, 0, 1_000_000),
       loginPerOpenid: read.integer('RATE_LIMIT_LOGIN_PER_OPENID', 20, 0, 1_000_000),
       refreshPerOpenid: read.integer('RATE_LIMIT_REFRESH_PER_OPENID', 60, 0, 1_000_000),
+      introspectPerIp: read.integer('RATE_LIMIT_INTROSPECT', 6000, 0, 10_000_000),
+      wechatPerUser: read.integer('RATE_LIMIT_WECHAT_PER_USER', 30, 0, 1_000_000),
     },
     metrics: {
       token: read.optional('METRICS_TOKEN'),

@@ -66,7 +66,7 @@ async function listen(
   const app = await buildApp({
     services,
     logger,
-    limits: { loginPerIp: config.rateLimit.loginPerIp, refreshPerIp: config.rateLimit.refreshPerIp },
+    limits: config.rateLimit,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     version: VERSION,

@@ -9,7 +9,8 @@ import { clientInfo } from './client-info.js';
 import { installJsonParser } from './json-body.js';
 import { countRequests, metricsRoute } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
-import { authRoutes, type AuthRouteLimits } from './routes/auth.js';
+import type { RouteLimits } from './rate-limits.js';
+import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { meRoutes } from './routes/me.js';
@@ -19,7 +20,7 @@ import type { Services } from './services.js';
 export interface AppOptions {
   services: Services;
   logger: Logger;
-  limits: AuthRouteLimits;
+  limits: RouteLimits;
   bodyLimitBytes: number;
   trustProxy: boolean | number | string[];
   /** weapp-auth's version, shown in the OpenAPI description. */
@@ -72,8 +73,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await healthRoutes(app, options.services);
   await jwksRoutes(app, options.services);
   await authRoutes(app, options.services, options.limits);
-  await meRoutes(app, options.services);
-  await wechatRoutes(app, options.services);
+  await meRoutes(app, options.services, options.limits);
+  await wechatRoutes(app, options.services, options.limits);
   for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix });
   return app;
 }

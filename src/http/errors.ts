@@ -37,7 +37,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       : thrown;
     if (error instanceof WeappAuthError) {
       const status = ERROR_STATUS[error.code];
-      if (status >= 500) request.log.warn({ code: error.code, details: error.details, cause: describeCause(error.cause) }, error.message);
+      if (status >= 500) request.log.warn({ errorCode: error.code, details: error.details, cause: describeCause(error.cause) }, error.message);
       return sendError(reply, error);
     }
     const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code];

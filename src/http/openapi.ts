@@ -27,5 +27,6 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (EdDSA)' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI's own strict CSP (its scripts and styles only, from this origin).
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 }

@@ -43,7 +43,15 @@ export function engineOf(url: string): Engine | undefined {
   return undefined;
 }
 
-/** A URL safe to print: any password replaced. */
+/** A URL safe to print: any password replaced, however it is spelt (empty user, '/' or '@' inside it). */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    // Not a URL (sqlite:PATH has no password): mask anything between '//' and the last '@' to be safe.
+    return url.replace(/\/\/[^/]*@/, '//***@');
+  }
 }

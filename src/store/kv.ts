@@ -29,9 +29,13 @@ interface MemoryEntry {
   expiresAt: number;
 }
 
+/** Every this many writes, expired entries are swept: keys never read again (spent codes, idle IPs) must not pile up. */
+const SWEEP_EVERY_WRITES = 1_000;
+
 export class MemoryKv implements Kv {
   readonly #entries = new Map<string, MemoryEntry>();
   readonly #listeners = new Map<string, ((message: string) => void)[]>();
+  #writes = 0;
 
   async get(key: string): Promise<string | undefined> {
     const entry = this.#entries.get(key);
@@ -44,7 +48,20 @@ export class MemoryKv implements Kv {
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.#entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    this.#write(key, { value, expiresAt: Date.now() + ttlMs });
+  }
+
+  /** Number of entries held, expired ones not yet swept included: for tests of the sweep. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #write(key: string, entry: MemoryEntry): void {
+    this.#entries.set(key, entry);
+    this.#writes += 1;
+    if (this.#writes % SWEEP_EVERY_WRITES !== 0) return;
+    const now = Date.now();
+    for (const [candidate, { expiresAt }] of this.#entries) if (expiresAt <= now) this.#entries.delete(candidate);
   }
 
   // Check and change with no await in between: an await lets another caller in this process run between the
@@ -56,7 +73,7 @@ export class MemoryKv implements Kv {
   async tryLock(key: string, ttlMs: number): Promise<KvLock | undefined> {
     if (this.#live(key) !== undefined) return undefined;
     const owner = randomToken(16);
-    this.#entries.set(key, { value: owner, expiresAt: Date.now() + ttlMs });
+    this.#write(key, { value: owner, expiresAt: Date.now() + ttlMs });
     return { release: async () => this.deleteIfEquals(key, owner) };
   }
 
@@ -68,7 +85,7 @@ export class MemoryKv implements Kv {
   async increment(key: string, ttlMs: number): Promise<number> {
     const current = this.#entries.get(key);
     if (current === undefined || current.expiresAt <= Date.now()) {
-      this.#entries.set(key, { value: '1', expiresAt: Date.now() + ttlMs });
+      this.#write(key, { value: '1', expiresAt: Date.now() + ttlMs });
       return 1;
     }
     current.value = String(Number(current.value) + 1);

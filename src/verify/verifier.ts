@@ -52,6 +52,11 @@ function tokenError(error: unknown): unknown {
 
 /** Verifies weapp-auth access tokens offline: EdDSA signature by a JWKS key, `typ` at+jwt, issuer, audience, expiry. */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  // jose skips the audience check when none is given; a JavaScript caller omitting it would accept every app's tokens.
+  const audiences = Array.isArray(options.audience) ? options.audience : [options.audience];
+  if (audiences.length === 0 || audiences.some((audience) => typeof audience !== 'string' || audience === '')) {
+    throw new TypeError('createTokenVerifier needs audience: the appid (or appids) whose tokens this backend accepts');
+  }
   const now = options.now ?? ((): number => Date.now());
   const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: options.jwksTimeoutMs ?? 5000 });
   const checkSession =

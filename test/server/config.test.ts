@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maskedConfig } from '../../src/admin/config-view.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
 function problemsOf(env: Record<string, string>): string {
@@ -76,5 +77,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(loadConfig({}).trustProxy).toBe(false);
+  });
+
+  it('prints the configuration with every password masked, however it is spelt', () => {
+    const config = loadConfig({
+      WECHAT_APPID: 'wx0123456789abcdef',
+      WECHAT_SECRET: 'the-app-secret',
+      DATABASE_URL: 'mysql://weapp:p@ss%2Fw0rd@db:3306/weapp', // '@' raw, '/' encoded as a valid URL needs
+      REDIS_URL: 'redis://:redis-password@cache:6379',
+      METRICS_TOKEN: 'metrics-token',
+      DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    });
+    const printed = JSON.stringify(maskedConfig(config));
+    for (const secret of ['the-app-secret', 'p@ss', 'w0rd', 'redis-password', 'metrics-token', Buffer.alloc(32, 7).toString('base64')]) {
+      expect(printed).not.toContain(secret);
+    }
+    expect(printed).toContain('db:3306');
   });
 });

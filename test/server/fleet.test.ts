@@ -112,4 +112,20 @@ describe('instances sharing Redis', () => {
     }
     expect(statuses).toEqual([200, 200, 429]);
   });
+
+  it('count the per-user limit on WeChat-spending routes, and the per-IP introspection limit, across instances', async () => {
+    const [a, b] = await fleet({ RATE_LIMIT_WECHAT_PER_USER: '2', RATE_LIMIT_INTROSPECT: '2' });
+    const one = (await login(a, (await mintCode(a.simulator.url)).code)).body.accessToken;
+    const other = (await login(a, (await mintCode(a.simulator.url)).code)).body.accessToken;
+    const statuses = [];
+    for (const h of [a, b, a]) statuses.push((await call(h.server.url, 'GET', '/api/wechat/session-key', { token: one })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect((await call(b.server.url, 'GET', '/api/wechat/session-key', { token: other })).status).toBe(200);
+    // Reading the profile spends no WeChat quota and is not limited.
+    expect((await call(a.server.url, 'GET', '/api/me', { token: one })).status).toBe(200);
+
+    const introspections = [];
+    for (const h of [a, b, a]) introspections.push((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: one } })).status);
+    expect(introspections).toEqual([200, 200, 429]);
+  });
 });

@@ -44,9 +44,10 @@ describe('OpenAPI', () => {
     expect(document.paths['/api/auth/login'].post.responses['4XX'] ?? document.paths['/api/auth/login'].post.responses['4xx']).toBeDefined();
   });
 
-  it('serves the interactive page at /docs', async () => {
+  it('serves the interactive page at /docs, under a content security policy', async () => {
     const page = await fetch(`${h.server.url}/docs/`);
     expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     expect(await page.text()).toContain('swagger');
   });
 });

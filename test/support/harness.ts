@@ -54,6 +54,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       RATE_LIMIT_REFRESH: '0',
       RATE_LIMIT_LOGIN_PER_OPENID: '0',
       RATE_LIMIT_REFRESH_PER_OPENID: '0',
+    RATE_LIMIT_INTROSPECT: '0',
+    RATE_LIMIT_WECHAT_PER_USER: '0',
       LOG_LEVEL: 'debug',
       ...env,
     });

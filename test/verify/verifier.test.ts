@@ -19,6 +19,12 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('createTokenVerifier', () => {
+  it('refuses to be built without an audience, which would accept every app’s tokens', () => {
+    for (const audience of [undefined, '', []]) {
+      expect(() => createTokenVerifier({ jwksUrl: jwksUrl(h), audience: audience as unknown as string })).toThrow(/needs audience/);
+    }
+  });
+
   it('accepts tokens of every configured appid and reports which app the token is for', async () => {
     const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: [APP_A.appid, APP_B.appid] });
     expect((await verifier.verify(await accessToken(h, { appid: APP_B.appid }))).appid).toBe(APP_B.appid);

@@ -1,15 +1,11 @@
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { WeappAuthError } from '../../errors.js';
 import { clientInfo } from '../client-info.js';
 import { authOf } from '../guard.js';
+import { limitPerIp, type RouteLimits } from '../rate-limits.js';
 import { documented, errorResponses, tokenResponseSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
-export interface AuthRouteLimits {
-  /** Requests per minute per client IP; 0 = unlimited. */
-  loginPerIp: number;
-  refreshPerIp: number;
-}
 
 interface LoginBody {
   code: string;
@@ -21,11 +17,8 @@ interface RefreshBody {
 }
 
 /** POST /api/auth/login, /refresh and /logout. */
-export async function authRoutes(app: FastifyInstance, services: Services, limits: AuthRouteLimits): Promise<void> {
-  const perIp = (route: string, perMinute: number): preHandlerAsyncHookHandler =>
-    async function limitPerIp(request: FastifyRequest): Promise<void> {
-      await services.limiter.hit(`${route}:ip:${request.ip}`, perMinute);
-    };
+export async function authRoutes(app: FastifyInstance, services: Services, limits: RouteLimits): Promise<void> {
+  const perIp = (route: string, perMinute: number): preHandlerAsyncHookHandler => limitPerIp(services.limiter, route, perMinute);
 
   app.post<{ Body: LoginBody }>(
     '/api/auth/login',
@@ -82,6 +75,7 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
   app.post<{ Body: { token: string } }>(
     '/api/auth/introspect',
     {
+      preHandler: perIp('introspect', limits.introspectPerIp),
       schema: {
         ...documented('auth', 'Is this access token live? (RFC 7662 style)', false),
         body: { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 1, maxLength: 4096 } } },

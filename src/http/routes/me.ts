@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_AVATAR_URL, type ProfileChanges } from '../../auth/profile.js';
 import { authOf } from '../guard.js';
+import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
 import type { EncryptedPayload } from '../../auth/encrypted-data.js';
 import { documented, encryptedPayloadProperties, errorResponses, phoneSchema, userSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
 /** GET and PATCH /api/me: the signed-in user's own profile. */
-export async function meRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function meRoutes(app: FastifyInstance, services: Services, limits: RouteLimits): Promise<void> {
   app.get(
     '/api/me',
     { preHandler: app.authenticate, schema: { ...documented('user', 'The signed-in user', true), response: { 200: userSchema, ...errorResponses } } },
@@ -37,7 +38,7 @@ export async function meRoutes(app: FastifyInstance, services: Services): Promis
   app.post<{ Body: { code: string } | EncryptedPayload }>(
     '/api/me/phone',
     {
-      preHandler: app.authenticate,
+      preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
       schema: {
         ...documented('user', 'Bind the phone number: a getPhoneNumber code, or legacy encryptedData + iv', true),
         body: {

@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { EncryptedPayload } from '../../auth/encrypted-data.js';
 import { authOf } from '../guard.js';
+import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
 import { documented, encryptedPayloadProperties, errorResponses } from '../schemas.js';
 import type { Services } from '../services.js';
 
 /** Encrypted user data and the health of the session's session_key, which itself never leaves the server. */
-export async function wechatRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function wechatRoutes(app: FastifyInstance, services: Services, limits: RouteLimits): Promise<void> {
   app.post<{ Body: EncryptedPayload }>(
     '/api/wechat/decrypt',
     {
-      preHandler: app.authenticate,
+      preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
       schema: {
         ...documented('wechat', 'Decrypt encryptedData (WeRun, share info) with the stored session_key, watermark checked', true),
         body: { type: 'object', additionalProperties: false, required: ['encryptedData', 'iv'], properties: encryptedPayloadProperties },
@@ -22,7 +23,7 @@ export async function wechatRoutes(app: FastifyInstance, services: Services): Pr
   app.post<{ Body: { rawData: string; signature: string } }>(
     '/api/wechat/verify-signature',
     {
-      preHandler: app.authenticate,
+      preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
       schema: {
         ...documented('wechat', 'Check a legacy getUserInfo rawData signature', true),
         body: {
@@ -48,7 +49,7 @@ export async function wechatRoutes(app: FastifyInstance, services: Services): Pr
   app.get(
     '/api/wechat/session-key',
     {
-      preHandler: app.authenticate,
+      preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
       schema: { ...documented('wechat', 'Is the stored session_key still current? (WeChat checksession)', true), response: { 200: statusSchema, ...errorResponses } },
     },
     async (request) => {
@@ -60,7 +61,7 @@ export async function wechatRoutes(app: FastifyInstance, services: Services): Pr
   app.post(
     '/api/wechat/session-key/reset',
     {
-      preHandler: app.authenticate,
+      preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
       schema: { ...documented('wechat', 'Replace a current session_key (WeChat resetusersessionkey)', true), response: { 200: statusSchema, ...errorResponses } },
     },
     async (request) => {
