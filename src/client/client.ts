@@ -15,6 +15,12 @@ export interface AuthClientOptions {
   platform: Platform | CallbackMiniProgramApi;
   /** The weapp-auth server, e.g. `https://api.example.com` (must be in the mini program's request domains). */
   baseUrl: string;
+  /**
+   * Other origins that may receive the access token, e.g. `['https://shop.example.com']` for your own backend.
+   * Absolute URLs elsewhere are refused with UNTRUSTED_ORIGIN unless sent with `auth: false`, so a call to a
+   * third-party API can never leak the token.
+   */
+  trustedOrigins?: string[];
   /** Which app to log in to, when the server serves several. */
   appid?: string;
   /** Storage key for the tokens. Default `weapp-auth:tokens`. */
@@ -64,7 +70,7 @@ function toPlatform(platform: Platform | CallbackMiniProgramApi): Platform {
 
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const platform = toPlatform(options.platform);
-  const transport = new Transport(platform, options.baseUrl, options.maxConcurrentRequests ?? 10, options.timeout);
+  const transport = new Transport(platform, options.baseUrl, options.maxConcurrentRequests ?? 10, options.timeout, options.trustedOrigins ?? []);
   const store = new TokenStore(platform, options.storageKey ?? 'weapp-auth:tokens');
   const session = new Session(transport, platform, store, {
     appid: options.appid,

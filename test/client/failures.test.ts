@@ -80,10 +80,11 @@ describe('client SDK failures end in one clear error, never a loop', () => {
     });
     await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
     try {
+      const origin = `http://127.0.0.1:${(backend.address() as { port: number }).port}`;
       const wx = fakeWx(h.simulator.url);
-      const client = clientFor(h, wx);
+      const client = clientFor(h, wx, { trustedOrigins: [origin] });
       await client.login();
-      const url = `http://127.0.0.1:${(backend.address() as { port: number }).port}/orders`;
+      const url = `${origin}/orders`;
       const error = await rejection(client.request({ url }));
       expect(error.code).toBe('TOKEN_INVALID');
       expect(hits).toBe(2);
