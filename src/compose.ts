@@ -110,7 +110,7 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
   );
   const sessionKeys = new SessionKeys(db, box, wechat, wechatTokens, new SharedFlight<number>(kv, 'session-key-reset'), audit, clock);
   const encryptedData = new EncryptedData(sessionKeys, audit);
-  const phones = new Phones({ db, wechat, tokens: wechatTokens, sessionKeys, encryptedData, apps: appsById, clock });
+  const phones = new Phones({ wechat, tokens: wechatTokens, sessionKeys, encryptedData, profiles, apps: appsById });
 
   return {
     services: {

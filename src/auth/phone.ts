@@ -1,15 +1,11 @@
-import type { Kysely } from 'kysely';
 import { WeappAuthError } from '../errors.js';
-import type { Database } from '../store/schema.js';
-import { updateUser } from '../store/users.js';
 import type { AccessTokenManager } from '../wechat/access-token-manager.js';
 import type { WechatAppCredentials, WechatClient } from '../wechat/client.js';
 import { WechatApiError } from '../wechat/errors.js';
 import { ERRCODE } from '../wechat/wire.js';
 import type { AccessClaims } from './access-tokens.js';
-import type { Clock } from './clock.js';
 import type { EncryptedData, EncryptedPayload } from './encrypted-data.js';
-import type { PhoneView } from './profile.js';
+import type { PhoneView, Profiles } from './profile.js';
 import type { SessionKeys } from './session-keys.js';
 import { wechatFailure } from './wechat-failure.js';
 
@@ -17,13 +13,12 @@ import { wechatFailure } from './wechat-failure.js';
 export class Phones {
   constructor(
     private readonly deps: {
-      db: Kysely<Database>;
       wechat: WechatClient;
       tokens: AccessTokenManager;
       sessionKeys: SessionKeys;
       encryptedData: EncryptedData;
+      profiles: Profiles;
       apps: ReadonlyMap<string, WechatAppCredentials>;
-      clock: Clock;
     },
   ) {}
 
@@ -76,12 +71,11 @@ export class Phones {
 
   private async bind(userId: string, phone: PhoneView): Promise<PhoneView> {
     const view = { phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode };
-    await updateUser(
-      this.deps.db,
-      userId,
-      { phone_number: view.phoneNumber, phone_pure_number: view.purePhoneNumber, phone_country_code: view.countryCode },
-      this.deps.clock(),
-    );
+    await this.deps.profiles.change(userId, {
+      phone_number: view.phoneNumber,
+      phone_pure_number: view.purePhoneNumber,
+      phone_country_code: view.countryCode,
+    });
     return view;
   }
 }

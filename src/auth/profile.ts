@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { WeappAuthError } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import { findUserById, updateUser, type UserChanges, type UserRow } from '../store/users.js';
@@ -43,16 +44,35 @@ export function toPublicUser(row: UserRow): PublicUser {
   };
 }
 
+/**
+ * How long an instance serves a profile it read without reading it again. Changes made through this instance
+ * drop the entry at once; one made through another instance shows within this window, as session revocations do.
+ * It spares GET /api/me a database round trip per request.
+ */
+const PROFILE_CACHE_MS = 1_000;
+
 export class Profiles {
+  readonly #cache = new LRUCache<string, PublicUser>({ max: 100_000, ttl: PROFILE_CACHE_MS });
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
   ) {}
 
   async get(userId: string): Promise<PublicUser> {
+    const cached = this.#cache.get(userId);
+    if (cached !== undefined) return cached;
     const row = await findUserById(this.db, userId);
     if (row === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the user no longer exists');
-    return toPublicUser(row);
+    const user = toPublicUser(row);
+    this.#cache.set(userId, user);
+    return user;
+  }
+
+  /** Changes columns of the user (profile, phone) and forgets the cached profile. */
+  async change(userId: string, columns: UserChanges): Promise<boolean> {
+    this.#cache.delete(userId);
+    return updateUser(this.db, userId, columns, this.clock());
   }
 
   /** Nickname and avatar as filled in by the mini program's nickname input and chooseAvatar button. */
@@ -60,7 +80,7 @@ export class Profiles {
     const columns: UserChanges = {};
     if (changes.nickname !== undefined) columns.nickname = changes.nickname === null ? null : normalizeNickname(changes.nickname);
     if (changes.avatarUrl !== undefined) columns.avatar_url = changes.avatarUrl === null ? null : checkAvatarUrl(changes.avatarUrl);
-    if (!(await updateUser(this.db, userId, columns, this.clock()))) {
+    if (!(await this.change(userId, columns))) {
       throw new WeappAuthError('SESSION_REVOKED', 'the user no longer exists');
     }
     return this.get(userId);

@@ -73,3 +73,25 @@ describe('PATCH /api/me', () => {
     expect((await call(h.server.url, 'PUT', '/api/me', { token, json: { nickname: 7 } })).status).toBe(400);
   });
 });
+
+describe('the profile cache behind GET /api/me', () => {
+  it('shows a change made through this instance at once, and one made elsewhere within a second', async () => {
+    const own = await loginAs(h);
+    const ownToken = own.response.body.accessToken;
+    expect((await call(h.server.url, 'GET', '/api/me', { token: ownToken })).body.nickname).toBeNull();
+    await call(h.server.url, 'PATCH', '/api/me', { token: ownToken, json: { nickname: 'Now' } });
+    expect((await call(h.server.url, 'GET', '/api/me', { token: ownToken })).body.nickname).toBe('Now');
+
+    // A second instance on the same database changes the profile: this one sees it once its cached copy ages out.
+    const other = await startHarness({ DATA_DIR: h.config.dataDir });
+    try {
+      const otherLogin = (await loginAs(other, { openid: own.minted.openid })).response.body;
+      expect(otherLogin.user.id).toBe(own.response.body.user.id);
+      expect((await call(other.server.url, 'PATCH', '/api/me', { token: otherLogin.accessToken, json: { nickname: 'Elsewhere' } })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await call(h.server.url, 'GET', '/api/me', { token: ownToken })).body.nickname).toBe('Elsewhere');
+    } finally {
+      await other.close();
+    }
+  });
+});
