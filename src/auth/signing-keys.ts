@@ -115,6 +115,7 @@ export class SigningKeyRing {
    * waits for the next (coalesced, throttled) reload.
    */
   async publicKey(kid: string): Promise<CryptoKey | undefined> {
+    await this.refreshIfStale();
     const found = this.verifying().find((key) => key.kid === kid);
     if (found !== undefined) return found.publicKey;
     this.#unknownKidReload ??= this.reloadThrottled().finally(() => {
@@ -142,7 +143,7 @@ export class SigningKeyRing {
     return this.#keys.filter((key) => key.retiredAt === null || key.retiredAt > cutoff);
   }
 
-  /** Keys are re-read at least every minute, so a rotation made by another instance or the CLI reaches this one. */
+  /** Keys are re-read when a minute old, so a rotation or retirement made elsewhere reaches signing, JWKS and verification. */
   private async refreshIfStale(): Promise<void> {
     if (this.clock() - this.#loadedAt > SIGNER_REFRESH_MS) await this.reload();
   }
