@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { SealedBox } from '../crypto/sealed-box.js';
 import type { Database } from '../store/schema.js';
-import { isTransactionConflict } from '../store/transaction-conflict.js';
+import { runTransaction } from '../store/run-transaction.js';
 import { findUserByUnionid, insertUser, updateUser } from '../store/users.js';
 import { findAccount, insertAccount, updateAccountOnLogin } from '../store/wechat-accounts.js';
 
@@ -23,8 +23,6 @@ export function sessionKeyContext(appid: string, openid: string): string {
   return `session-key:${appid}:${openid}`;
 }
 
-const MAX_ATTEMPTS = 3;
-
 /**
  * Finds or creates the user behind a WeChat identity and stores its latest session_key. The same person in
  * another app of the same Open Platform account (same unionid) joins the existing user. Races are settled by
@@ -38,13 +36,7 @@ export async function linkWechatAccount(
   now: number,
 ): Promise<LinkedAccount> {
   const sealed = box.seal(identity.sessionKey, sessionKeyContext(identity.appid, identity.openid));
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await db.transaction().execute((tx) => linkOnce(tx, identity, sealed, now));
-    } catch (error) {
-      if (!isTransactionConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+  return runTransaction(db, 'conflict', (tx) => linkOnce(tx, identity, sealed, now));
 }
 
 async function linkOnce(tx: Kysely<Database>, identity: WechatIdentity, sealed: string, now: number): Promise<LinkedAccount> {

@@ -12,6 +12,7 @@ import {
   type RefreshTokenRow,
 } from '../store/refresh-tokens.js';
 import type { Kv } from '../store/kv.js';
+import { runTransaction } from '../store/run-transaction.js';
 import type { Database } from '../store/schema.js';
 import { findSession, insertSession, revokeSession, touchSession, type SessionRow } from '../store/sessions.js';
 import type { AccessClaims, AccessTokens } from './access-tokens.js';
@@ -91,7 +92,7 @@ export class Sessions {
       ip: client.ip,
     };
     const refresh = newRefreshToken();
-    await this.db.transaction().execute(async (tx) => {
+    await runTransaction(this.db, 'deadlock', async (tx) => {
       await insertSession(tx, session);
       await insertRefreshToken(tx, this.refreshRow(refresh.id, refresh.secretHash, session.id, null, now));
     });
@@ -119,7 +120,7 @@ export class Sessions {
     }
 
     const next = newRefreshToken();
-    const outcome = await this.db.transaction().execute(async (tx): Promise<'rotated' | 'reused'> => {
+    const outcome = await runTransaction(this.db, 'deadlock', async (tx): Promise<'rotated' | 'reused'> => {
       const won = await markRefreshTokenUsed(tx, row.id, now);
       if (!won && !(await this.withinReuseGrace(tx, row, now))) return 'reused';
       // A grace-window retry leaves siblings (children of one parent). The first one used ends the others, so the

@@ -41,11 +41,20 @@ export async function hasUsedChild(db: Kysely<Database>, parentId: string): Prom
  * stamped as used at time 0: never used by anyone, so no reuse grace window can ever cover them.
  */
 export async function spendSiblings(db: Kysely<Database>, parentId: string, keepId: string): Promise<void> {
+  // Find them with a plain read, then update by primary key: an UPDATE ranging over the parent_id index would take
+  // InnoDB gap locks there and deadlock with other sessions' refresh-token inserts. Siblings are rare.
+  const siblings = await db
+    .selectFrom('refresh_tokens')
+    .select('id')
+    .where('parent_id', '=', parentId)
+    .where('id', '!=', keepId)
+    .where('used_at', 'is', null)
+    .execute();
+  if (siblings.length === 0) return;
   await db
     .updateTable('refresh_tokens')
     .set({ used_at: 0 })
-    .where('parent_id', '=', parentId)
-    .where('id', '!=', keepId)
+    .where('id', 'in', siblings.map((row) => row.id))
     .where('used_at', 'is', null)
     .execute();
 }

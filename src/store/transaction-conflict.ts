@@ -20,7 +20,8 @@ export function isUniqueViolation(error: unknown): boolean {
   );
 }
 
-function isDeadlock(error: unknown): boolean {
+/** A deadlock or serialization failure: the database chose this transaction as the one to roll back. */
+export function isDeadlock(error: unknown): boolean {
   const { code, errno } = codes(error);
   return (
     code === '40P01' || // PostgreSQL deadlock_detected

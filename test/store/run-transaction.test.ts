@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
+import { runTransaction } from '../../src/store/run-transaction.js';
+import { findUserById, insertUser } from '../../src/store/users.js';
+import { userRow } from './rows.js';
+
+let dir: string;
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'weapp-auth-tx-'));
+  handle = openDatabase(`sqlite:${join(dir, 'db.sqlite')}`);
+  await migrateToLatest(handle.db);
+});
+afterAll(async () => {
+  await handle.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** What mysql2 throws when InnoDB picks a transaction as a deadlock victim. */
+const deadlock = Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
+const duplicate = Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY', errno: 1062 });
+
+describe('runTransaction', () => {
+  it('runs a deadlock victim again, with the rolled-back attempt leaving nothing behind', async () => {
+    let attempts = 0;
+    const first = userRow();
+    const kept = await runTransaction(handle.db, 'deadlock', async (tx) => {
+      attempts += 1;
+      const row = attempts === 1 ? first : userRow();
+      await insertUser(tx, row);
+      if (attempts === 1) throw deadlock;
+      return row;
+    });
+    expect(attempts).toBe(2);
+    expect(await findUserById(handle.db, first.id)).toBeUndefined();
+    expect(await findUserById(handle.db, kept.id)).toBeDefined();
+  });
+
+  it('gives up after three attempts, and never retries what a retry cannot cure', async () => {
+    let attempts = 0;
+    await expect(runTransaction(handle.db, 'deadlock', async () => {
+      attempts += 1;
+      throw deadlock;
+    })).rejects.toBe(deadlock);
+    expect(attempts).toBe(3);
+
+    attempts = 0;
+    await expect(runTransaction(handle.db, 'deadlock', async () => {
+      attempts += 1;
+      throw duplicate;
+    })).rejects.toBe(duplicate);
+    expect(attempts).toBe(1);
+
+    attempts = 0;
+    await expect(runTransaction(handle.db, 'conflict', async () => {
+      attempts += 1;
+      throw duplicate;
+    })).rejects.toBe(duplicate);
+    expect(attempts).toBe(3);
+  });
+});
