@@ -40,26 +40,20 @@ describe('runTransaction', () => {
     expect(await findUserById(handle.db, kept.id)).toBeDefined();
   });
 
-  it('gives up after three attempts, and never retries what a retry cannot cure', async () => {
+  /** How many times runTransaction ran work that always throws `error`, before passing it on. */
+  async function attemptsUntilRejected(retryOn: 'deadlock' | 'conflict', error: Error): Promise<number> {
     let attempts = 0;
-    await expect(runTransaction(handle.db, 'deadlock', async () => {
+    const outcome = runTransaction(handle.db, retryOn, async () => {
       attempts += 1;
-      throw deadlock;
-    })).rejects.toBe(deadlock);
-    expect(attempts).toBe(3);
+      throw error;
+    });
+    await expect(outcome).rejects.toBe(error);
+    return attempts;
+  }
 
-    attempts = 0;
-    await expect(runTransaction(handle.db, 'deadlock', async () => {
-      attempts += 1;
-      throw duplicate;
-    })).rejects.toBe(duplicate);
-    expect(attempts).toBe(1);
-
-    attempts = 0;
-    await expect(runTransaction(handle.db, 'conflict', async () => {
-      attempts += 1;
-      throw duplicate;
-    })).rejects.toBe(duplicate);
-    expect(attempts).toBe(3);
+  it('gives up after three attempts, and never retries what a retry cannot cure', async () => {
+    expect(await attemptsUntilRejected('deadlock', deadlock)).toBe(3);
+    expect(await attemptsUntilRejected('deadlock', duplicate)).toBe(1);
+    expect(await attemptsUntilRejected('conflict', duplicate)).toBe(3);
   });
 });
