@@ -63,7 +63,3 @@ export class WeappAuthError extends Error {
     this.details = options.details;
   }
 }
-
-export function isWeappAuthError(value: unknown): value is WeappAuthError {
-  return value instanceof WeappAuthError;
-}

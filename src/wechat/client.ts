@@ -1,7 +1,7 @@
 import { sessionKeySignature } from './crypto.js';
 import { WechatApiError, WechatTransportError } from './errors.js';
 import { callWechat, type WechatTransport } from './request.js';
-import { ERRCODE, type WechatApi } from './wire.js';
+import { ERRCODE, type StableTokenRequest, type WechatApi } from './wire.js';
 
 export interface WechatAppCredentials {
   appid: string;
@@ -57,7 +57,7 @@ export class WechatClient {
     const body = await callWechat(this.transport, {
       api: 'stable_token',
       query: {},
-      body: { grant_type: 'client_credential', appid: app.appid, secret: app.secret, force_refresh: forceRefresh },
+      body: { grant_type: 'client_credential', appid: app.appid, secret: app.secret, force_refresh: forceRefresh } satisfies StableTokenRequest,
     });
     return accessTokenOf('stable_token', body);
   }

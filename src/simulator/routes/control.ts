@@ -1,6 +1,6 @@
 /** The control API (under /control): mints what the phone would produce, injects faults, moves the clock. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WechatApi } from '../../wechat/wire.js';
+import type { Watermark, WechatApi } from '../../wechat/wire.js';
 import { parseJsonObject } from '../body.js';
 import { ControlError, badRequest, controlErrorHandler } from '../control-errors.js';
 import { clockBody, encryptBody, faultBody, mintCodeBody, mintPhoneCodeBody } from '../control-schemas.js';
@@ -60,7 +60,7 @@ export async function controlRoutes(scope: FastifyInstance, { state }: { state: 
   scope.post<{ Body: EncryptBody }>('/encrypt', { schema: { body: encryptBody } }, async (request): Promise<EncryptedUserData> => {
     const appid = knownApp(state, request.body.appid);
     const user = knownUser(state, appid, request.body.openid);
-    const watermark = { appid, timestamp: state.clock.nowSeconds() };
+    const watermark: Watermark = { appid, timestamp: state.clock.nowSeconds() };
     return encryptUserData(user.sessionKey, { ...request.body.data, watermark });
   });
 
