@@ -29,8 +29,6 @@ import { WechatClient } from './wechat/client.js';
 export interface Composition {
   services: Services;
   database: DatabaseHandle;
-  kv: Kv;
-  audit: AuditLog;
   /** The apps served, with the secrets used (in simulator mode the simulator's well-known one). */
   apps: WechatAppConfig[];
   /** In simulator mode the server learns its own address only once it listens. */
@@ -127,8 +125,6 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
       pingDatabase: () => database.ping(),
     },
     database,
-    kv,
-    audit,
     apps,
     setWechatApiBase(url: string): void {
       wechatApiBase = url;

@@ -70,7 +70,6 @@ async function listen(
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     version: VERSION,
-    metrics: services.metrics,
     metricsToken: config.metrics.token,
     mounts: [
       // The playground page at / drives /sim/control, so it exists only where the simulator does.

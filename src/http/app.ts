@@ -3,7 +3,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import type { Logger } from 'pino';
 import { installErrorHandlers } from './errors.js';
 import { createAuthGuard } from './guard.js';
-import type { Metrics } from '../metrics/metrics.js';
 import { runWithRequestContext } from '../request-context.js';
 import { clientInfo } from './client-info.js';
 import { installJsonParser } from './json-body.js';
@@ -25,7 +24,6 @@ export interface AppOptions {
   trustProxy: boolean | number | string[];
   /** weapp-auth's version, shown in the OpenAPI description. */
   version: string;
-  metrics: Metrics;
   /** Serve /metrics on this app behind this bearer token; undefined: not on this app. */
   metricsToken: string | undefined;
   /** Plugins registered after our routes: the WeChat simulator under /sim in simulator mode, the operator's own routes. */
@@ -67,8 +65,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('auth', null);
   app.decorate('authenticate', createAuthGuard(options.services.accessTokens, options.services.sessions));
 
-  countRequests(app, options.metrics);
-  if (options.metricsToken !== undefined) metricsRoute(app, options.metrics, options.metricsToken);
+  countRequests(app, options.services.metrics);
+  if (options.metricsToken !== undefined) metricsRoute(app, options.services.metrics, options.metricsToken);
   await registerOpenApi(app, options.version);
   await healthRoutes(app, options.services);
   await jwksRoutes(app, options.services);
