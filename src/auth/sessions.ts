@@ -85,7 +85,7 @@ export class Sessions {
       openid: account.openid,
       created_at: now,
       last_used_at: now,
-      expires_at: now + this.settings.refreshTtlSeconds * 1000,
+      expires_at: this.refreshExpiry(now),
       revoked_at: null,
       revoke_reason: null,
       user_agent: client.userAgent?.slice(0, 512) ?? null,
@@ -126,9 +126,8 @@ export class Sessions {
       // A grace-window retry leaves siblings (children of one parent). The first one used ends the others, so the
       // chain cannot fork: whoever presents another sibling later is caught as a reuse.
       if (row.parent_id !== null) await spendSiblings(tx, row.parent_id, row.id);
-      const expiresAt = now + this.settings.refreshTtlSeconds * 1000;
       await insertRefreshToken(tx, this.refreshRow(next.id, next.secretHash, session.id, row.id, now));
-      await touchSession(tx, session.id, now, expiresAt);
+      await touchSession(tx, session.id, now, this.refreshExpiry(now));
       return 'rotated';
     });
     if (outcome === 'reused') {
@@ -186,9 +185,14 @@ export class Sessions {
       secret_hash: secretHash,
       parent_id: parentId,
       created_at: now,
-      expires_at: now + this.settings.refreshTtlSeconds * 1000,
+      expires_at: this.refreshExpiry(now),
       used_at: null,
     };
+  }
+
+  /** Refresh tokens, and the session with them, live REFRESH_TOKEN_TTL from their last use. */
+  private refreshExpiry(now: number): number {
+    return now + this.settings.refreshTtlSeconds * 1000;
   }
 
   private async pair(session: SessionRow, refreshToken: string): Promise<TokenPair> {

@@ -38,13 +38,7 @@ export class MemoryKv implements Kv {
   #writes = 0;
 
   async get(key: string): Promise<string | undefined> {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= Date.now()) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
+    return this.#live(key)?.value;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -83,8 +77,8 @@ export class MemoryKv implements Kv {
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
-    const current = this.#entries.get(key);
-    if (current === undefined || current.expiresAt <= Date.now()) {
+    const current = this.#live(key);
+    if (current === undefined) {
       this.#write(key, { value: '1', expiresAt: Date.now() + ttlMs });
       return 1;
     }
