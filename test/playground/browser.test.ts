@@ -93,6 +93,16 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     expect((await logged(page)).slice(0, 2)).toEqual(['POST /api/me/phone 200 OK', 'POST /sim/control/encrypt 200 OK']);
   });
 
+  it('keeps showing the bound number after a later GET /api/me and a later login', async () => {
+    // Both answers carry the phone as an object ({phoneNumber, purePhoneNumber, countryCode}), not a string.
+    await tap(page, 'me');
+    expect(JSON.parse(await text(page, '#answer-body'))).toMatchObject({ phoneBound: true, phone: { phoneNumber: '13912345678' } });
+    expect(await text(page, '#user-phone')).toBe('13912345678');
+    await tap(page, 'login');
+    expect(await text(page, '#user-id')).toBe(userId);
+    expect(await text(page, '#user-phone')).toBe('13912345678');
+  });
+
   it('shows a tampered token refused, and a dropped one replaced by a refresh', async () => {
     await tap(page, 'tampered');
     expect(await text(page, '#answer-status')).toBe('401 Unauthorized');

@@ -78,7 +78,7 @@ export async function phoneByCode(state, phoneNumber) {
   const answer = await exchange('api', 'the mini program sends the phone code', 'POST', '/api/me/phone', {
     token: state.accessToken, json: { code: minted.body.code },
   });
-  if (answer.status === 200) state.phone = answer.body.phoneNumber;
+  if (answer.status === 200) state.phone = answer.body;
   return undefined;
 }
 
@@ -91,7 +91,7 @@ export async function phoneLegacy(state, phoneNumber) {
   const answer = await exchange('api', 'the mini program sends encryptedData + iv', 'POST', '/api/me/phone', {
     token: state.accessToken, json: { encryptedData: sealed.body.encryptedData, iv: sealed.body.iv },
   });
-  if (answer.status === 200) state.phone = answer.body.phoneNumber;
+  if (answer.status === 200) state.phone = answer.body;
   return undefined;
 }
 

@@ -10,6 +10,7 @@ const state = {
   accessToken: null,
   refreshToken: null,
   user: null,
+  // {phoneNumber, purePhoneNumber, countryCode}: the same object from /api/me/phone, /api/me and a login's user.
   phone: null,
   loggedOut: false,
   accessDiscarded: false,

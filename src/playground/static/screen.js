@@ -31,7 +31,7 @@ export function renderSession(state) {
   byId('session').dataset.state = key;
   byId('session-state').textContent = text;
   byId('user-id').textContent = state.user?.id ?? '—';
-  byId('user-phone').textContent = state.phone ?? '—';
+  byId('user-phone').textContent = state.phone?.phoneNumber ?? '—';
   byId('access-token').textContent = accessTokenText(state);
   byId('refresh-token').textContent = state.refreshToken
     ? `${maskSecret(state.refreshToken)}${state.loggedOut ? ' · revoked' : ''}`
