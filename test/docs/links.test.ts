@@ -88,8 +88,8 @@ describe('the checker', () => {
 describe('links in the Markdown files', () => {
   const files = markdownFiles(ROOT);
 
-  it('finds the README and the docs', () => {
-    expect(files).toEqual(expect.arrayContaining(['README.md', join('docs', 'storage.md')]));
+  it('finds the README, its translation and the docs', () => {
+    expect(files).toEqual(expect.arrayContaining(['README.md', 'README.zh-CN.md', join('docs', 'storage.md')]));
   });
 
   it.each(files)('%s has no dead relative link or anchor', (file) => {
