@@ -203,6 +203,7 @@ beforeAll(async () => {
   refusals.push(
     { name: 'no Authorization header', code: 'TOKEN_MISSING' },
     { name: 'a header that is not Bearer', code: 'TOKEN_INVALID', authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+    { name: 'three parts that are not base64url JSON', code: 'TOKEN_INVALID', token: 'abcde.fghij.klmno' },
     { name: 'a tampered signature', code: 'TOKEN_INVALID', token: tampered(good) },
     { name: 'an expired token', code: 'TOKEN_EXPIRED', token: await issuedAt(-(TTL + LEEWAY + 30)) },
     { name: 'a token for another app (wrong audience)', code: 'TOKEN_INVALID', token: await accessToken(h, { appid: APP_B.appid }) },

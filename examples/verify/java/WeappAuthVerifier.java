@@ -182,9 +182,13 @@ public final class WeappAuthVerifier {
     throw invalid("the access token is not valid");
   }
 
-  /** Base64url without padding; the Bearer pattern and the JWK have only its characters, so decoding cannot fail. */
+  /** Base64url without padding; nothing for text that is not (no JSON, no valid signature, no key). */
   private static byte[] base64url(String text) {
-    return Base64.getUrlDecoder().decode(text);
+    try {
+      return Base64.getUrlDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      return new byte[0];
+    }
   }
 
   private static String text(JsonNode node, String field) {
