@@ -22,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Verifies weapp-auth access tokens offline with Java 15+'s built-in Ed25519 and Jackson (which Spring Boot
+ * Verifies weapp-auth access tokens offline with Java 16+ (built-in Ed25519, records) and Jackson (which Spring Boot
  * already has); no JOSE library. Thread-safe: make one per application.
  */
 public final class WeappAuthVerifier {
