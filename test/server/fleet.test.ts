@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, mintCode, startHarness, wechatCalls, type Harness } from '../support/harness.js';
+import { call, injectFault, mintCode, startHarness, wechatCalls, type Harness } from '../support/harness.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 let started: Harness[] = [];
@@ -45,6 +45,24 @@ describe('instances sharing Redis', () => {
     const late = await login(b, minted.code);
     expect(late.status).toBe(400);
     expect(late.body.error.code).toBe('CODE_USED');
+  });
+
+  it('share a code in flight only with its own client: another client on another instance gets CODE_USED', async () => {
+    const [a, b] = await fleet();
+    const minted = await mintCode(a.simulator.url);
+    const before = await wechatCalls(a.simulator.url, 'jscode2session');
+    const sessionsBefore = a.count('sessions');
+    await injectFault(a.simulator.url, { api: 'jscode2session', delayMs: 400 });
+    const asClient = (userAgent: string): Parameters<typeof call>[3] => ({ json: { code: minted.code }, headers: { 'user-agent': userAgent } });
+    const owning = call(a.server.url, 'POST', '/api/auth/login', asClient('MicroMessenger/8.0.50 (the phone)'));
+    const deadline = Date.now() + 5000;
+    while ((await wechatCalls(a.simulator.url, 'jscode2session')) === before && Date.now() < deadline) await sleep(10);
+    const other = await call(b.server.url, 'POST', '/api/auth/login', asClient('MicroMessenger/8.0.50 (another phone)'));
+    expect((await owning).status).toBe(200);
+    expect(other.status).toBe(400);
+    expect(other.body.error.code).toBe('CODE_USED');
+    expect(await wechatCalls(a.simulator.url, 'jscode2session')).toBe(before + 1);
+    expect(a.count('sessions')).toBe(sessionsBefore + 1);
   });
 
   it('share a failed exchange’s error with the other taps', async () => {
