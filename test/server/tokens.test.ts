@@ -1,7 +1,7 @@
 import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { APP_A, APP_B, basicAuth, call, loginAs, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -247,7 +247,7 @@ describe('tokens signed with our own key but meant for someone else', () => {
 
 describe('POST /api/auth/introspect', () => {
   async function introspect(token: unknown): Promise<Awaited<ReturnType<typeof call>>> {
-    return call(h.server.url, 'POST', '/api/auth/introspect', { json: { token } });
+    return call(h.server.url, 'POST', '/api/auth/introspect', { json: { token }, headers: basicAuth() });
   }
 
   it('says a live token is active, with its subject, session, audience and expiry', async () => {
@@ -272,6 +272,6 @@ describe('POST /api/auth/introspect', () => {
 
   it('answers a malformed request with 400', async () => {
     expect((await introspect(42)).status).toBe(400);
-    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: {} })).status).toBe(400);
+    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: {}, headers: basicAuth() })).status).toBe(400);
   });
 });
