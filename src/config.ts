@@ -3,6 +3,8 @@
  * process with a message that names it, instead of failing on the first request.
  */
 
+import { sha256Hex } from './crypto/random.js';
+
 export interface WechatAppConfig {
   appid: string;
   secret: string;
@@ -49,9 +51,9 @@ export interface Config {
     refreshPerIp: number;
     loginPerOpenid: number;
     refreshPerOpenid: number;
-    introspectPerIp: number;
     wechatPerUser: number;
   };
+  introspection: IntrospectionConfig;
   /** /metrics: on the main port behind `Authorization: Bearer <token>`, and/or open on a port of its own. */
   metrics: { token: string | undefined; port: number | undefined; host: string };
   /**
@@ -137,9 +139,9 @@ export function loadConfig(env: Env = process.env): Config {
       refreshPerIp: read.integer('RATE_LIMIT_REFRESH', 120, 0, 1_000_000),
       loginPerOpenid: read.integer('RATE_LIMIT_LOGIN_PER_OPENID', 20, 0, 1_000_000),
       refreshPerOpenid: read.integer('RATE_LIMIT_REFRESH_PER_OPENID', 60, 0, 1_000_000),
-      introspectPerIp: read.integer('RATE_LIMIT_INTROSPECT', 6000, 0, 10_000_000),
       wechatPerUser: read.integer('RATE_LIMIT_WECHAT_PER_USER', 30, 0, 1_000_000),
     },
+    introspection: readIntrospection(read, problems),
     metrics: {
       token: read.optional('METRICS_TOKEN'),
       port: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 9091, 0, 65535),
@@ -210,6 +212,62 @@ function readTrustProxy(raw: string | undefined, problems: string[]): boolean | 
   if (addresses.every((entry) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry))) return addresses;
   problems.push(`TRUST_PROXY must be true, false, a hop count or a list of proxy addresses/CIDRs, got "${raw}"`);
   return false;
+}
+
+/** Introspection callers and their limits: `Config.introspection`. */
+export interface IntrospectionConfig {
+  /** Backends that authenticate with HTTP Basic `client_id:client_secret` (RFC 7662 §2.1), each limited on its own. */
+  clients: IntrospectionClient[];
+  /** Introspections per minute per backend, across instances (0 = unlimited). */
+  perClientPerMinute: number;
+  /** Introspections per minute per IP for callers without credentials; undefined: such callers are refused. */
+  anonymousPerIpPerMinute: number | undefined;
+}
+
+export interface IntrospectionClient {
+  id: string;
+  /** Hex SHA-256 of the secret: the secret itself is not kept, and comparing hashes takes the same time for any input. */
+  secretHash: string;
+}
+
+const INTROSPECTION_CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
+// Characters that read the same whether or not a client form-encodes its credentials first (RFC 6749 §2.3.1).
+const INTROSPECTION_SECRET = /^[A-Za-z0-9._~-]{32,256}$/;
+const INTROSPECTION_SECRET_HASH = /^sha256:([0-9a-fA-F]{64})$/;
+
+/**
+ * INTROSPECTION_CLIENTS="orders:<secret>,billing:sha256:<hex of its SHA-256>": the backends that may introspect.
+ * RATE_LIMIT_INTROSPECT counts per backend. INTROSPECTION_ANONYMOUS is `off` (default) or a per-IP limit for
+ * callers without credentials. Problems never quote a secret.
+ */
+function readIntrospection(read: EnvReader, problems: string[]): IntrospectionConfig {
+  const clients: IntrospectionClient[] = [];
+  (read.optional('INTROSPECTION_CLIENTS') ?? '').split(',').forEach((raw, index) => {
+    const entry = raw.trim();
+    if (entry === '') return;
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, colon);
+    const secret = entry.slice(colon + 1);
+    const hashed = INTROSPECTION_SECRET_HASH.exec(secret)?.[1];
+    if (colon < 0 || !INTROSPECTION_CLIENT_ID.test(id)) {
+      problems.push(`INTROSPECTION_CLIENTS: entry ${index + 1} must be id:secret, the id 1-64 letters, digits, ".", "_" or "-"`);
+    } else if (hashed === undefined && !INTROSPECTION_SECRET.test(secret)) {
+      problems.push(
+        `INTROSPECTION_CLIENTS: the secret of ${id} must be 32-256 letters, digits, ".", "_", "~" or "-" (try: openssl rand -hex 32), ` +
+          'or sha256:<its SHA-256 in hex>',
+      );
+    } else if (clients.some((client) => client.id === id)) {
+      problems.push(`INTROSPECTION_CLIENTS: client ${id} is listed twice`);
+    } else {
+      clients.push({ id, secretHash: hashed?.toLowerCase() ?? sha256Hex(secret) });
+    }
+  });
+  const anonymous = read.optional('INTROSPECTION_ANONYMOUS');
+  const perIp = anonymous === undefined || anonymous === 'off' ? undefined : Number(anonymous);
+  if (perIp !== undefined && !(Number.isInteger(perIp) && perIp >= 1 && perIp <= 1_000_000)) {
+    problems.push(`INTROSPECTION_ANONYMOUS must be off or a limit per minute per IP from 1 to 1000000, got "${anonymous}"`);
+  }
+  return { clients, perClientPerMinute: read.integer('RATE_LIMIT_INTROSPECT', 60_000, 0, 10_000_000), anonymousPerIpPerMinute: perIp };
 }
 
 function isHttpUrl(value: string): boolean {

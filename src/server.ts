@@ -67,6 +67,7 @@ async function listen(
     services,
     logger,
     limits: config.rateLimit,
+    introspection: config.introspection,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     version: VERSION,

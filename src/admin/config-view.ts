@@ -12,5 +12,6 @@ export function maskedConfig(config: Config): Record<string, unknown> {
     dataEncryptionKey: config.dataEncryptionKey === undefined ? `(generated in ${config.dataDir})` : MASK,
     redis: config.redis === undefined ? undefined : { ...config.redis, url: redactUrl(config.redis.url) },
     metrics: { ...config.metrics, token: config.metrics.token === undefined ? undefined : MASK },
+    introspection: { ...config.introspection, clients: config.introspection.clients.map((client) => ({ id: client.id, secret: MASK })) },
   };
 }

@@ -5,7 +5,7 @@ import type { Database } from '../store/schema.js';
 import type { WechatAppCredentials, WechatClient } from '../wechat/client.js';
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
-import type { SharedFlight } from './shared-flight.js';
+import { ForeignFlight, type SharedFlight } from './shared-flight.js';
 import { linkWechatAccount, type LinkedAccount } from './link-account.js';
 import type { Profiles, PublicUser } from './profile.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -34,7 +34,10 @@ export class Login {
       wechat: WechatClient;
       sessions: Sessions;
       profiles: Profiles;
-      /** Exchanges by (appid, code): a double tap costs one WeChat call and both taps get the same user. */
+      /**
+       * Exchanges by (appid, code), shared per client: a double tap costs one WeChat call and both taps get the same
+       * user; another client holding the same code gets nothing from it.
+       */
       codeFlight: SharedFlight<Exchanged>;
       limiter: RateLimiter;
       audit: AuditLog;
@@ -64,13 +67,28 @@ export class Login {
     const app = this.#apps.get(appid);
     if (app === undefined) throw new WeappAuthError('UNKNOWN_APP', `appid ${appid} is not configured on this server`);
 
-    const account = await this.deps.codeFlight.run(`${appid}\u0000${code}`, () => this.exchange(app, code));
+    const account = await this.exchangeOnce(app, code, client);
     await this.deps.limiter.hit(`login:${appid}:${account.openid}`, this.deps.loginsPerOpenidPerMinute);
     const { sessionId, ...tokens } = await this.deps.sessions.start(account, client);
     const facts = { userId: account.userId, sessionId, appid };
     if (account.isNewUser) await this.deps.audit.record('user_created', facts);
     await this.deps.audit.record('login', { ...facts, details: { isNewUser: account.isNewUser } });
     return { ...tokens, user: await this.deps.profiles.get(account.userId), isNewUser: account.isNewUser };
+  }
+
+  /**
+   * The flight's party is the client (IP and user agent): a double tap comes from one device, while a second client
+   * presenting a code in flight holds an intercepted or leaked code. It gets what WeChat would say to a code already
+   * presented, without a WeChat call, and never the session of the code's owner.
+   */
+  private async exchangeOnce(app: WechatAppCredentials, code: string, client: ClientInfo): Promise<Exchanged> {
+    const party = `${client.ip ?? ''}\u0000${client.userAgent ?? ''}`;
+    try {
+      return await this.deps.codeFlight.run(`${app.appid}\u0000${code}`, () => this.exchange(app, code), party);
+    } catch (error) {
+      if (error instanceof ForeignFlight) throw new WeappAuthError('CODE_USED', 'the code has already been used; call wx.login again', { cause: error });
+      throw error;
+    }
   }
 
   private async exchange(app: WechatAppCredentials, code: string): Promise<Exchanged> {

@@ -172,10 +172,18 @@ export class Sessions {
     }
   }
 
+  /**
+   * Grace 0 means single use, whoever came first: a racing loser's clock read often precedes the winner's used_at,
+   * so "elapsed" can be negative and must never count as inside a zero window. With a window, the distance either
+   * way counts: a little negative is a concurrent retry, a lot negative is an instance whose clock lags, which
+   * must not stretch the window.
+   */
   private async withinReuseGrace(db: Kysely<Database>, row: RefreshTokenRow, now: number): Promise<boolean> {
+    const graceMs = this.settings.refreshReuseGraceSeconds * 1000;
+    if (graceMs === 0) return false;
     const current = await findRefreshToken(db, row.id);
     const usedAt = current?.used_at === null || current === undefined ? now : Number(current.used_at);
-    return now - usedAt <= this.settings.refreshReuseGraceSeconds * 1000 && !(await hasUsedChild(db, row.id));
+    return Math.abs(now - usedAt) <= graceMs && !(await hasUsedChild(db, row.id));
   }
 
   private refreshRow(id: string, secretHash: string, sessionId: string, parentId: string | null, now: number): RefreshTokenRow {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
+import type { IntrospectionConfig } from '../config.js';
 import { installErrorHandlers } from './errors.js';
 import { createAuthGuard } from './guard.js';
 import { runWithRequestContext } from '../request-context.js';
@@ -20,6 +21,8 @@ export interface AppOptions {
   services: Services;
   logger: Logger;
   limits: RouteLimits;
+  /** Who may call POST /api/auth/introspect, and how often. */
+  introspection: IntrospectionConfig;
   bodyLimitBytes: number;
   trustProxy: boolean | number | string[];
   /** weapp-auth's version, shown in the OpenAPI description. */
@@ -70,7 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app, options.version);
   await healthRoutes(app, options.services);
   await jwksRoutes(app, options.services);
-  await authRoutes(app, options.services, options.limits);
+  await authRoutes(app, options.services, options.limits, options.introspection);
   await meRoutes(app, options.services, options.limits);
   await wechatRoutes(app, options.services, options.limits);
   for (const mount of options.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix });

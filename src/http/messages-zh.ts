@@ -30,6 +30,7 @@ export const MESSAGES_ZH: Readonly<Record<ErrorCode, string>> = {
   REFRESH_TOKEN_INVALID: '刷新令牌无效',
   REFRESH_TOKEN_EXPIRED: '刷新令牌已过期，请重新登录',
   REFRESH_TOKEN_REUSED: '刷新令牌已被使用过，会话已被注销',
+  INTROSPECTION_UNAUTHORIZED: '令牌内省需要后端凭据：请以 HTTP Basic 发送 INTROSPECTION_CLIENTS 中配置的 client_id:client_secret',
   RATE_LIMITED: '请求过于频繁，请稍后再试',
   WECHAT_RATE_LIMITED: '微信接口调用频率超限，请稍后再试',
   WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后再试',

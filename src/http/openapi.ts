@@ -24,7 +24,16 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'keys', description: 'public keys for verifying access tokens elsewhere' },
         { name: 'health', description: 'liveness and readiness' },
       ],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (EdDSA)' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (EdDSA)' },
+          introspectionClient: {
+            type: 'http',
+            scheme: 'basic',
+            description: 'a backend’s client_id:client_secret from INTROSPECTION_CLIENTS (RFC 7662 §2.1)',
+          },
+        },
+      },
     },
   });
   // Swagger UI's own strict CSP (its scripts and styles only, from this origin).

@@ -6,7 +6,6 @@ import { authOf } from './guard.js';
 export interface RouteLimits {
   loginPerIp: number;
   refreshPerIp: number;
-  introspectPerIp: number;
   /** Per signed-in user, on routes that spend WeChat quota (phone numbers, checksession, resets) or decrypt. */
   wechatPerUser: number;
 }

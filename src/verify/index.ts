@@ -6,7 +6,7 @@ export { bearerToken } from './bearer.js';
 export { errorBody, TokenError, type ErrorBody, type TokenErrorCode } from './errors.js';
 export { expressAuth, type ExpressLikeRequest, type ExpressLikeResponse } from './express.js';
 export { fastifyAuth } from './fastify.js';
-export { introspectSession } from './introspect.js';
+export { IntrospectionError, introspectSession, type IntrospectOptions } from './introspect.js';
 export { koaAuth, type KoaLikeContext } from './koa.js';
 export type { SessionCheck } from './session-check.js';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './verifier.js';

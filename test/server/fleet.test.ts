@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, mintCode, startHarness, wechatCalls, type Harness } from '../support/harness.js';
+import { BACKEND, basicAuth, call, injectFault, mintCode, startHarness, wechatCalls, type Harness } from '../support/harness.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 let started: Harness[] = [];
@@ -47,6 +47,24 @@ describe('instances sharing Redis', () => {
     expect(late.body.error.code).toBe('CODE_USED');
   });
 
+  it('share a code in flight only with its own client: another client on another instance gets CODE_USED', async () => {
+    const [a, b] = await fleet();
+    const minted = await mintCode(a.simulator.url);
+    const before = await wechatCalls(a.simulator.url, 'jscode2session');
+    const sessionsBefore = a.count('sessions');
+    await injectFault(a.simulator.url, { api: 'jscode2session', delayMs: 400 });
+    const asClient = (userAgent: string): Parameters<typeof call>[3] => ({ json: { code: minted.code }, headers: { 'user-agent': userAgent } });
+    const owning = call(a.server.url, 'POST', '/api/auth/login', asClient('MicroMessenger/8.0.50 (the phone)'));
+    const deadline = Date.now() + 5000;
+    while ((await wechatCalls(a.simulator.url, 'jscode2session')) === before && Date.now() < deadline) await sleep(10);
+    const other = await call(b.server.url, 'POST', '/api/auth/login', asClient('MicroMessenger/8.0.50 (another phone)'));
+    expect((await owning).status).toBe(200);
+    expect(other.status).toBe(400);
+    expect(other.body.error.code).toBe('CODE_USED');
+    expect(await wechatCalls(a.simulator.url, 'jscode2session')).toBe(before + 1);
+    expect(a.count('sessions')).toBe(sessionsBefore + 1);
+  });
+
   it('share a failed exchange’s error with the other taps', async () => {
     const [a, b] = await fleet();
     await call(a.simulator.url, 'POST', '/control/faults', { json: { api: 'jscode2session', errcode: 40226, delayMs: 200 } });
@@ -76,7 +94,6 @@ describe('instances sharing Redis', () => {
     const session = (await login(a, (await mintCode(a.simulator.url)).code)).body;
     const rotated = await call(a.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: session.refreshToken } });
     expect(rotated.status).toBe(200);
-    await sleep(5);
     const replay = await call(b.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: session.refreshToken } });
     expect(replay.body.error.code).toBe('REFRESH_TOKEN_REUSED');
     expect((await call(a.server.url, 'GET', '/api/me', { token: rotated.body.accessToken })).status).toBe(401);
@@ -113,19 +130,25 @@ describe('instances sharing Redis', () => {
     expect(statuses).toEqual([200, 200, 429]);
   });
 
-  it('count the per-user limit on WeChat-spending routes, and the per-IP introspection limit, across instances', async () => {
-    const [a, b] = await fleet({ RATE_LIMIT_WECHAT_PER_USER: '2', RATE_LIMIT_INTROSPECT: '2' });
+  it('count the per-user limit on WeChat-spending routes, and the per-backend introspection limit, across instances', async () => {
+    const other = { clientId: 'billing', clientSecret: 'billing-secret-0123456789abcdef012345678' };
+    const clients = `${BACKEND.clientId}:${BACKEND.clientSecret},${other.clientId}:${other.clientSecret}`;
+    const [a, b] = await fleet({ RATE_LIMIT_WECHAT_PER_USER: '2', RATE_LIMIT_INTROSPECT: '2', INTROSPECTION_CLIENTS: clients });
     const one = (await login(a, (await mintCode(a.simulator.url)).code)).body.accessToken;
-    const other = (await login(a, (await mintCode(a.simulator.url)).code)).body.accessToken;
+    const another = (await login(a, (await mintCode(a.simulator.url)).code)).body.accessToken;
     const statuses = [];
     for (const h of [a, b, a]) statuses.push((await call(h.server.url, 'GET', '/api/wechat/session-key', { token: one })).status);
     expect(statuses).toEqual([200, 200, 429]);
-    expect((await call(b.server.url, 'GET', '/api/wechat/session-key', { token: other })).status).toBe(200);
+    expect((await call(b.server.url, 'GET', '/api/wechat/session-key', { token: another })).status).toBe(200);
     // Reading the profile spends no WeChat quota and is not limited.
     expect((await call(a.server.url, 'GET', '/api/me', { token: one })).status).toBe(200);
 
+    const introspect = (h: Harness, client = BACKEND): Promise<number> =>
+      call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: one }, headers: basicAuth(client) }).then((answer) => answer.status);
     const introspections = [];
-    for (const h of [a, b, a]) introspections.push((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: one } })).status);
+    for (const h of [a, b, a]) introspections.push(await introspect(h));
     expect(introspections).toEqual([200, 200, 429]);
+    // Another backend keeps its own allowance, on either instance.
+    expect([await introspect(b, other), await introspect(a, other)]).toEqual([200, 200]);
   });
 });

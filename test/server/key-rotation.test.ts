@@ -4,7 +4,7 @@ import { SealedBox } from '../../src/crypto/sealed-box.js';
 import { loadDataEncryptionKey } from '../../src/data-encryption-key.js';
 import { openDatabase } from '../../src/store/database.js';
 import { rotateSigningKey } from '../../src/keys-command.js';
-import { call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { basicAuth, call, loginAs, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 afterEach(async () => h.close());
@@ -76,7 +76,8 @@ describe('a leaked key', () => {
 
     const tenYears = await forge(kidOf(session), { ...claims, exp: claims.iat + 10 * 365 * 86_400 });
     expect((await call(h.server.url, 'GET', '/api/me', { token: tenYears })).body.error.code).toBe('TOKEN_INVALID');
-    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: tenYears } })).body).toEqual({ active: false });
+    const introspected = await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: tenYears }, headers: basicAuth() });
+    expect(introspected.body).toEqual({ active: false });
     // The genuine token, re-signed as issued, still passes: the refusals above are the key and the lifetime.
     expect((await call(h.server.url, 'GET', '/api/me', { token: await forge(kidOf(session), claims) })).status).toBe(200);
   });

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { APP_A, APP_B, basicAuth, call, loginAs, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -9,12 +9,12 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-async function refresh(refreshToken: string): Promise<Awaited<ReturnType<typeof call>>> {
-  return call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken } });
+async function refresh(refreshToken: string, on: Harness = h): Promise<Awaited<ReturnType<typeof call>>> {
+  return call(on.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken } });
 }
 
-async function me(token: string): Promise<Awaited<ReturnType<typeof call>>> {
-  return call(h.server.url, 'GET', '/api/me', { token });
+async function me(token: string, on: Harness = h): Promise<Awaited<ReturnType<typeof call>>> {
+  return call(on.server.url, 'GET', '/api/me', { token });
 }
 
 function decodePart(token: string, index: 0 | 1): Record<string, unknown> {
@@ -75,6 +75,20 @@ describe('refresh tokens', () => {
     expect(fork.body.error.code).toBe('REFRESH_TOKEN_REUSED');
   });
 
+  it('never stretch the grace window for an instance whose clock lags: its replay a minute later is reuse', async () => {
+    const behind = await startHarness({ DATA_DIR: h.config.dataDir, REFRESH_REUSE_GRACE: '10' });
+    try {
+      h.advance(60); // h's clock now runs a minute ahead of behind's
+      const { response } = await loginAs(h);
+      expect((await refresh(response.body.refreshToken)).status).toBe(200);
+      const replay = await refresh(response.body.refreshToken, behind);
+      expect(replay.status).toBe(401);
+      expect(replay.body.error.code).toBe('REFRESH_TOKEN_REUSED');
+    } finally {
+      await behind.close();
+    }
+  });
+
   it('reject garbage, forged secrets and unknown ids without a 500', async () => {
     const { response } = await loginAs(h);
     const [id] = response.body.refreshToken.split('.');
@@ -92,6 +106,31 @@ describe('refresh tokens', () => {
     const result = await refresh(response.body.refreshToken);
     expect(result.status).toBe(401);
     expect(result.body.error.code).toBe('SESSION_EXPIRED');
+  });
+});
+
+describe('refresh tokens with REFRESH_REUSE_GRACE=0', () => {
+  let single: Harness;
+  beforeAll(async () => {
+    single = await startHarness({ REFRESH_REUSE_GRACE: '0' });
+  });
+  afterAll(async () => single.close());
+
+  it('are single use under concurrency too: of two simultaneous refreshes one wins, the other revokes the session', async () => {
+    const outcomes: string[] = [];
+    // 100 pairs, 10 at a time: each pair races two refreshes of one token.
+    for (let batch = 0; batch < 10; batch += 1) {
+      const pairs = Array.from({ length: 10 }, async () => {
+        const { response } = await loginAs(single);
+        const answers = await Promise.all([refresh(response.body.refreshToken, single), refresh(response.body.refreshToken, single)]);
+        const winners = answers.filter((answer) => answer.status === 200);
+        const losers = answers.filter((answer) => answer.status !== 200).map((answer) => answer.body.error.code);
+        const after = winners[0] === undefined ? undefined : await me(winners[0].body.accessToken, single);
+        return `${winners.length} won, lost with ${losers.join()}, then ${after?.body.error?.code ?? after?.status}`;
+      });
+      outcomes.push(...(await Promise.all(pairs)));
+    }
+    expect(outcomes).toEqual(Array(100).fill('1 won, lost with REFRESH_TOKEN_REUSED, then SESSION_REVOKED'));
   });
 });
 
@@ -208,7 +247,7 @@ describe('tokens signed with our own key but meant for someone else', () => {
 
 describe('POST /api/auth/introspect', () => {
   async function introspect(token: unknown): Promise<Awaited<ReturnType<typeof call>>> {
-    return call(h.server.url, 'POST', '/api/auth/introspect', { json: { token } });
+    return call(h.server.url, 'POST', '/api/auth/introspect', { json: { token }, headers: basicAuth() });
   }
 
   it('says a live token is active, with its subject, session, audience and expiry', async () => {
@@ -233,6 +272,6 @@ describe('POST /api/auth/introspect', () => {
 
   it('answers a malformed request with 400', async () => {
     expect((await introspect(42)).status).toBe(400);
-    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: {} })).status).toBe(400);
+    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: {}, headers: basicAuth() })).status).toBe(400);
   });
 });

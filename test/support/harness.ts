@@ -11,6 +11,13 @@ import { countRowsSync, forgetDatabaseSync } from './sync-count.js';
 
 export const APP_A = { appid: 'wx00000000000000a1', secret: '0123456789abcdef0123456789abcdef' };
 export const APP_B = { appid: 'wx00000000000000b2', secret: 'fedcba9876543210fedcba9876543210' };
+/** The backend every harness's server knows in INTROSPECTION_CLIENTS. */
+export const BACKEND = { clientId: 'test-backend', clientSecret: 'introspection-secret-0123456789abcdef' };
+
+/** HTTP Basic credentials for POST /api/auth/introspect. */
+export function basicAuth(client: { clientId: string; clientSecret: string } = BACKEND): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` };
+}
 
 /**
  * A server on a fresh database, talking over HTTP to its own standalone simulator, with a movable clock. The
@@ -56,6 +63,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       RATE_LIMIT_REFRESH_PER_OPENID: '0',
     RATE_LIMIT_INTROSPECT: '0',
     RATE_LIMIT_WECHAT_PER_USER: '0',
+      INTROSPECTION_CLIENTS: `${BACKEND.clientId}:${BACKEND.clientSecret}`,
       LOG_LEVEL: 'debug',
       ...env,
     });

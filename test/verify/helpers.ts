@@ -1,5 +1,5 @@
 import { introspectSession, type SessionCheck, type VerifiedAuth } from '../../src/verify/index.js';
-import { loginAs, type Harness } from '../support/harness.js';
+import { BACKEND, loginAs, type Harness } from '../support/harness.js';
 
 export async function accessToken(h: Harness, user: { appid?: string } = {}): Promise<string> {
   const { response } = await loginAs(h, user);
@@ -13,7 +13,7 @@ export function jwksUrl(h: Harness): string {
 
 /** The server's introspection as a session check, counting how often it really asks. */
 export function countedIntrospection(h: Harness): SessionCheck & { calls: number } {
-  const ask = introspectSession(h.server.url);
+  const ask = introspectSession(h.server.url, BACKEND);
   const check = Object.assign(
     async (auth: VerifiedAuth, token: string): Promise<boolean> => {
       check.calls += 1;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTokenVerifier, type TokenVerifier } from '../../src/verify/index.js';
-import { APP_A, APP_B, call, startHarness, type Harness } from '../support/harness.js';
+import { createTokenVerifier, IntrospectionError, introspectSession, type TokenVerifier } from '../../src/verify/index.js';
+import { APP_A, APP_B, BACKEND, call, startHarness, type Harness } from '../support/harness.js';
 import { expressApp, fastifyApp, koaApp, nestApp, type App } from './apps.js';
 import { accessToken, jwksUrl, countedIntrospection } from './helpers.js';
 
@@ -106,5 +106,43 @@ describe.each(frameworks)('%s middleware against tokens from a running server', 
     const token = await accessToken(h);
     await call(h.server.url, 'POST', '/api/auth/logout', { token });
     expect((await whoami(app, token)).status).toBe(200);
+  });
+});
+
+describe('introspectSession with a backend’s credentials, against a running server', () => {
+  type Ask = ReturnType<typeof introspectSession>;
+
+  async function ask(check: Ask, token: string, on: Harness = h): Promise<boolean> {
+    return check(await createTokenVerifier({ jwksUrl: jwksUrl(on), audience: APP_A.appid }).verify(token), token);
+  }
+
+  async function failure(check: Ask, token: string, on: Harness = h): Promise<IntrospectionError> {
+    const error = await ask(check, token, on).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(IntrospectionError);
+    return error as IntrospectionError;
+  }
+
+  it('is answered with its credentials; without them or with a wrong secret it fails with status 401, not a verdict', async () => {
+    const token = await accessToken(h);
+    expect(await ask(introspectSession(h.server.url, BACKEND), token)).toBe(true);
+    expect((await failure(introspectSession(h.server.url), token)).status).toBe(401);
+    const wrong = introspectSession(h.server.url, { ...BACKEND, clientSecret: 'not-the-secret-0123456789abcdef0123' });
+    expect((await failure(wrong, token)).status).toBe(401);
+    expect((await failure(introspectSession('http://127.0.0.1:9', { ...BACKEND, timeoutMs: 500 }), token)).status).toBeUndefined();
+    expect(() => introspectSession(h.server.url, { clientId: BACKEND.clientId })).toThrow(TypeError);
+  });
+
+  it('fails with status 429 once its backend is over RATE_LIMIT_INTROSPECT', async () => {
+    const limited = await startHarness({ RATE_LIMIT_INTROSPECT: '1' });
+    try {
+      const check = introspectSession(limited.server.url, BACKEND);
+      expect(await ask(check, await accessToken(limited), limited)).toBe(true);
+      expect((await failure(check, await accessToken(limited), limited)).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, introspectSession, TokenError } from '../../src/verify/index.js';
-import { APP_A, APP_B, call, startHarness, type Harness } from '../support/harness.js';
+import { APP_A, APP_B, BACKEND, call, startHarness, type Harness } from '../support/harness.js';
 import { expressApp } from './apps.js';
 import { accessToken, jwksUrl } from './helpers.js';
 
@@ -77,7 +77,7 @@ describe('createTokenVerifier', () => {
   });
 
   it('introspectSession asks the server: a live session passes, a garbage token is inactive, a dead server is not a 401', async () => {
-    const ask = introspectSession(h.server.url);
+    const ask = introspectSession(h.server.url, BACKEND);
     const token = await accessToken(h);
     const auth = await createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid }).verify(token);
     expect(await ask(auth, token)).toBe(true);

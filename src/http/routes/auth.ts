@@ -1,7 +1,9 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { WeappAuthError } from '../../errors.js';
+import type { IntrospectionConfig } from '../../config.js';
 import { clientInfo } from '../client-info.js';
 import { authOf } from '../guard.js';
+import { introspectionCallers } from '../introspection-callers.js';
 import { limitPerIp, type RouteLimits } from '../rate-limits.js';
 import { documented, errorResponses, tokenResponseSchema } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -16,8 +18,13 @@ interface RefreshBody {
   refreshToken: string;
 }
 
-/** POST /api/auth/login, /refresh and /logout. */
-export async function authRoutes(app: FastifyInstance, services: Services, limits: RouteLimits): Promise<void> {
+/** POST /api/auth/login, /refresh, /introspect and /logout. */
+export async function authRoutes(
+  app: FastifyInstance,
+  services: Services,
+  limits: RouteLimits,
+  introspection: IntrospectionConfig,
+): Promise<void> {
   const perIp = (route: string, perMinute: number): preHandlerAsyncHookHandler => limitPerIp(services.limiter, route, perMinute);
 
   app.post<{ Body: LoginBody }>(
@@ -71,13 +78,15 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
   );
 
   // RFC 7662-style introspection for other backends that verify tokens offline but want to see revocations.
-  // It reveals nothing a token's holder cannot already read from it, except whether its session is still live.
+  // It reveals nothing a token's holder cannot already read from it, except whether its session is still live; it is
+  // for backends all the same, each with its own credentials and its own limit (introspection-callers.ts).
   app.post<{ Body: { token: string } }>(
     '/api/auth/introspect',
     {
-      preHandler: perIp('introspect', limits.introspectPerIp),
+      onRequest: introspectionCallers(services.limiter, introspection),
       schema: {
-        ...documented('auth', 'Is this access token live? (RFC 7662 style)', false),
+        ...documented('auth', 'Is this access token live? (RFC 7662 style; for backends, with their credentials)', false),
+        security: [{ introspectionClient: [] }],
         body: { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 1, maxLength: 4096 } } },
         response: {
           200: {
