@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rotateSigningKey } from '../../src/keys-command.js';
-import { call, loginAs } from '../support/harness.js';
+import { createTokenVerifier, introspectSession } from '../../src/verify/index.js';
+import { APP_A, call, loginAs } from '../support/harness.js';
 import { startHarnessBehindProxy } from '../support/harness-behind-proxy.js';
 import { claimsOf, signWithKey } from '../support/signing-keys.js';
 
@@ -33,6 +34,26 @@ describe.each(['postgres', 'mariadb'] as const)('a %s outage', (engine) => {
       await proxy.restore();
       expect((await call(h.server.url, 'GET', '/api/me', { token: signedElsewhere })).status).toBe(200);
       expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: issued } })).body.active).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a verifying backend asking introspection meanwhile answers 503, remembers nothing, and passes once it is back', async () => {
+    const { h, proxy, close } = await startHarnessBehindProxy(engine);
+    try {
+      const verifier = createTokenVerifier({
+        jwksUrl: `${h.server.url}/.well-known/jwks.json`,
+        audience: APP_A.appid,
+        checkSession: introspectSession(h.server.url),
+      });
+      const token = (await loginAs(h)).response.body.accessToken;
+      await proxy.cut();
+      h.advance(65); // the server's key set is due for a look, which fails
+      await expect(verifier.verify(token)).rejects.toMatchObject({ name: 'UnavailableError', code: 'SESSION_CHECK_UNAVAILABLE' });
+
+      await proxy.restore();
+      expect((await verifier.verify(token)).userId).toEqual(expect.any(String));
     } finally {
       await close();
     }
