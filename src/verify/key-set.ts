@@ -1,5 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLocalJWKSet, errors, type CryptoKey, type FlattenedJWSInput, type JSONWebKeySet, type JWK, type JWSHeaderParameters, type LocalJWKSet } from 'jose';
+import {
+  createLocalJWKSet,
+  errors,
+  type CryptoKey,
+  type FlattenedJWSInput,
+  type JSONWebKeySet,
+  type JWK,
+  type JWSHeaderParameters,
+  type LocalJWKSet,
+} from 'jose';
 import { UnavailableError } from './errors.js';
 
 export interface RemoteKeySetOptions {
@@ -74,9 +83,8 @@ export class RemoteKeySet {
     if (set !== undefined && this.options.now() < set.freshUntil) return set;
     try {
       // After a failure, the next try waits for the interval: a down server is not asked on every request.
-      if (this.#fetching === undefined && performance.now() - this.#lastFetchMono < MIN_FETCH_INTERVAL_MS && this.#lastFailure !== undefined) {
-        throw this.#lastFailure;
-      }
+      const failedJustNow = this.#lastFailure !== undefined && performance.now() - this.#lastFetchMono < MIN_FETCH_INTERVAL_MS;
+      if (this.#fetching === undefined && failedJustNow) throw this.#lastFailure;
       return await this.fetch();
     } catch (error) {
       if (set !== undefined && this.options.now() < set.freshUntil + this.options.staleIfErrorMs) return set;
@@ -110,7 +118,8 @@ export class RemoteKeySet {
   private async download(): Promise<FetchedSet> {
     this.#lastFetchMono = performance.now();
     try {
-      const response = await fetch(this.url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.options.timeoutMs) });
+      const signal = AbortSignal.timeout(this.options.timeoutMs);
+      const response = await fetch(this.url, { headers: { accept: 'application/json' }, signal });
       if (response.status !== 200) throw new Error(`${this.url} answered ${response.status}`);
       const jwks = (await response.json()) as JSONWebKeySet;
       const set = { local: createLocalJWKSet(jwks), freshUntil: this.options.now() + freshnessMs(response.headers) };
@@ -119,7 +128,8 @@ export class RemoteKeySet {
       this.#lastFailure = undefined;
       return set;
     } catch (error) {
-      this.#lastFailure = new UnavailableError('KEYS_UNAVAILABLE', 'the signing keys cannot be fetched; try again later', { cause: error });
+      const message = 'the signing keys cannot be fetched; try again later';
+      this.#lastFailure = new UnavailableError('KEYS_UNAVAILABLE', message, { cause: error });
       throw this.#lastFailure;
     }
   }
@@ -129,7 +139,8 @@ export class RemoteKeySet {
 function freshnessMs(headers: Headers): number {
   const cacheControl = headers.get('cache-control') ?? '';
   const maxAge = /(?:^|[\s,])max-age=(\d+)/i.exec(cacheControl)?.[1];
-  const seconds = /(?:^|[\s,])(?:no-cache|no-store)(?:$|[\s,])/i.test(cacheControl) ? 0 : maxAge === undefined ? DEFAULT_MAX_AGE_S : Number(maxAge);
+  const uncacheable = /(?:^|[\s,])(?:no-cache|no-store)(?:$|[\s,])/i.test(cacheControl);
+  const seconds = uncacheable ? 0 : maxAge === undefined ? DEFAULT_MAX_AGE_S : Number(maxAge);
   const age = Number(headers.get('age') ?? 0);
   const remaining = Math.min(seconds, MAX_MAX_AGE_S) - (Number.isFinite(age) ? age : 0);
   return Math.max(remaining * 1000, MIN_FETCH_INTERVAL_MS);

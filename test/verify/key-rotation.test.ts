@@ -81,6 +81,19 @@ describe('the verifier’s JWKS cache', () => {
     expect(relay.fetches()).toBe(2);
   });
 
+  it('cuts a max-age longer than five minutes (a proxy’s, say), so a withdrawn key never lingers for hours', async () => {
+    h = await startHarness();
+    const relay = await relayJwks(jwksUrl(h), 'public, max-age=86400');
+    let offset = 0;
+    const verifier = createTokenVerifier({ jwksUrl: relay.url, audience: APP_A.appid, now: () => Date.now() + offset });
+    const token = await accessToken(h);
+    await verifier.verify(token);
+    offset = 301_000;
+    h.advance(301);
+    await verifier.verify(await accessToken(h));
+    expect(relay.fetches()).toBe(2);
+  });
+
   it('keeps using the last key set while JWKS cannot be fetched, for no longer than a token lives', async () => {
     h = await startHarness();
     const relay = await relayJwks(jwksUrl(h), 'max-age=60');
