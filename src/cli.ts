@@ -20,7 +20,8 @@ const USAGE = `usage: weapp-auth <command>
                                               security events, newest first (login, refresh, reuse, logout, ...)
   config                                      the configuration in force, secrets masked
   keys rotate [--now]   add an access-token signing key: published now, signing in 10 minutes when the
-                        current one retires (--now: at once, for a leaked key)
+                        current one retires (--now, for a leaked key: signing at once and the old keys
+                        withdrawn; running servers follow within a second, verifiers within JWKS max-age 60 s)
   simulator [options]   run the WeChat API simulator alone
       --port N            port to listen on (default 4000)
       --host ADDR         address to bind (default 127.0.0.1)

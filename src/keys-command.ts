@@ -5,9 +5,9 @@ import type { Config } from './config.js';
 import { createLogger } from './http/logging.js';
 
 /**
- * Adds a signing key. Running servers see it within a minute; a scheduled rotation lets JWKS publish it for
- * ten minutes before it signs, an immediate one (for a leaked key) retires the others at once. Either way a
- * retired key stays in JWKS until its last token has expired.
+ * Adds a signing key. Running servers see it within a second (of their next request); a scheduled rotation lets JWKS
+ * publish it for ten minutes before it signs, and the retired key stays in JWKS until its last token has expired.
+ * An immediate one (for a leaked key) signs at once and withdraws the others: they leave JWKS and stop verifying.
  */
 export async function rotateSigningKey(config: Config, mode: RotationMode): Promise<string> {
   const composition = await compose(config, systemClock, createLogger('warn'));

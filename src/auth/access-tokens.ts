@@ -1,9 +1,9 @@
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { randomToken } from '../crypto/random.js';
 import { WeappAuthError } from '../errors.js';
 import type { Clock } from './clock.js';
-import { SIGNING_ALGORITHM, type SigningKeyRing } from './signing-keys.js';
+import { SIGNING_ALGORITHM, type KeyRefusal, type SigningKeyRing } from './signing-keys.js';
 
 /** What a verified access token says. */
 export interface AccessClaims {
@@ -27,12 +27,18 @@ const VERIFIED_CACHE_SIZE = 50_000;
 /** Tolerated difference between instances' clocks for a token's issue time. */
 const CLOCK_SKEW_MS = 60_000;
 
+interface Verified {
+  claims: AccessClaims;
+  /** The key that signed it: a token stops passing from the cache once its key is withdrawn. */
+  kid: string;
+}
+
 /**
- * Issues and verifies EdDSA JWT access tokens. A token verified once is remembered until it expires, so the
- * auth guard does not repeat the signature check on every request carrying the same token.
+ * Issues and verifies EdDSA JWT access tokens. A token verified once is remembered until it expires (or its key is
+ * withdrawn), so the auth guard does not repeat the signature check on every request carrying the same token.
  */
 export class AccessTokens {
-  readonly #verified = new LRUCache<string, AccessClaims>({ max: VERIFIED_CACHE_SIZE });
+  readonly #verified = new LRUCache<string, Verified>({ max: VERIFIED_CACHE_SIZE });
 
   constructor(
     private readonly keys: SigningKeyRing,
@@ -56,38 +62,43 @@ export class AccessTokens {
     return { token, expiresIn: this.settings.ttlSeconds };
   }
 
-  /** Verifies signature, type, issuer, audience and expiry; throws TOKEN_INVALID or TOKEN_EXPIRED. */
+  /**
+   * Verifies signature, type, issuer, audience and expiry; throws TOKEN_INVALID or TOKEN_EXPIRED. When the keys
+   * cannot be read (the database is down and the kid is not among the last keys read), the store's error propagates:
+   * that is an outage (503), not a verdict on the token.
+   */
   async verify(token: string): Promise<AccessClaims> {
     const now = this.clock();
     const cached = this.#verified.get(token);
     if (cached !== undefined) {
-      if (cached.expiresAt > now) return cached;
+      if (cached.claims.expiresAt <= now) {
+        this.#verified.delete(token);
+        throw expired();
+      }
+      // A key withdrawn (or deleted) since the token was verified takes the token with it.
+      const key = await this.keys.publicKey(cached.kid);
+      if (typeof key !== 'string') return cached.claims;
       this.#verified.delete(token);
-      throw new WeappAuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
+      throw refusal(key);
     }
-    const claims = await this.verifySignature(token, now);
-    this.#verified.set(token, claims);
-    return claims;
+    const verified = await this.verifySignature(token, now);
+    this.#verified.set(token, verified);
+    return verified.claims;
   }
 
-  private async verifySignature(token: string, now: number): Promise<AccessClaims> {
+  private async verifySignature(token: string, now: number): Promise<Verified> {
+    const kid = kidOf(token);
+    const key = await this.keys.publicKey(kid);
+    if (typeof key === 'string') throw refusal(key);
     try {
-      const { payload } = await jwtVerify(
-        token,
-        async (header: JWTHeaderParameters) => {
-          const key = header.kid === undefined ? undefined : await this.keys.publicKey(header.kid);
-          if (key === undefined) throw new WeappAuthError('TOKEN_INVALID', 'the access token was not signed by this server');
-          return key;
-        },
-        {
-          algorithms: [SIGNING_ALGORITHM],
-          typ: TOKEN_TYPE,
-          issuer: this.settings.issuer,
-          audience: this.settings.audiences,
-          currentDate: new Date(now),
-          requiredClaims: ['sub', 'sid', 'aud', 'exp', 'iat'],
-        },
-      );
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [SIGNING_ALGORITHM],
+        typ: TOKEN_TYPE,
+        issuer: this.settings.issuer,
+        audience: this.settings.audiences,
+        currentDate: new Date(now),
+        requiredClaims: ['sub', 'sid', 'aud', 'exp', 'iat'],
+      });
       const { sub, sid, aud, exp, iat } = payload;
       const appid = Array.isArray(aud) ? aud[0] : aud;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof appid !== 'string' || typeof exp !== 'number') {
@@ -97,13 +108,38 @@ export class AccessTokens {
       if (typeof iat !== 'number' || exp - iat > this.settings.ttlSeconds || iat * 1000 > now + CLOCK_SKEW_MS) {
         throw new WeappAuthError('TOKEN_INVALID', 'the access token claims a lifetime this server never issues');
       }
-      return { userId: sub, sessionId: sid, appid, expiresAt: exp * 1000 };
+      return { claims: { userId: sub, sessionId: sid, appid, expiresAt: exp * 1000 }, kid };
     } catch (error) {
+      // Everything in here is a verdict on the token: the key is in hand, nothing is read from the store.
       if (error instanceof WeappAuthError) throw error;
-      if (error instanceof joseErrors.JWTExpired) {
-        throw new WeappAuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
-      }
+      if (error instanceof joseErrors.JWTExpired) throw expired();
       throw new WeappAuthError('TOKEN_INVALID', 'the access token is not valid', { cause: error });
     }
   }
+}
+
+/** The header's kid, read before anything is verified so that a store error while finding the key stays one. */
+function kidOf(token: string): string {
+  let kid: unknown;
+  try {
+    ({ kid } = decodeProtectedHeader(token));
+  } catch (error) {
+    throw new WeappAuthError('TOKEN_INVALID', 'the access token is not valid', { cause: error });
+  }
+  if (typeof kid !== 'string') throw new WeappAuthError('TOKEN_INVALID', 'the access token was not signed by this server');
+  return kid;
+}
+
+function expired(): WeappAuthError {
+  return new WeappAuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
+}
+
+/**
+ * A withdrawn key's tokens are answered TOKEN_EXPIRED, not TOKEN_INVALID: the client then refreshes (its refresh token
+ * is unaffected) instead of logging in again. Nothing signed by the key is trusted either way.
+ */
+function refusal(reason: KeyRefusal): WeappAuthError {
+  return reason === 'withdrawn'
+    ? new WeappAuthError('TOKEN_EXPIRED', 'the access token was signed with a withdrawn key; refresh it')
+    : new WeappAuthError('TOKEN_INVALID', 'the access token was not signed by this server');
 }

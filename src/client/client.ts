@@ -27,7 +27,7 @@ export interface AuthClientOptions {
   storageKey?: string;
   /** Concurrent requests the SDK lets out; wx.request allows 10 in all. Default 10; lower it if you call wx.request yourself. */
   maxConcurrentRequests?: number;
-  /** Refresh this long before the access token expires. Default 60. */
+  /** Refresh this long before the access token expires (at most a quarter of its lifetime). Default 60. */
   refreshLeewaySeconds?: number;
   /** wx.request timeout, milliseconds. Default: the platform's (app.json `networkTimeout`). */
   timeout?: number;

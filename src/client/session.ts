@@ -21,9 +21,16 @@ interface Renewal extends LoginResult {
 
 export interface SessionOptions {
   appid: string | undefined;
+  /** Refresh at most this long before expiry; for short-lived tokens, a quarter of their lifetime (REFRESH_SHARE). */
   refreshLeewayMs: number;
   now: () => number;
 }
+
+/**
+ * The share of a token's lifetime left when it is refreshed early, if less than the leeway: a server with
+ * ACCESS_TOKEN_TTL=30 would otherwise see every request preceded by a refresh under the default 60 s.
+ */
+const REFRESH_SHARE = 0.25;
 
 /**
  * Owns the tokens. One login or refresh runs at a time however many requests need it; everyone who needs it waits
@@ -50,7 +57,7 @@ export class Session {
     if (this.pending !== null) return (await this.pending).tokens.accessToken;
     const tokens = this.store.get();
     if (tokens === null) return (await this.start('login')).tokens.accessToken;
-    if (tokens.expiresAt - this.options.now() <= this.options.refreshLeewayMs) return (await this.start('refresh')).tokens.accessToken;
+    if (this.dueForRefresh(tokens)) return (await this.start('refresh')).tokens.accessToken;
     return tokens.accessToken;
   }
 
@@ -85,7 +92,7 @@ export class Session {
     await this.settle();
     const tokens = this.store.get();
     if (tokens === null) return null;
-    if (tokens.expiresAt - this.options.now() > this.options.refreshLeewayMs) return tokens.accessToken;
+    if (!this.dueForRefresh(tokens)) return tokens.accessToken;
     try {
       return (await this.start('refresh', false)).tokens.accessToken;
     } catch {
@@ -95,6 +102,12 @@ export class Session {
 
   clear(): void {
     this.store.clear();
+  }
+
+  /** Within the leeway of its expiry, or of the last REFRESH_SHARE of its lifetime if that is shorter. */
+  private dueForRefresh(tokens: StoredTokens): boolean {
+    const lifetime = typeof tokens.receivedAt === 'number' ? tokens.expiresAt - tokens.receivedAt : Infinity;
+    return tokens.expiresAt - this.options.now() <= Math.min(this.options.refreshLeewayMs, lifetime * REFRESH_SHARE);
   }
 
   private start(how: 'login' | 'refresh', loginOnFailure = true): Promise<Renewal> {
@@ -160,7 +173,8 @@ export class Session {
     if (typeof r?.accessToken !== 'string' || typeof r.refreshToken !== 'string' || typeof r.expiresIn !== 'number' || r.user === undefined) {
       throw new AuthClientError('BAD_RESPONSE', 'the server answered the login or refresh without tokens');
     }
-    const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, expiresAt: this.options.now() + r.expiresIn * 1000 };
+    const now = this.options.now();
+    const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, expiresAt: now + r.expiresIn * 1000, receivedAt: now };
     this.store.set(tokens);
     return { tokens, user: r.user, isNewUser: r.isNewUser === true };
   }

@@ -6,6 +6,8 @@ export interface StoredTokens {
   refreshToken: string;
   /** Epoch milliseconds (device clock) at which the access token expires. */
   expiresAt: number;
+  /** Epoch milliseconds (device clock) at which it was received; absent in tokens stored by older SDKs. */
+  receivedAt?: number;
 }
 
 function isStoredTokens(value: unknown): value is StoredTokens {

@@ -1,10 +1,13 @@
-import { errorBody, TokenError, type ErrorBody } from './errors.js';
+import { errorBody, TokenError, UnavailableError, type ErrorBody } from './errors.js';
 import type { TokenVerifier } from './verifier.js';
 import type { VerifiedAuth } from './verified-auth.js';
 
-export type Outcome = { auth: VerifiedAuth; refusal?: undefined } | { auth?: undefined; refusal: ErrorBody };
+export type Outcome = { auth: VerifiedAuth; refusal?: undefined } | { auth?: undefined; refusal: ErrorBody; status: 401 | 503 };
 
-/** The framework-free core of every middleware: claims to attach, or the 401 body to answer. Other errors propagate. */
+/**
+ * The framework-free core of every middleware: claims to attach, or the body and status to answer: 401 for a refused
+ * token, 503 when it cannot be judged now. Other errors (bugs) propagate.
+ */
 export async function authenticate(
   verifier: TokenVerifier,
   header: string | string[] | undefined,
@@ -13,7 +16,8 @@ export async function authenticate(
   try {
     return { auth: await verifier.verifyHeader(header) };
   } catch (error) {
-    if (!(error instanceof TokenError)) throw error;
-    return { refusal: errorBody(error, typeof requestId === 'string' ? requestId : undefined) };
+    if (!(error instanceof TokenError || error instanceof UnavailableError)) throw error;
+    const body = errorBody(error, typeof requestId === 'string' ? requestId : undefined);
+    return { refusal: body, status: error instanceof TokenError ? 401 : 503 };
   }
 }

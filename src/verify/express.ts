@@ -15,8 +15,8 @@ export interface ExpressLikeResponse {
   end(body: string): unknown;
 }
 
-function sendRefusal(res: ExpressLikeResponse, body: ErrorBody): void {
-  res.statusCode = 401;
+function sendRefusal(res: ExpressLikeResponse, status: number, body: ErrorBody): void {
+  res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
 }
@@ -27,7 +27,7 @@ export function expressAuth(
 ): (req: ExpressLikeRequest, res: ExpressLikeResponse, next: (error?: unknown) => void) => void {
   return (req, res, next) => {
     authenticate(verifier, req.headers.authorization, req.headers['x-request-id']).then((outcome) => {
-      if (outcome.refusal !== undefined) return sendRefusal(res, outcome.refusal);
+      if (outcome.refusal !== undefined) return sendRefusal(res, outcome.status, outcome.refusal);
       req.auth = outcome.auth;
       next();
     }, next);

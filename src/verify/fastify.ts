@@ -10,7 +10,7 @@ import type { TokenVerifier } from './verifier.js';
 export function fastifyAuth(verifier: TokenVerifier): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
   return async (request, reply) => {
     const outcome = await authenticate(verifier, request.headers.authorization, request.id);
-    if (outcome.refusal !== undefined) return reply.code(401).send(outcome.refusal);
+    if (outcome.refusal !== undefined) return reply.code(outcome.status).send(outcome.refusal);
     // Not typed through FastifyRequest: declaration merging would clash with any other `auth` (the server's own).
     Object.assign(request, { auth: outcome.auth });
     return undefined;

@@ -3,7 +3,7 @@
  * The NestJS guard is in `weapp-auth/verify/nestjs` (it needs @nestjs/common).
  */
 export { bearerToken } from './bearer.js';
-export { errorBody, TokenError, type ErrorBody, type TokenErrorCode } from './errors.js';
+export { errorBody, TokenError, UnavailableError, type ErrorBody, type TokenErrorCode, type UnavailableCode } from './errors.js';
 export { expressAuth, type ExpressLikeRequest, type ExpressLikeResponse } from './express.js';
 export { fastifyAuth } from './fastify.js';
 export { IntrospectionError, introspectSession, type IntrospectOptions } from './introspect.js';

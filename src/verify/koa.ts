@@ -15,7 +15,7 @@ export function koaAuth(verifier: TokenVerifier): (ctx: KoaLikeContext, next: ()
   return async (ctx, next) => {
     const outcome = await authenticate(verifier, ctx.headers.authorization, ctx.headers['x-request-id']);
     if (outcome.refusal !== undefined) {
-      ctx.status = 401;
+      ctx.status = outcome.status;
       ctx.body = outcome.refusal;
       return;
     }

@@ -6,30 +6,45 @@ export type SessionCheck = (auth: VerifiedAuth, token: string) => Promise<boolea
 const MAX_ENTRIES = 10_000;
 
 /**
- * Remembers each session's answer: a live one for `windowMs` (a revocation shows within that window), a dead one
- * for good (sessions never come back). Concurrent requests of one session share one check.
+ * Remembers answers. A live one is about the session: kept per session for `windowMs` (a revocation shows within
+ * that window). A dead one is kept per token until that token expires, never longer and never for the session's
+ * other tokens: a token can be refused for its own reasons (its key withdrawn, expired by the server's clock) while
+ * the session lives on with a refreshed one. A thrown check is "unknown" and is not remembered. Concurrent requests
+ * with one token share one check. At most MAX_ENTRIES answers, oldest dropped first.
  */
 export function cachedSessionCheck(check: SessionCheck, windowMs: number, now: () => number): SessionCheck {
   const answers = new Map<string, { live: boolean; until: number }>();
   const inFlight = new Map<string, Promise<boolean>>();
+  const remembered = (key: string): boolean | undefined => {
+    const known = answers.get(key);
+    if (known === undefined) return undefined;
+    if (known.until > now()) return known.live;
+    answers.delete(key);
+    return undefined;
+  };
+  const remember = (key: string, live: boolean, until: number): void => {
+    answers.delete(key);
+    if (answers.size >= MAX_ENTRIES) answers.delete(answers.keys().next().value as string);
+    answers.set(key, { live, until });
+  };
   return async (auth, token) => {
-    const known = answers.get(auth.sessionId);
-    if (known !== undefined && (!known.live || known.until > now())) return known.live;
-    const running = inFlight.get(auth.sessionId);
+    const known = remembered(`token:${token}`) ?? remembered(`session:${auth.sessionId}`);
+    if (known !== undefined) return known;
+    const running = inFlight.get(token);
     if (running !== undefined) return running;
     const asking = check(auth, token).then(
       (live) => {
-        inFlight.delete(auth.sessionId);
-        if (answers.size >= MAX_ENTRIES) answers.delete(answers.keys().next().value as string);
-        answers.set(auth.sessionId, { live, until: now() + windowMs });
+        inFlight.delete(token);
+        if (live) remember(`session:${auth.sessionId}`, true, now() + windowMs);
+        else remember(`token:${token}`, false, auth.expiresAt);
         return live;
       },
       (error: unknown) => {
-        inFlight.delete(auth.sessionId);
+        inFlight.delete(token);
         throw error;
       },
     );
-    inFlight.set(auth.sessionId, asking);
+    inFlight.set(token, asking);
     return asking;
   };
 }

@@ -94,3 +94,29 @@ describe('client SDK tokens against a running server', () => {
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe('SESSION_REVOKED');
   });
 });
+
+describe.each([30, 60])('client SDK against a server with ACCESS_TOKEN_TTL=%i', (ttl) => {
+  let short: Harness;
+  beforeAll(async () => {
+    short = await startHarness({ ACCESS_TOKEN_TTL: String(ttl) });
+  });
+  afterAll(async () => {
+    await short.close();
+  });
+
+  it('does not refresh before every request: early refresh takes the last quarter of the lifetime at most', async () => {
+    let offset = 0;
+    const wx = fakeWx(short.simulator.url);
+    const client = clientFor(short, wx, { now: () => Date.now() + offset });
+    await client.login();
+    for (let i = 0; i < 5; i += 1) await client.request({ url: '/api/me' });
+    offset = ttl * 0.7 * 1000;
+    await client.request({ url: '/api/me' });
+    expect(wx.count('POST /api/auth/refresh')).toBe(0);
+
+    offset = ttl * 0.8 * 1000; // inside the last quarter: refreshed ahead of expiry, then quiet again
+    for (let i = 0; i < 5; i += 1) await client.request({ url: '/api/me' });
+    expect(wx.count('POST /api/auth/refresh')).toBe(1);
+    expect(wx.count('GET /api/me')).toBe(11);
+  });
+});

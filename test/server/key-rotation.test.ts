@@ -1,84 +1,122 @@
-import { importJWK, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SealedBox } from '../../src/crypto/sealed-box.js';
-import { loadDataEncryptionKey } from '../../src/data-encryption-key.js';
-import { openDatabase } from '../../src/store/database.js';
 import { rotateSigningKey } from '../../src/keys-command.js';
 import { basicAuth, call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { claimsOf, kidOf, signWithKey } from '../support/signing-keys.js';
 
-let h: Harness;
-afterEach(async () => h.close());
+let started: Harness[] = [];
+afterEach(async () => {
+  // A second instance shares the first one's DATA_DIR and database: it goes first.
+  for (const h of started.reverse()) await h.close();
+  started = [];
+});
 
-function kidOf(token: string): string {
-  return JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).kid;
+async function harness(env: Record<string, string> = {}): Promise<Harness> {
+  const h = await startHarness(env);
+  started.push(h);
+  return h;
 }
 
-async function jwksKids(): Promise<string[]> {
+/** Another instance on the same database and keys (with a simulator of its own). */
+async function secondInstance(a: Harness): Promise<Harness> {
+  return harness({ DATA_DIR: a.config.dataDir });
+}
+
+async function jwksKids(h: Harness): Promise<string[]> {
   return (await call(h.server.url, 'GET', '/.well-known/jwks.json')).body.keys.map((key: { kid: string }) => key.kid);
+}
+
+async function me(h: Harness, token: string): Promise<{ status: number; code: string | undefined }> {
+  const response = await call(h.server.url, 'GET', '/api/me', { token });
+  return { status: response.status, code: response.body?.error?.code };
 }
 
 describe('signing-key rotation with no downtime', () => {
   it('publishes the new key first, signs with it once active, and keeps the old one until its tokens expire', async () => {
-    h = await startHarness();
+    const h = await harness();
     const before = (await loginAs(h)).response.body.accessToken;
     const oldKid = kidOf(before);
 
     const newKid = await rotateSigningKey(h.config, 'scheduled');
-    h.advance(61); // past the one-minute key refresh
-    expect(await jwksKids()).toEqual([newKid, oldKid]);
+    h.advance(2); // past the one-second key check
+    expect(await jwksKids(h)).toEqual([newKid, oldKid]);
     expect(kidOf((await loginAs(h)).response.body.accessToken)).toBe(oldKid);
 
     h.advance(10 * 60); // the new key is now active
     const after = (await loginAs(h)).response.body.accessToken;
     expect(kidOf(after)).toBe(newKid);
-    expect((await call(h.server.url, 'GET', '/api/me', { token: after })).status).toBe(200);
-    expect(await jwksKids()).toEqual([newKid, oldKid]);
+    expect((await me(h, after)).status).toBe(200);
+    expect((await me(h, before)).status).toBe(200);
+    expect(await jwksKids(h)).toEqual([newKid, oldKid]);
 
     h.advance(15 * 60 + 1); // every token the old key signed has expired
-    expect(await jwksKids()).toEqual([newKid]);
+    expect(await jwksKids(h)).toEqual([newKid]);
   });
 
-  it('rotates at once for a leaked key: the next refresh signs with the new one', async () => {
-    h = await startHarness();
-    const oldKid = kidOf((await loginAs(h)).response.body.accessToken);
+  it('sends JWKS with a max-age of one minute, the bound within which verifiers drop a withdrawn key', async () => {
+    const h = await harness();
+    const response = await call(h.server.url, 'GET', '/.well-known/jwks.json');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+  });
+});
+
+describe('keys rotate --now (a leaked key)', () => {
+  it('stops trusting every older key at once, even mid-rotation: JWKS drops them, their tokens are told to refresh', async () => {
+    const h = await harness();
+    const login = (await loginAs(h)).response.body;
+    const leakedKid = kidOf(login.accessToken);
+    expect((await me(h, login.accessToken)).status).toBe(200); // verified once: now in the verified-token cache
+    const pendingKid = await rotateSigningKey(h.config, 'scheduled'); // published, not yet signing
+
     const newKid = await rotateSigningKey(h.config, 'immediate');
-    h.advance(61);
-    expect(kidOf((await loginAs(h)).response.body.accessToken)).toBe(newKid);
-    expect(await jwksKids()).toEqual([newKid, oldKid]);
+    h.advance(2); // past the one-second key check
+    expect(await jwksKids(h)).toEqual([newKid]);
+    // The genuine token, already verified, and one the thief mints with the leaked key: both refused, as expired,
+    // so that the client refreshes rather than logging in again.
+    expect(await me(h, login.accessToken)).toEqual({ status: 401, code: 'TOKEN_EXPIRED' });
+    const minted = await signWithKey(h.config, leakedKid, { ...claimsOf(login.accessToken), jti: 'minted-by-a-thief' });
+    expect(await me(h, minted)).toEqual({ status: 401, code: 'TOKEN_EXPIRED' });
+    const pending = await signWithKey(h.config, pendingKid, claimsOf(login.accessToken));
+    expect(await me(h, pending)).toEqual({ status: 401, code: 'TOKEN_EXPIRED' });
+    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: minted }, headers: basicAuth() })).body).toEqual({ active: false });
+
+    const refreshed = await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: login.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    expect(kidOf(refreshed.body.accessToken)).toBe(newKid);
+    expect((await me(h, refreshed.body.accessToken)).status).toBe(200);
+  });
+
+  it('reaches another running instance within a second: it signs with the new key and refuses the old one', async () => {
+    const a = await harness();
+    const b = await secondInstance(a);
+    const onB = (await loginAs(b)).response.body.accessToken;
+    expect((await me(b, onB)).status).toBe(200);
+
+    // The CLI's function, run as its own process would: its own database connection and key ring.
+    const newKid = await rotateSigningKey(a.config, 'immediate');
+    b.advance(1); // b's clock: one key check interval later
+    expect(kidOf((await loginAs(b)).response.body.accessToken)).toBe(newKid);
+    expect(await me(b, onB)).toEqual({ status: 401, code: 'TOKEN_EXPIRED' });
+    expect(await jwksKids(b)).toEqual([newKid]);
   });
 });
 
 describe('a leaked key', () => {
-  /** Signs claims with a key's real private half, opened from the database as a thief holding the key could. */
-  async function forge(kid: string, claims: Record<string, unknown>): Promise<string> {
-    const handle = openDatabase(h.config.databaseUrl);
-    try {
-      const row = await handle.db.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirstOrThrow();
-      const jwk = JSON.parse(new SealedBox(loadDataEncryptionKey(h.config)).open(row.private_jwk_sealed, `signing-key:${kid}`));
-      return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt' }).sign(await importJWK(jwk, 'EdDSA'));
-    } finally {
-      await handle.close();
-    }
-  }
-
   it('forges nothing once retired longer than a token lives, and no key mints tokens longer than the TTL', async () => {
-    h = await startHarness();
-    const first = (await loginAs(h)).response.body.accessToken;
-    const oldKid = kidOf(first);
-    await rotateSigningKey(h.config, 'immediate');
-    h.advance(15 * 60 + 61);
-    expect(await jwksKids()).not.toContain(oldKid);
+    const h = await harness();
+    const oldKid = kidOf((await loginAs(h)).response.body.accessToken);
+    await rotateSigningKey(h.config, 'scheduled');
+    h.advance(10 * 60 + 15 * 60 + 2); // activated, then retired longer ago than a token lives
+    expect(await jwksKids(h)).not.toContain(oldKid);
 
     const session = (await loginAs(h)).response.body.accessToken;
-    const claims = JSON.parse(Buffer.from(session.split('.')[1] ?? '', 'base64url').toString());
-    const retired = await forge(oldKid, claims);
-    expect((await call(h.server.url, 'GET', '/api/me', { token: retired })).body.error.code).toBe('TOKEN_INVALID');
+    const claims = claimsOf(session);
+    const retired = await signWithKey(h.config, oldKid, claims);
+    expect(await me(h, retired)).toEqual({ status: 401, code: 'TOKEN_INVALID' });
 
-    const tenYears = await forge(kidOf(session), { ...claims, exp: claims.iat + 10 * 365 * 86_400 });
-    expect((await call(h.server.url, 'GET', '/api/me', { token: tenYears })).body.error.code).toBe('TOKEN_INVALID');
-    const introspected = await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: tenYears }, headers: basicAuth() });
-    expect(introspected.body).toEqual({ active: false });
+    const tenYears = await signWithKey(h.config, kidOf(session), { ...claims, exp: claims.iat + 10 * 365 * 86_400 });
+    expect(await me(h, tenYears)).toEqual({ status: 401, code: 'TOKEN_INVALID' });
+    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: tenYears }, headers: basicAuth() })).body).toEqual({ active: false });
     // The genuine token, re-signed as issued, still passes: the refusals above are the key and the lifetime.
-    expect((await call(h.server.url, 'GET', '/api/me', { token: await forge(kidOf(session), claims) })).status).toBe(200);
+    expect((await me(h, await signWithKey(h.config, kidOf(session), claims))).status).toBe(200);
   });
 });

@@ -3,7 +3,14 @@ import { findRefreshToken, hasUsedChild, insertRefreshToken, markRefreshTokenUse
 import { v7 as uuidv7 } from 'uuid';
 import { insertAuditEvent, listAuditEvents, type AuditEventRow } from '../../src/store/audit-events.js';
 import { findSession, insertSession, listSessionsOfUser, revokeSession, touchSession } from '../../src/store/sessions.js';
-import { insertSigningKey, listSigningKeys, retireSigningKeysExcept } from '../../src/store/signing-keys.js';
+import {
+  insertSigningKey,
+  listSigningKeys,
+  listSigningKeyStates,
+  retireSigningKeysExcept,
+  withdrawSigningKeysExcept,
+  WITHDRAWN_AT,
+} from '../../src/store/signing-keys.js';
 import { isUniqueViolation } from '../../src/store/transaction-conflict.js';
 import { findUserById, findUserByUnionid, findUsersByPhone, insertUser, updateUser } from '../../src/store/users.js';
 import { findAccount, findAccountsByWechatId, insertAccount, listAccountsOfUser, updateAccountOnLogin } from '../../src/store/wechat-accounts.js';
@@ -204,7 +211,7 @@ export function defineTableTests(ctx: StoreContext): void {
   });
 
   describe('signing_keys', () => {
-    it('lists keys newest first (ties by kid, descending) with their long JWKs intact, and retires all but one', async () => {
+    it('lists keys newest first (ties by kid, descending) with their long JWKs intact, retires and withdraws all but one', async () => {
       const older = signingKeyRow({ kid: 'kid-a', created_at: T0 });
       const tieLow = signingKeyRow({ kid: 'kid-b', created_at: T0 + 1 });
       const tieHigh = signingKeyRow({ kid: 'kid-c', created_at: T0 + 1 });
@@ -220,6 +227,15 @@ export function defineTableTests(ctx: StoreContext): void {
         retiredEarlier,
       ]);
       expect(isUniqueViolation(await rejectionOf(insertSigningKey(ctx.db, signingKeyRow({ kid: 'kid-a' }))))).toBe(true);
+
+      // keys rotate --now: every key still verifying is withdrawn, one retired before the cut-off keeps its date.
+      await withdrawSigningKeysExcept(ctx.db, 'kid-b', T0);
+      expect(await listSigningKeyStates(ctx.db)).toStrictEqual([
+        { kid: 'kid-c', retired_at: WITHDRAWN_AT },
+        { kid: 'kid-b', retired_at: T0 + 50 },
+        { kid: 'kid-a', retired_at: WITHDRAWN_AT },
+        { kid: 'kid-0', retired_at: T0 - 1 },
+      ]);
     });
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATION_NAMES } from '../../src/store/migrations.js';
 import type { FixtureAccount, FixtureSession, FixtureUser } from '../fixtures/v0.1/manifest.js';
 import { MIGRATION_NAMES as RELEASE_MIGRATIONS } from '../fixtures/v0.1/migrations.js';
-import { call, mintCode, startHarness, type Harness } from '../support/harness.js';
+import { basicAuth, call, mintCode, startHarness, type Harness } from '../support/harness.js';
 import { loadV01Database, readV01Manifest } from '../support/legacy-database.js';
 import { countRowsSync } from '../support/sync-count.js';
 import { TEST_ENGINES, type TestDatabase } from '../support/test-databases.js';
@@ -98,7 +98,7 @@ describe.each(TEST_ENGINES)('a v0.1 database on %s, upgraded by today’s server
         currentDate: new Date(fixture.fixtureTime + 5_000),
       });
       expect(payload).toMatchObject({ sub: session.userId, sid: session.sessionId });
-      const introspected = await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: session.accessToken } });
+      const introspected = await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: session.accessToken }, headers: basicAuth() });
       expect({ session: session.name, body: introspected.body }).toMatchObject({
         session: session.name,
         body: { active: true, sub: session.userId, sid: session.sessionId, aud: session.appid },

@@ -26,6 +26,7 @@ describe.each(frameworks)('%s middleware against tokens from a running server', 
   let offset = 0;
   let app: App;
   let checked: App;
+  let unsure: App;
   let check: ReturnType<typeof countedIntrospection>;
 
   beforeAll(async () => {
@@ -35,10 +36,15 @@ describe.each(frameworks)('%s middleware against tokens from a running server', 
     checked = await start(
       createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, now, checkSession: check, sessionCacheSeconds: CACHE_WINDOW }),
     );
+    const down = async (): Promise<boolean> => {
+      throw new Error('introspection answered 503');
+    };
+    unsure = await start(createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, now, checkSession: down }));
   });
   afterAll(async () => {
     await app.close();
     await checked.close();
+    await unsure.close();
   });
   beforeEach(() => {
     offset = 0;
@@ -100,6 +106,12 @@ describe.each(frameworks)('%s middleware against tokens from a running server', 
     expectRefusal(await whoami(checked, token), 'SESSION_REVOKED');
     expectRefusal(await whoami(checked, token), 'SESSION_REVOKED');
     expect(check.calls).toBe(callsBefore + 1); // a dead session is remembered
+  });
+
+  it('a session check that cannot answer: 503 SESSION_CHECK_UNAVAILABLE, not 401', async () => {
+    const result = await whoami(unsure, await accessToken(h));
+    expect(result.status).toBe(503);
+    expect(result.body).toMatchObject({ error: { code: 'SESSION_CHECK_UNAVAILABLE', message: expect.any(String) } });
   });
 
   it('without checkSession a revoked token still passes until it expires (stateless JWT)', async () => {

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier, introspectSession, TokenError } from '../../src/verify/index.js';
-import { APP_A, APP_B, BACKEND, call, startHarness, type Harness } from '../support/harness.js';
+import { createTokenVerifier, introspectSession, TokenError, UnavailableError } from '../../src/verify/index.js';
+import { APP_A, APP_B, BACKEND, call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { claimsOf, kidOf, signWithKey } from '../support/signing-keys.js';
 import { expressApp } from './apps.js';
 import { accessToken, jwksUrl } from './helpers.js';
 
@@ -46,34 +47,90 @@ describe('createTokenVerifier', () => {
     expect(((await rejection(at(exp * 1000 + 7000).verify(token))) as TokenError).code).toBe('TOKEN_EXPIRED');
   });
 
-  it('JWKS unreachable is not a 401 (that would send clients into re-login): the middleware passes the error on', async () => {
+  it('JWKS unreachable is not a 401 (that would send clients into re-login): the middleware answers 503 KEYS_UNAVAILABLE', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as { port: number };
     await new Promise((resolve) => probe.close(resolve));
     const verifier = createTokenVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, audience: APP_A.appid, jwksTimeoutMs: 500 });
     const token = await accessToken(h);
-    expect(await rejection(verifier.verify(token))).not.toBeInstanceOf(TokenError);
+    expect(await rejection(verifier.verify(token))).toMatchObject({ name: 'UnavailableError', code: 'KEYS_UNAVAILABLE' });
 
     const app = await expressApp(verifier);
     try {
-      expect((await fetch(`${app.url}/whoami`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(500);
+      const response = await call(app.url, 'GET', '/whoami', { token });
+      expect([response.status, response.body.error.code]).toEqual([503, 'KEYS_UNAVAILABLE']);
     } finally {
       await app.close();
     }
   });
 
-  it('a revoked session with a failing checkSession is not a 401 either', async () => {
+  it('a failing checkSession is "unknown": 503 SESSION_CHECK_UNAVAILABLE by default, never remembered', async () => {
+    let calls = 0;
+    const failing = async (): Promise<boolean> => {
+      calls += 1;
+      throw new Error('introspection answered 503');
+    };
+    const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, checkSession: failing });
+    const token = await accessToken(h);
+    const error = await rejection(verifier.verify(token));
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error).toMatchObject({ code: 'SESSION_CHECK_UNAVAILABLE' });
+    await rejection(verifier.verify(token));
+    expect(calls).toBe(2);
+
+    const app = await expressApp(verifier);
+    try {
+      const response = await call(app.url, 'GET', '/whoami', { token });
+      expect([response.status, response.body.error.code]).toEqual([503, 'SESSION_CHECK_UNAVAILABLE']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('onSessionCheckError "accept-token" lets the request through on the JWT alone when the check fails', async () => {
     const verifier = createTokenVerifier({
       jwksUrl: jwksUrl(h),
       audience: APP_A.appid,
+      onSessionCheckError: 'accept-token',
       checkSession: async () => {
         throw new Error('session store down');
       },
     });
-    const error = await rejection(verifier.verify(await accessToken(h)));
-    expect(error).toBeInstanceOf(Error);
-    expect(error).not.toBeInstanceOf(TokenError);
+    expect((await verifier.verify(await accessToken(h))).appid).toBe(APP_A.appid);
+  });
+
+  it('keeps a dead answer for that token only: the session’s refreshed token is asked again', async () => {
+    const login = (await loginAs(h)).response.body;
+    const answers = [false, true];
+    const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, checkSession: async () => answers.shift() ?? true });
+    expect(((await rejection(verifier.verify(login.accessToken))) as TokenError).code).toBe('SESSION_REVOKED');
+    expect(((await rejection(verifier.verify(login.accessToken))) as TokenError).code).toBe('SESSION_REVOKED');
+    expect(answers).toEqual([true]); // the refusal was remembered for that token
+
+    // The server said "inactive" for that token (say its key was withdrawn); the session lives on with a new one.
+    const refreshed = await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: login.refreshToken } });
+    expect((await verifier.verify(refreshed.body.accessToken)).sessionId).toBe(claimsOf(login.accessToken).sid);
+    expect(answers).toEqual([]);
+  });
+
+  it('refuses what the server refuses: a lifetime longer than the server’s, an issue time in the future', async () => {
+    const token = await accessToken(h);
+    const claims = claimsOf(token);
+    const now = Math.floor(Date.now() / 1000);
+    const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid });
+    const signed = (changes: Record<string, number>): Promise<string> => signWithKey(h.config, kidOf(token), { ...claims, ...changes });
+
+    const tenYears = await signed({ iat: now, exp: now + 10 * 365 * 86_400 });
+    expect(((await rejection(verifier.verify(tenYears))) as TokenError).code).toBe('TOKEN_INVALID');
+    const future = await signed({ iat: now + 60, exp: now + 60 + 900 });
+    expect(((await rejection(verifier.verify(future))) as TokenError).code).toBe('TOKEN_INVALID');
+    // Within the limits, the same key and claims pass; a server with a longer ACCESS_TOKEN_TTL is matched by the option.
+    expect((await verifier.verify(await signed({ iat: now + 3, exp: now + 3 + 900 }))).userId).toBe(claims.sub);
+    const hour = await signed({ iat: now, exp: now + 3600 });
+    expect(((await rejection(verifier.verify(hour))) as TokenError).code).toBe('TOKEN_INVALID');
+    const longer = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, maxTokenLifetimeSeconds: 3600 });
+    expect((await longer.verify(hour)).userId).toBe(claims.sub);
   });
 
   it('introspectSession asks the server: a live session passes, a garbage token is inactive, a dead server is not a 401', async () => {

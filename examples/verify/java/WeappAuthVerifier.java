@@ -124,10 +124,10 @@ public final class WeappAuthVerifier {
     return new Claims(userId, sessionId, appid, exp.asLong(), claims);
   }
 
-  /** The key of a kid: the key set is cached for 5 minutes, and refetched (at most every 10 s) for an unknown kid. */
+  /** The key of a kid: the key set is cached for a minute (the server's max-age), and refetched (at most every 10 s) for an unknown kid. */
   private synchronized PublicKey key(String kid) throws KeysUnavailable {
     long age = System.nanoTime() - fetchedAt;
-    if (keys == null || age > Duration.ofMinutes(5).toNanos() || (!keys.containsKey(kid) && age > Duration.ofSeconds(10).toNanos())) {
+    if (keys == null || age > Duration.ofMinutes(1).toNanos() || (!keys.containsKey(kid) && age > Duration.ofSeconds(10).toNanos())) {
       keys = fetch();
       fetchedAt = System.nanoTime();
     }

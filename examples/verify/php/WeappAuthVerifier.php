@@ -33,7 +33,7 @@ final class Verifier
 
     /**
      * $issuer is the server's TOKEN_ISSUER, $maxLifetime its ACCESS_TOKEN_TTL. $cache is any PSR-16 cache
-     * (ThinkPHP/Laravel Cache::store(), Symfony Psr16Cache) so the key set is fetched every 5 minutes, not on every
+     * (ThinkPHP/Laravel Cache::store(), Symfony Psr16Cache) so the key set is fetched once a minute, not on every
      * request; without one it lives as long as this object.
      */
     public function __construct(string $jwksUrl, string $appid, string $issuer = 'weapp-auth', int $maxLifetime = 900, $cache = null)
@@ -86,15 +86,15 @@ final class Verifier
         return $claims;
     }
 
-    /** The key of a kid: the key set is cached for 5 minutes, and refetched (at most every 10 s) for an unknown kid. */
+    /** The key of a kid: the key set is cached for a minute (the server's max-age), and refetched (at most every 10 s) for an unknown kid. */
     private function key(string $kid): ?string
     {
         $set = $this->cache !== null ? $this->cache->get(self::CACHE_KEY) : $this->keySet;
         $age = is_array($set) ? time() - $set['at'] : null;
-        if ($age === null || $age > 300 || (!isset($set['keys'][$kid]) && $age > 10)) {
+        if ($age === null || $age > 60 || (!isset($set['keys'][$kid]) && $age > 10)) {
             $set = ['at' => time(), 'keys' => $this->fetch()];
             if ($this->cache !== null) {
-                $this->cache->set(self::CACHE_KEY, $set, 300);
+                $this->cache->set(self::CACHE_KEY, $set, 60);
             }
             $this->keySet = $set;
         }

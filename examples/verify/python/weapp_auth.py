@@ -73,8 +73,8 @@ class WeappAuthVerifier:
         with self._lock:
             now = time.monotonic()
             age = None if self._fetched_at is None else now - self._fetched_at
-            # Cached for 5 minutes; a kid we do not know (a rotation) refetches, at most every 10 s.
-            if age is None or age > 300 or (kid not in self._keys and age > 10):
+            # Cached for a minute (the server's max-age); a kid we do not know (a rotation) refetches, at most every 10 s.
+            if age is None or age > 60 or (kid not in self._keys and age > 10):
                 self._keys = self._fetch()
                 self._fetched_at = now
             return self._keys.get(kid)

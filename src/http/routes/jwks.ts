@@ -7,8 +7,9 @@ export async function jwksRoutes(app: FastifyInstance, services: Services): Prom
   const jwk = { type: 'object', additionalProperties: true, properties: { kid: { type: 'string' }, kty: { type: 'string' }, crv: { type: 'string' }, x: { type: 'string' } } };
   const schema = { ...documented('keys', 'The public keys that sign access tokens (JWKS)', false), response: { 200: { type: 'object', properties: { keys: { type: 'array', items: jwk } } } } };
   app.get('/.well-known/jwks.json', { schema }, async (_request, reply) => {
-    // Verifiers may cache briefly: JWKS clients (jose, php-jwt, jwks-rsa) refetch when they meet an unknown kid.
-    reply.header('cache-control', 'public, max-age=300');
+    // A verifier honouring max-age drops a key withdrawn by `keys rotate --now` within a minute; a new key is
+    // learnt sooner, on its unknown kid.
+    reply.header('cache-control', 'public, max-age=60');
     return services.signingKeys.jwks();
   });
 }

@@ -40,7 +40,7 @@ func invalid(message string) error { return &TokenError{"TOKEN_INVALID", message
 // new wx.login).
 var ErrKeysUnavailable = errors.New("weapp-auth key set unavailable")
 
-// Verifier checks tokens against the server's JWKS, cached for 5 minutes and refetched (at most every 10 s) for a
+// Verifier checks tokens against the server's JWKS, cached for a minute (the server's max-age) and refetched (at most every 10 s) for a
 // kid it does not know, as after a key rotation. Set the fields before the first request.
 type Verifier struct {
 	JWKSURL     string        // https://auth.example.com/.well-known/jwks.json
@@ -110,7 +110,7 @@ func (v *Verifier) key(ctx context.Context, kid string) (ed25519.PublicKey, erro
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	age := time.Since(v.fetchedAt)
-	if v.keys == nil || age > 5*time.Minute || (v.keys[kid] == nil && age > 10*time.Second) {
+	if v.keys == nil || age > time.Minute || (v.keys[kid] == nil && age > 10*time.Second) {
 		keys, err := v.fetch(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrKeysUnavailable, err)

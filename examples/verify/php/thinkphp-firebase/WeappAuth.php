@@ -50,7 +50,7 @@ class WeappAuth
         return $next($request);
     }
 
-    /** kid => Key. The key set is cached for 5 minutes, and refetched (at most every 10 s) for an unknown kid. */
+    /** kid => Key. The key set is cached for a minute (the server's max-age), and refetched (at most every 10 s) for an unknown kid. */
     private function keys(string $kid): array
     {
         $jwks = Cache::get('weapp_auth_jwks');
@@ -61,7 +61,7 @@ class WeappAuth
             if (!is_array($jwks['keys'] ?? null)) {
                 throw new \RuntimeException('the key set cannot be fetched');
             }
-            Cache::set('weapp_auth_jwks', $jwks, 300);
+            Cache::set('weapp_auth_jwks', $jwks, 60);
             Cache::set('weapp_auth_jwks_recent', 1, 10);
         }
         return JWK::parseKeySet($jwks);

@@ -17,7 +17,7 @@ class WeappAuth
             'wx0123456789abcdef', // your appid
             'weapp-auth',         // the server's TOKEN_ISSUER
             900,                  // the server's ACCESS_TOKEN_TTL
-            Cache::store()        // the key set is fetched every 5 minutes, not on every request
+            Cache::store()        // the key set is fetched once a minute, not on every request
         );
         try {
             $request->auth = $verifier->verifyHeader($request->header('authorization', ''));
