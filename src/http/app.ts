@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { installErrorHandlers } from './errors.js';
 import { createAuthGuard } from './guard.js';
 import { runWithRequestContext } from '../request-context.js';
-import { clientInfo } from './client-info.js';
+import { clientInfo, distrustInvalidForwardedFor } from './client-info.js';
 import { installJsonParser } from './json-body.js';
 import { countRequests, metricsRoute } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
@@ -47,6 +47,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Everything a request does runs inside its context, so the audit log can tell which request, IP and agent.
   app.addHook('onRequest', (request, _reply, done) => {
+    distrustInvalidForwardedFor(request);
     const { ip, userAgent } = clientInfo(request);
     runWithRequestContext({ requestId: String(request.id), ip, userAgent }, done);
   });
