@@ -68,6 +68,7 @@ async function listen(
     logger,
     limits: config.rateLimit,
     bodyLimitBytes: config.bodyLimitBytes,
+    httpTimeouts: config.httpTimeouts,
     trustProxy: config.trustProxy,
     version: VERSION,
     metricsToken: config.metrics.token,

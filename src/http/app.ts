@@ -15,12 +15,14 @@ import { jwksRoutes } from './routes/jwks.js';
 import { meRoutes } from './routes/me.js';
 import { wechatRoutes } from './routes/wechat.js';
 import type { Services } from './services.js';
+import type { Config } from '../config.js';
 
 export interface AppOptions {
   services: Services;
   logger: Logger;
   limits: RouteLimits;
   bodyLimitBytes: number;
+  httpTimeouts: Config['httpTimeouts'];
   trustProxy: boolean | number | string[];
   /** weapp-auth's version, shown in the OpenAPI description. */
   version: string;
@@ -36,6 +38,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Typed as Fastify's logger interface so the instance is the plain FastifyInstance route modules take.
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
+    // Slow clients are cut off (answered 408): Fastify sets no request timeout and Node checks its timeouts only
+    // every 30 s; once a second keeps the bounds close to what is configured.
+    requestTimeout: options.httpTimeouts.requestMs,
+    keepAliveTimeout: options.httpTimeouts.keepAliveMs,
+    http: {
+      headersTimeout: options.httpTimeouts.headersMs,
+      requestTimeout: options.httpTimeouts.requestMs,
+      connectionsCheckingInterval: 1_000,
+    },
     // A hop count as the function Fastify's own number form stands for: trust the first N proxies.
     trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy,
     genReqId: () => randomUUID(),
@@ -52,7 +63,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     runWithRequestContext({ requestId: String(request.id), ip, userAgent }, done);
   });
   // Once the server is closing, every answer ends its connection: otherwise keep-alive connections that served
-  // the last in-flight requests stay open until their idle timeout (72 s) and hold the shutdown that long.
+  // the last in-flight requests stay open until their idle timeout (HTTP_KEEP_ALIVE_TIMEOUT_MS) and hold the
+  // shutdown that long.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
