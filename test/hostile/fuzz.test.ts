@@ -57,6 +57,8 @@ function text(): fc.Arbitrary<string> {
     fc.string({ minLength: 100, maxLength: 5000 }),
     fc.base64String(),
     fc.constantFrom('', ' ', 'wx00000000000000a1', "' OR 1=1 --", '../../etc/passwd', '\u0000', 'https://cdn.example.com/a.png', 'javascript:alert(1)'),
+    // Text a person sees: direction overrides, invisible-only, broken UTF-16, private use, emoji sequences.
+    fc.constantFrom('a\u202Eb', '\u200B', '\u3164', 'a\uD800', '\uDC00', '\uE000', '\uFFFF', '\u{E0041}', '👨\u200D👩\u200D👧', 'e\u0301'),
   );
 }
 
