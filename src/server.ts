@@ -61,7 +61,7 @@ async function listen(
 ): Promise<RunningServer> {
   const { services, apps } = composition;
   const simulator: FastifyPluginAsync = async (instance) => {
-    await instance.register(simulatorPlugin, { apps });
+    await instance.register(simulatorPlugin, { apps, hosts: [config.host] });
   };
   const app = await buildApp({
     services,
