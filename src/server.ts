@@ -65,6 +65,7 @@ async function listen(
   };
   const app = await buildApp({
     services,
+    appids: apps.map((served) => served.appid),
     logger,
     limits: config.rateLimit,
     bodyLimitBytes: config.bodyLimitBytes,

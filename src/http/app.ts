@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { installErrorHandlers } from './errors.js';
-import { createAuthGuard } from './guard.js';
+import { createAppGuard, createAuthGuard } from './guard.js';
 import { runWithRequestContext } from '../request-context.js';
 import { clientInfo, distrustInvalidForwardedFor } from './client-info.js';
 import { installJsonParser } from './json-body.js';
@@ -19,6 +19,8 @@ import type { Config } from '../config.js';
 
 export interface AppOptions {
   services: Services;
+  /** The apps this server serves: `app.authenticateApp` guards for one of them. */
+  appids: string[];
   logger: Logger;
   limits: RouteLimits;
   bodyLimitBytes: number;
@@ -72,11 +74,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
+    // /api answers carry tokens (RFC 6749 5.1: no-store) or the user's own data: no cache on the way may keep
+    // them. A route of the operator's that wants caching sets its own Cache-Control.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   installErrorHandlers(app);
   installJsonParser(app);
   app.decorateRequest('auth', null);
-  app.decorate('authenticate', createAuthGuard(options.services.accessTokens, options.services.sessions));
+  const authenticate = createAuthGuard(options.services.accessTokens, options.services.sessions);
+  app.decorate('authenticate', authenticate);
+  app.decorate('authenticateApp', createAppGuard(authenticate, options.appids));
 
   countRequests(app, options.services.metrics);
   if (options.metricsToken !== undefined) metricsRoute(app, options.services.metrics, options.metricsToken);
