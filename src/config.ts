@@ -65,6 +65,11 @@ export interface Config {
   /** pretty: readable lines for a developer's terminal; json: one object per line, for log pipelines. */
   logFormat: 'json' | 'pretty';
   bodyLimitBytes: number;
+  /**
+   * Slow clients are cut off: the request line and headers must arrive within headersMs and the whole request
+   * within requestMs; an idle keep-alive connection is closed after keepAliveMs.
+   */
+  httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
 }
 
 export class ConfigError extends Error {
@@ -151,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     logFormat: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
     bodyLimitBytes: read.integer('BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
+    httpTimeouts: readHttpTimeouts(read, problems),
   };
   if (nodeEnv === 'production' && config.wechat.apiBase !== undefined && !isSafeApiBase(config.wechat.apiBase)) {
     problems.push(`WECHAT_API_BASE must be https in production (it carries the AppSecret), got "${config.wechat.apiBase}"`);
@@ -268,6 +274,27 @@ function readIntrospection(read: EnvReader, problems: string[]): IntrospectionCo
     problems.push(`INTROSPECTION_ANONYMOUS must be off or a limit per minute per IP from 1 to 1000000, got "${anonymous}"`);
   }
   return { clients, perClientPerMinute: read.integer('RATE_LIMIT_INTROSPECT', 60_000, 0, 10_000_000), anonymousPerIpPerMinute: perIp };
+}
+
+/**
+ * A login request is a few hundred bytes: 10 s for its headers and 30 s for all of it leave room for a bad mobile
+ * network and none for a client trickling a byte at a time. Keep-alive stays at Fastify's 72 s, longer than the
+ * idle timeout of common load balancers (60 s): a shorter one lets a balancer reuse a connection the server is
+ * closing, and the request sent on it fails with a 502.
+ */
+function readHttpTimeouts(read: EnvReader, problems: string[]): Config['httpTimeouts'] {
+  const timeouts = {
+    headersMs: read.integer('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    keepAliveMs: read.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 600_000),
+  };
+  if (timeouts.headersMs > timeouts.requestMs) {
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS (${timeouts.headersMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${timeouts.requestMs}): `
+        + 'the headers are part of the request',
+    );
+  }
+  return timeouts;
 }
 
 function isHttpUrl(value: string): boolean {

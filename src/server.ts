@@ -61,14 +61,16 @@ async function listen(
 ): Promise<RunningServer> {
   const { services, apps } = composition;
   const simulator: FastifyPluginAsync = async (instance) => {
-    await instance.register(simulatorPlugin, { apps });
+    await instance.register(simulatorPlugin, { apps, hosts: [config.host] });
   };
   const app = await buildApp({
     services,
+    appids: apps.map((served) => served.appid),
     logger,
     limits: config.rateLimit,
     introspection: config.introspection,
     bodyLimitBytes: config.bodyLimitBytes,
+    httpTimeouts: config.httpTimeouts,
     trustProxy: config.trustProxy,
     version: VERSION,
     metricsToken: config.metrics.token,

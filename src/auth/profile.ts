@@ -90,13 +90,45 @@ export class Profiles {
 /** The avatar_url column's width. */
 export const MAX_AVATAR_URL = 1024;
 
-function normalizeNickname(value: string): string {
-  const nickname = value.normalize('NFC').trim();
-  if (nickname === '' || [...nickname].length > 32) {
-    throw new WeappAuthError('VALIDATION_FAILED', 'nickname must be 1 to 32 characters');
+/** The longest nickname, in characters (code points), as WeChat's nickname input allows. */
+const MAX_NICKNAME = 32;
+
+/** Emoji tag sequences (the flags of England, Scotland and Wales): the one place tag characters belong. */
+const EMOJI_TAG_SEQUENCE = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
+
+/**
+ * What a nickname must not contain: characters no person types, that render as nothing or as boxes, or that
+ * reorder the text shown around the nickname (a right-to-left override turns "Bob" into "boB" and can make a
+ * message seem to say something else).
+ */
+const REFUSED: readonly [RegExp, string][] = [
+  [/\p{Cs}/u, 'a lone surrogate (broken UTF-16)'],
+  [/\p{Cc}/u, 'control characters'],
+  [/\p{Bidi_Control}/u, 'text-direction controls'],
+  [/[\u{E0000}-\u{E007F}]/u, 'tag characters'],
+  [/\p{Co}/u, 'private-use characters'],
+  [/\p{Noncharacter_Code_Point}/u, 'noncharacters'],
+];
+
+/**
+ * Characters that show nothing on their own: spaces, format and default-ignorable characters (zero-width,
+ * the Hangul fillers, variation selectors), combining marks without a base, the blank Braille pattern. Inside a
+ * visible nickname they stay (an emoji family is joined by zero-width joiners); alone they are an invisible name.
+ */
+const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}\u2800]*$/u;
+
+/** NFC, trimmed, 1 to 32 characters that a person can see; INVALID_NICKNAME otherwise. */
+export function normalizeNickname(value: string): string {
+  // Checked before normalizing: NFC leaves a lone surrogate as it is, and SQLite would store it as U+FFFD.
+  const outsideEmojiTags = value.replace(EMOJI_TAG_SEQUENCE, '');
+  for (const [pattern, what] of REFUSED) {
+    if (pattern.test(outsideEmojiTags)) throw new WeappAuthError('INVALID_NICKNAME', `nickname must not contain ${what}`);
   }
-  // Control characters break logs and admin tables and are never typed by a person.
-  if (/\p{Cc}/u.test(nickname)) throw new WeappAuthError('VALIDATION_FAILED', 'nickname must not contain control characters');
+  const nickname = value.normalize('NFC').trim();
+  if ([...nickname].length > MAX_NICKNAME) {
+    throw new WeappAuthError('INVALID_NICKNAME', `nickname must be at most ${MAX_NICKNAME} characters`);
+  }
+  if (INVISIBLE_ONLY.test(nickname)) throw new WeappAuthError('INVALID_NICKNAME', 'nickname must contain a visible character');
   return nickname;
 }
 

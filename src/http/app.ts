@@ -3,9 +3,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import type { Logger } from 'pino';
 import type { IntrospectionConfig } from '../config.js';
 import { installErrorHandlers } from './errors.js';
-import { createAuthGuard } from './guard.js';
+import { createAppGuard, createAuthGuard } from './guard.js';
 import { runWithRequestContext } from '../request-context.js';
-import { clientInfo } from './client-info.js';
+import { clientInfo, distrustInvalidForwardedFor } from './client-info.js';
 import { installJsonParser } from './json-body.js';
 import { countRequests, metricsRoute } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
@@ -16,14 +16,18 @@ import { jwksRoutes } from './routes/jwks.js';
 import { meRoutes } from './routes/me.js';
 import { wechatRoutes } from './routes/wechat.js';
 import type { Services } from './services.js';
+import type { Config } from '../config.js';
 
 export interface AppOptions {
   services: Services;
+  /** The apps this server serves: `app.authenticateApp` guards for one of them. */
+  appids: string[];
   logger: Logger;
   limits: RouteLimits;
   /** Who may call POST /api/auth/introspect, and how often. */
   introspection: IntrospectionConfig;
   bodyLimitBytes: number;
+  httpTimeouts: Config['httpTimeouts'];
   trustProxy: boolean | number | string[];
   /** weapp-auth's version, shown in the OpenAPI description. */
   version: string;
@@ -39,6 +43,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Typed as Fastify's logger interface so the instance is the plain FastifyInstance route modules take.
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
+    // Slow clients are cut off (answered 408): Fastify sets no request timeout and Node checks its timeouts only
+    // every 30 s; once a second keeps the bounds close to what is configured.
+    requestTimeout: options.httpTimeouts.requestMs,
+    keepAliveTimeout: options.httpTimeouts.keepAliveMs,
+    http: {
+      headersTimeout: options.httpTimeouts.headersMs,
+      requestTimeout: options.httpTimeouts.requestMs,
+      connectionsCheckingInterval: 1_000,
+    },
     // A hop count as the function Fastify's own number form stands for: trust the first N proxies.
     trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy,
     genReqId: () => randomUUID(),
@@ -50,11 +63,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Everything a request does runs inside its context, so the audit log can tell which request, IP and agent.
   app.addHook('onRequest', (request, _reply, done) => {
+    distrustInvalidForwardedFor(request);
     const { ip, userAgent } = clientInfo(request);
     runWithRequestContext({ requestId: String(request.id), ip, userAgent }, done);
   });
   // Once the server is closing, every answer ends its connection: otherwise keep-alive connections that served
-  // the last in-flight requests stay open until their idle timeout (72 s) and hold the shutdown that long.
+  // the last in-flight requests stay open until their idle timeout (HTTP_KEEP_ALIVE_TIMEOUT_MS) and hold the
+  // shutdown that long.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -62,11 +77,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
+    // /api answers carry tokens (RFC 6749 5.1: no-store) or the user's own data: no cache on the way may keep
+    // them. A route of the operator's that wants caching sets its own Cache-Control.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   installErrorHandlers(app);
   installJsonParser(app);
   app.decorateRequest('auth', null);
-  app.decorate('authenticate', createAuthGuard(options.services.accessTokens, options.services.sessions));
+  const authenticate = createAuthGuard(options.services.accessTokens, options.services.sessions);
+  app.decorate('authenticate', authenticate);
+  app.decorate('authenticateApp', createAppGuard(authenticate, options.appids));
 
   countRequests(app, options.services.metrics);
   if (options.metricsToken !== undefined) metricsRoute(app, options.services.metrics, options.metricsToken);

@@ -1,7 +1,9 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { AccessClaims, AccessTokens } from '../auth/access-tokens.js';
 import type { Sessions } from '../auth/sessions.js';
 import { WeappAuthError } from '../errors.js';
+import { bearerToken } from '../verify/bearer.js';
+import { TokenError } from '../verify/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,12 +11,15 @@ declare module 'fastify' {
     auth: AccessClaims | null;
   }
   interface FastifyInstance {
-    /** The auth guard, for any route an operator adds: `{ preHandler: app.authenticate }`. */
+    /**
+     * The auth guard, for any route an operator adds: `{ preHandler: app.authenticate }`. It accepts a token of
+     * any app this server serves; `request.auth.appid` says which.
+     */
     authenticate: preHandlerAsyncHookHandler;
+    /** The auth guard for one app: a token of another configured app is refused with 401 TOKEN_INVALID. */
+    authenticateApp(appid: string): preHandlerAsyncHookHandler;
   }
 }
-
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 /**
  * Checks the Bearer access token (signature, type, issuer, audience, expiry: once per token, then cached) and
@@ -22,16 +27,39 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
  */
 export function createAuthGuard(accessTokens: AccessTokens, sessions: Sessions): preHandlerAsyncHookHandler {
   return async function authenticate(request: FastifyRequest): Promise<void> {
-    const header = request.headers.authorization;
-    if (header === undefined || header === '') {
-      throw new WeappAuthError('TOKEN_MISSING', 'send the access token as "Authorization: Bearer <token>"');
-    }
-    const match = BEARER.exec(header);
-    if (match?.[1] === undefined) throw new WeappAuthError('TOKEN_INVALID', 'the Authorization header is not a Bearer token');
-    const claims = await accessTokens.verify(match[1]);
+    const claims = await accessTokens.verify(tokenOf(request));
     await sessions.assertActive(claims.sessionId, claims.userId);
     request.auth = claims;
   };
+}
+
+/**
+ * `app.authenticateApp`: the guard, then the token's audience must be `appid`, as a backend verifying with
+ * `audience: appid` would demand. An appid the server does not serve is a mistake in the code, refused at once.
+ */
+export function createAppGuard(
+  authenticate: preHandlerAsyncHookHandler,
+  appids: readonly string[],
+): (appid: string) => preHandlerAsyncHookHandler {
+  return (appid) => {
+    if (!appids.includes(appid)) throw new Error(`authenticateApp: ${appid} is not an app this server serves (${appids.join(', ')})`);
+    return async function authenticateApp(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      await authenticate.call(this, request, reply);
+      if (authOf(request).appid !== appid) {
+        throw new WeappAuthError('TOKEN_INVALID', `the access token is for another app, not ${appid}`);
+      }
+    };
+  };
+}
+
+/** The Bearer token, read exactly as backends using weapp-auth/verify read it (the scheme in any case, RFC 6750). */
+function tokenOf(request: FastifyRequest): string {
+  try {
+    return bearerToken(request.headers.authorization);
+  } catch (error) {
+    if (error instanceof TokenError) throw new WeappAuthError(error.code, error.message);
+    throw error;
+  }
 }
 
 /** The claims of a request that passed the guard; a route reaching this without the guard is a programming error. */

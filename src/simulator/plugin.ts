@@ -12,11 +12,17 @@ import { createState } from './state.js';
 export interface SimulatorOptions {
   /** Apps the simulator knows; none (or empty) → DEFAULT_SIMULATOR_APP. */
   apps?: SimulatorApp[];
+  /**
+   * Host names, besides loopback names and IP addresses, under which the control API may be called (its defence
+   * against DNS rebinding): the name the server is bound to, if it is one.
+   */
+  hosts?: string[];
 }
 
 export const simulatorPlugin: FastifyPluginAsync<SimulatorOptions> = async (scope, options) => {
   const state = createState(new AppRegistry(options.apps ?? []));
   acceptAnyBodyAsText(scope);
   await scope.register(wechatRoutes, { state });
-  await scope.register(controlRoutes, { state, prefix: '/control' });
+  const hosts = (options.hosts ?? []).map((host) => host.toLowerCase());
+  await scope.register(controlRoutes, { state, hosts, prefix: '/control' });
 };

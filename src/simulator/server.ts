@@ -15,8 +15,8 @@ export async function startSimulator(
   // No logger: request URLs carry secret, js_code and access_token. Connections are cut on close so a
   // request held by a delay fault cannot stall shutdown.
   const app = Fastify({ logger: false, forceCloseConnections: true });
-  await app.register(simulatorPlugin, { apps: options.apps });
   const host = options.host ?? '127.0.0.1';
+  await app.register(simulatorPlugin, { apps: options.apps, hosts: [host, ...(options.hosts ?? [])] });
   await app.listen({ port: options.port ?? 0, host });
   const { port } = app.server.address() as AddressInfo;
   return {

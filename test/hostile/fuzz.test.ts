@@ -41,7 +41,8 @@ let tokens: string[] = [];
 let refreshTokens: string[] = [];
 
 beforeAll(async () => {
-  h = await startHarness({ LOG_LEVEL: 'silent', BODY_LIMIT: '65536' });
+  // TRUST_PROXY=true: whatever X-Forwarded-For says reaches the sessions and the audit log unless it is refused.
+  h = await startHarness({ LOG_LEVEL: 'silent', BODY_LIMIT: '65536', TRUST_PROXY: 'true' });
   const sessions = await Promise.all(Array.from({ length: 40 }, async () => (await loginAs(h)).response.body));
   tokens = sessions.map((session) => session.accessToken);
   refreshTokens = sessions.map((session) => session.refreshToken);
@@ -56,6 +57,8 @@ function text(): fc.Arbitrary<string> {
     fc.string({ minLength: 100, maxLength: 5000 }),
     fc.base64String(),
     fc.constantFrom('', ' ', 'wx00000000000000a1', "' OR 1=1 --", '../../etc/passwd', '\u0000', 'https://cdn.example.com/a.png', 'javascript:alert(1)'),
+    // Text a person sees: direction overrides, invisible-only, broken UTF-16, private use, emoji sequences.
+    fc.constantFrom('a\u202Eb', '\u200B', '\u3164', 'a\uD800', '\uDC00', '\uE000', '\uFFFF', '\u{E0041}', '👨\u200D👩\u200D👧', 'e\u0301'),
   );
 }
 
@@ -117,7 +120,7 @@ function chaosHeaders(): fc.Arbitrary<Record<string, string>> {
       authorization: authorization(),
       'accept-language': fc.constantFrom('zh-CN', 'en', '*', 'xx;q=abc'),
       'content-encoding': fc.constantFrom('gzip', 'br', 'identity'),
-      'x-forwarded-for': fc.constantFrom('1.2.3.4', 'not-an-ip', '::1'),
+      'x-forwarded-for': fc.constantFrom('1.2.3.4', 'not-an-ip', '::1', '<script>', 'x'.repeat(100), 'unknown, 1.2.3.4', 'fe80::1%eth0'),
     },
     { requiredKeys: [] },
   );

@@ -79,6 +79,14 @@ describe('loadConfig', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
   });
 
+  it('reads the HTTP timeouts, the headers being part of the request', () => {
+    expect(loadConfig({}).httpTimeouts).toEqual({ headersMs: 10_000, requestMs: 30_000, keepAliveMs: 72_000 });
+    const set = { HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' };
+    expect(loadConfig(set).httpTimeouts).toEqual({ headersMs: 2000, requestMs: 5000, keepAliveMs: 65_000 });
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toMatch(/HTTP_HEADERS_TIMEOUT_MS \(20000\) must not exceed/);
+    expect(problemsOf({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' })).toMatch(/HTTP_KEEP_ALIVE_TIMEOUT_MS must be an integer from 100/);
+  });
+
   it('prints the configuration with every password masked, however it is spelt', () => {
     const config = loadConfig({
       WECHAT_APPID: 'wx0123456789abcdef',

@@ -80,6 +80,7 @@ describe('malformed requests get a 4xx with a stable code, never a 500', () => {
     ['appid malformed', { body: '{"code":"abc","appid":"x"}', headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
     ['prototype poisoning', { body: '{"code":"abc","__proto__":{"admin":true}}', headers: { 'content-type': 'application/json' } }, 400, 'INVALID_JSON'],
     ['form-encoded', { body: 'code=abc', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['JSON sent as text/plain', { body: '{"code":"abc"}', headers: { 'content-type': 'text/plain;charset=UTF-8' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['huge body', { body: JSON.stringify({ code: 'a', pad: 'x'.repeat(200_000) }), headers: { 'content-type': 'application/json' } }, 413, 'BODY_TOO_LARGE'],
     ['unknown route', { path: '/api/nope' }, 404, 'NOT_FOUND'],
   ];

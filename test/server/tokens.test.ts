@@ -206,14 +206,29 @@ describe('access tokens', () => {
     }
   });
 
-  it('need the Bearer scheme', async () => {
+  it('need the Bearer scheme, in any case (RFC 6750), as the verifier for other backends reads it', async () => {
     const { response } = await loginAs(h);
+    const token: string = response.body.accessToken;
     const missing = await call(h.server.url, 'GET', '/api/me');
     expect(missing.status).toBe(401);
     expect(missing.body.error.code).toBe('TOKEN_MISSING');
-    const basic = await call(h.server.url, 'GET', '/api/me', { headers: { authorization: `Basic ${response.body.accessToken}` } });
+    const basic = await call(h.server.url, 'GET', '/api/me', { headers: { authorization: `Basic ${token}` } });
     expect(basic.status).toBe(401);
     expect(basic.body.error.code).toBe('TOKEN_INVALID');
+    for (const authorization of [`bearer ${token}`, `BEARER ${token}`, `Bearer  ${token} `]) {
+      expect((await call(h.server.url, 'GET', '/api/me', { headers: { authorization } })).status).toBe(200);
+    }
+  });
+});
+
+describe('token responses', () => {
+  it('are kept by no cache on the way, nor is any other /api answer; the public keys stay cacheable', async () => {
+    const { response } = await loginAs(h);
+    const rotated = await refresh(response.body.refreshToken);
+    const answers = [response, rotated, await me(rotated.body.accessToken), await refresh('not-a-token'), await me('a.b.c')];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 401, 401]);
+    for (const answer of answers) expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect((await call(h.server.url, 'GET', '/.well-known/jwks.json')).headers.get('cache-control')).toMatch(/max-age=\d+/);
   });
 });
 

@@ -1,5 +1,7 @@
 import { createDecipheriv } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { APP, RID_SUFFIX, useSimulator } from './helpers.js';
 
 const sim = useSimulator();
@@ -164,36 +166,34 @@ describe('POST /control/clock', () => {
 });
 
 describe('bad input to the control API: 400 with a message, never a 500', () => {
-  const cases: [string, string, string | undefined, Record<string, string>?][] = [
-    ['malformed JSON', '/control/codes', '{"openid": ', { 'content-type': 'application/json' }],
-    ['a JSON array', '/control/codes', '[1,2]', { 'content-type': 'application/json' }],
-    ['a JSON string', '/control/encrypt', '"hello"', { 'content-type': 'application/json' }],
-    ['JSON null', '/control/codes', 'null', { 'content-type': 'application/json' }],
-    ['a form body', '/control/phone-codes', 'phoneNumber=13800138000', { 'content-type': 'application/x-www-form-urlencoded' }],
-    ['a multipart content type', '/control/codes', '--x\r\n\r\n--x--', { 'content-type': 'multipart/form-data; boundary=x' }],
-    ['an unknown field', '/control/codes', '{"openId": "oAbc"}', { 'content-type': 'application/json' }],
-    ['a malformed sessionKey', '/control/codes', '{"sessionKey": "not-base64"}', {}],
-    ['a 32-byte sessionKey', '/control/codes', JSON.stringify({ sessionKey: Buffer.alloc(32).toString('base64') }), {}],
-    ['an openid with spaces', '/control/codes', '{"openid": "o a b"}', {}],
-    ['a missing phoneNumber', '/control/phone-codes', '{}', {}],
-    ['letters in phoneNumber', '/control/phone-codes', '{"phoneNumber": "1380013800a"}', {}],
-    ['a bad countryCode', '/control/phone-codes', '{"phoneNumber": "13800138000", "countryCode": "+86"}', {}],
-    ['data that is not an object', '/control/encrypt', '{"openid": "oAbc", "data": "x"}', {}],
-    ['encrypt without data', '/control/encrypt', '{"openid": "oAbc"}', {}],
-    ['an unknown fault api', '/control/faults', '{"api": "sendmessage", "errcode": -1}', {}],
-    ['a fault with nothing to do', '/control/faults', '{"api": "token"}', {}],
-    ['a fault with errcode and body', '/control/faults', '{"api": "token", "errcode": -1, "body": "x"}', {}],
-    ['a fault with errcode 0', '/control/faults', '{"api": "token", "errcode": 0}', {}],
-    ['a fault contentType without a body', '/control/faults', '{"api": "token", "errcode": 1, "contentType": "text/html"}', {}],
-    ['a fault content type with a newline', '/control/faults', '{"api": "token", "body": "x", "contentType": "text/html\\r\\nX-Evil: 1"}', {}],
-    ['times 0', '/control/faults', '{"api": "token", "errcode": -1, "times": 0}', {}],
-    ['a fractional delay', '/control/faults', '{"api": "token", "delayMs": 1.5}', {}],
-    ['a clock without advanceSeconds', '/control/clock', '{}', {}],
-    ['a clock with text', '/control/clock', '{"advanceSeconds": "soon"}', {}],
+  const cases: [string, string, string][] = [
+    ['malformed JSON', '/control/codes', '{"openid": '],
+    ['a JSON array', '/control/codes', '[1,2]'],
+    ['a JSON string', '/control/encrypt', '"hello"'],
+    ['JSON null', '/control/codes', 'null'],
+    ['an unknown field', '/control/codes', '{"openId": "oAbc"}'],
+    ['a malformed sessionKey', '/control/codes', '{"sessionKey": "not-base64"}'],
+    ['a 32-byte sessionKey', '/control/codes', JSON.stringify({ sessionKey: Buffer.alloc(32).toString('base64') })],
+    ['an openid with spaces', '/control/codes', '{"openid": "o a b"}'],
+    ['a missing phoneNumber', '/control/phone-codes', '{}'],
+    ['letters in phoneNumber', '/control/phone-codes', '{"phoneNumber": "1380013800a"}'],
+    ['a bad countryCode', '/control/phone-codes', '{"phoneNumber": "13800138000", "countryCode": "+86"}'],
+    ['data that is not an object', '/control/encrypt', '{"openid": "oAbc", "data": "x"}'],
+    ['encrypt without data', '/control/encrypt', '{"openid": "oAbc"}'],
+    ['an unknown fault api', '/control/faults', '{"api": "sendmessage", "errcode": -1}'],
+    ['a fault with nothing to do', '/control/faults', '{"api": "token"}'],
+    ['a fault with errcode and body', '/control/faults', '{"api": "token", "errcode": -1, "body": "x"}'],
+    ['a fault with errcode 0', '/control/faults', '{"api": "token", "errcode": 0}'],
+    ['a fault contentType without a body', '/control/faults', '{"api": "token", "errcode": 1, "contentType": "text/html"}'],
+    ['a fault content type with a newline', '/control/faults', '{"api": "token", "body": "x", "contentType": "text/html\\r\\nX-Evil: 1"}'],
+    ['times 0', '/control/faults', '{"api": "token", "errcode": -1, "times": 0}'],
+    ['a fractional delay', '/control/faults', '{"api": "token", "delayMs": 1.5}'],
+    ['a clock without advanceSeconds', '/control/clock', '{}'],
+    ['a clock with text', '/control/clock', '{"advanceSeconds": "soon"}'],
   ];
 
-  it.each(cases)('%s', async (_name, path, body, headers) => {
-    const answer = await sim.call('POST', path, body, headers);
+  it.each(cases)('%s', async (_name, path, body) => {
+    const answer = await sim.call('POST', path, body, { 'content-type': 'application/json' });
     expect(answer.status).toBe(400);
     expect(answer.json['error'].code).toBe('BAD_REQUEST');
     expect(answer.json['error'].message).toEqual(expect.any(String));
@@ -218,9 +218,93 @@ describe('bad input to the control API: 400 with a message, never a 500', () => 
     expect(answer.json['error'].code).toBe('BAD_REQUEST');
   });
 
-  it('accepts a JSON body sent as text/plain or without a content type, and an empty body', async () => {
-    expect((await sim.call('POST', '/control/codes', '{}', { 'content-type': 'text/plain' })).status).toBe(200);
-    expect((await sim.call('POST', '/control/codes', '{}')).status).toBe(200);
+  it('accepts a JSON body, an empty one, and no body at all', async () => {
+    expect((await sim.call('POST', '/control/codes', '{}', { 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
+    expect((await sim.call('POST', '/control/codes', '', { 'content-type': 'application/json' })).status).toBe(200);
     expect((await sim.call('POST', '/control/codes')).status).toBe(200);
+  });
+});
+
+/** Any request, with any Host (fetch will not set one) and a body sent as given, with no Content-Type of its own. */
+function raw(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; code?: string }> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, code: text === '' ? undefined : JSON.parse(text).error?.code }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+describe('the control API refuses what a web page could send it', () => {
+  const json = { 'content-type': 'application/json' };
+
+  it.each([
+    ['text/plain', 'text/plain;charset=UTF-8'],
+    ['form', 'application/x-www-form-urlencoded'],
+    ['multipart', 'multipart/form-data; boundary=x'],
+  ])('a %s body (a request browsers send cross-site without asking): 415', async (_name, contentType) => {
+    const answer = await raw(sim.url, 'POST', '/control/codes', { 'content-type': contentType }, '{"openid":"oFromAPage"}');
+    expect(answer).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect((await sim.post('/control/encrypt', { openid: 'oFromAPage', data: {} })).status).toBe(404);
+  });
+
+  it('a body without a Content-Type: 415; no body at all is fine (curl -X POST)', async () => {
+    expect(await raw(sim.url, 'POST', '/control/codes', { 'content-length': '2' }, '{}')).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect((await raw(sim.url, 'POST', '/control/codes', {})).status).toBe(200);
+  });
+
+  it('a request from a page of another origin or site: 403, whatever its body', async () => {
+    const crossSite: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { origin: sim.url.replace(/:\d+$/, ':1') },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ];
+    for (const headers of crossSite) {
+      expect(await raw(sim.url, 'POST', '/control/codes', { ...json, ...headers }, '{}')).toEqual({ status: 403, code: 'CROSS_SITE_REQUEST' });
+      expect(await raw(sim.url, 'GET', '/control/stats', headers)).toEqual({ status: 403, code: 'CROSS_SITE_REQUEST' });
+    }
+  });
+
+  it('a request from the page on its own origin, or from no page at all: served', async () => {
+    const own: Record<string, string>[] = [{ origin: sim.url, 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}];
+    for (const headers of own) {
+      expect((await raw(sim.url, 'POST', '/control/codes', { ...json, ...headers }, '{}')).status).toBe(200);
+    }
+  });
+
+  it('a host name that is not its own (DNS rebinding): 403; loopback names and IP addresses: served', async () => {
+    const port = new URL(sim.url).port;
+    expect(await raw(sim.url, 'POST', '/control/codes', { ...json, host: `rebound.evil.example:${port}` }, '{}')).toEqual({ status: 403, code: 'UNKNOWN_HOST' });
+    expect(await raw(sim.url, 'GET', '/control/stats', { host: 'rebound.evil.example' })).toEqual({ status: 403, code: 'UNKNOWN_HOST' });
+    for (const host of [`localhost:${port}`, `app.localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `192.168.1.20:${port}`]) {
+      expect((await raw(sim.url, 'POST', '/control/codes', { ...json, host, origin: `http://${host}` }, '{}')).status).toBe(200);
+    }
+  });
+
+  it('the WeChat side stays as lenient as WeChat: any Content-Type, any origin', async () => {
+    const body = JSON.stringify({ grant_type: 'client_credential', appid: APP.appid, secret: APP.secret });
+    const answer = await sim.call('POST', '/cgi-bin/stable_token', body, { 'content-type': 'text/plain', origin: 'https://evil.example' });
+    expect(answer.json['access_token']).toEqual(expect.any(String));
+  });
+});
+
+describe('a simulator told its own host name', () => {
+  let named: RunningSimulator;
+  beforeAll(async () => {
+    named = await startSimulator({ hosts: ['DevBox.test'] });
+  });
+  afterAll(async () => named.close());
+
+  it('answers control requests under that name too', async () => {
+    const port = new URL(named.url).port;
+    const headers = { 'content-type': 'application/json', host: `devbox.test:${port}` };
+    expect((await raw(named.url, 'POST', '/control/codes', headers, '{}')).status).toBe(200);
+    expect((await raw(named.url, 'POST', '/control/codes', { ...headers, host: `other.test:${port}` }, '{}')).status).toBe(403);
   });
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Watermark, WechatApi } from '../../wechat/wire.js';
 import { parseJsonObject } from '../body.js';
 import { ControlError, badRequest, controlErrorHandler } from '../control-errors.js';
+import { checkControlRequest } from '../control-guard.js';
 import { clockBody, encryptBody, faultBody, mintCodeBody, mintPhoneCodeBody } from '../control-schemas.js';
 import { encryptUserData, type EncryptedUserData } from '../crypto.js';
 import { FaultQueue } from '../faults.js';
@@ -35,8 +36,14 @@ interface FaultBody {
   contentType?: string;
 }
 
-export async function controlRoutes(scope: FastifyInstance, { state }: { state: SimulatorState }): Promise<void> {
+export async function controlRoutes(
+  scope: FastifyInstance,
+  { state, hosts }: { state: SimulatorState; hosts: readonly string[] },
+): Promise<void> {
   scope.setErrorHandler(controlErrorHandler);
+  scope.addHook('onRequest', async (request) => {
+    checkControlRequest(request, hosts);
+  });
   scope.addHook('preValidation', async (request) => {
     request.body = checkedJsonBody(request);
   });
