@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +54,47 @@ describe('simulator mode (no WeChat secret, not production)', () => {
     expect((await call(server.url, 'GET', '/api/me', { token: login.body.accessToken })).status).toBe(200);
     const refreshed = await call(server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: login.body.refreshToken } });
     expect(refreshed.status).toBe(200);
+  });
+});
+
+describe('files at rest', () => {
+  it('creates the data directory 0700 and the SQLite file, its -wal and -shm 0600; tightens a file left 0644', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'weapp-auth-files-'));
+    const dataDir = join(parent, 'data');
+    const files = ['weapp-auth.db', 'weapp-auth.db-wal', 'weapp-auth.db-shm'].map((file) => join(dataDir, file));
+    try {
+      const first = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      for (const file of files) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+      await first.close();
+      // As an older release left them (the directory is the operator's to change: it may be a shared mount).
+      for (const file of files) if (existsSync(file)) chmodSync(file, 0o644);
+      const again = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+      try {
+        for (const file of files) if (existsSync(file)) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+        expect(statSync(files[0] as string).mode & 0o777).toBe(0o600);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start on a generated key other accounts can read, with the chmod that fixes it', async () => {
+    const exposed = mkdtempSync(join(tmpdir(), 'weapp-auth-exposed-'));
+    try {
+      const key = join(exposed, 'data-encryption.key');
+      writeFileSync(key, `${randomBytes(32).toString('base64')}\n`, { mode: 0o644 });
+      chmodSync(key, 0o644);
+      const start = startServer(loadConfig({ PORT: '0', DATA_DIR: exposed, LOG_LEVEL: 'silent' }));
+      await expect(start).rejects.toThrow(ConfigError);
+      await expect(start).rejects.toThrow(`${key} is open to other accounts on this machine (mode 0644): run chmod 600 ${key}`);
+      chmodSync(key, 0o600);
+      await (await startServer(loadConfig({ PORT: '0', DATA_DIR: exposed, LOG_LEVEL: 'silent' }))).close();
+    } finally {
+      rmSync(exposed, { recursive: true, force: true });
+    }
   });
 });
 
