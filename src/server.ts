@@ -136,8 +136,8 @@ export function simulatorBanner(server: RunningServer): string {
     ` Playground (the whole flow in a browser): ${url}/`,
     ` API docs: ${url}/docs`,
     ` Mint a wx.login code:  curl -s -X POST ${url}/sim/control/codes`,
-    ' Set WECHAT_APPID and WECHAT_SECRET to use the real WeChat; NODE_ENV=production',
-    ' refuses to start without them.',
+    ' Set WECHAT_APPID and WECHAT_SECRET to use the real WeChat, on another database:',
+    ' this one holds simulated users only. NODE_ENV=production refuses simulator mode.',
     '==================================================================================',
   ].join('\n');
 }
