@@ -17,7 +17,7 @@ export function privateDirectory(path: string): void {
  * owns (an older release made them 0644). A file owned by another account is left to that account.
  */
 export function privateFile(path: string, create: boolean): void {
-  if (create) closeSync(openSync(path, 'a', 0o600));
+  if (create) createIfMissing(path);
   if (!CHECKS_MODES) return;
   const stat = statOrUndefined(path);
   if (stat !== undefined && (stat.mode & 0o077) !== 0 && stat.uid === process.getuid?.()) chmodSync(path, stat.mode & 0o700);
@@ -28,6 +28,14 @@ export function openToOthers(path: string): number | undefined {
   if (!CHECKS_MODES) return undefined;
   const mode = statOrUndefined(path)?.mode;
   return mode === undefined || (mode & 0o077) === 0 ? undefined : mode & 0o777;
+}
+
+function createIfMissing(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 function statOrUndefined(path: string): Stats | undefined {

@@ -51,11 +51,11 @@ export async function connectDatabase(url: string): Promise<DatabaseHandle> {
   } catch (error) {
     await database?.close().catch(() => {});
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(
-      `cannot use the database at DATABASE_URL=${redactUrl(url)}: ${describeCause(error)}. ` +
-        'Check that the server is running and reachable, the database exists (weapp-auth creates tables, not the database) and the credentials are right.',
-      { cause: error },
-    );
+    const check =
+      engineOf(url) === 'sqlite'
+        ? 'Check that the file, or the directory it goes in, can be written by this user.'
+        : 'Check that the server is running and reachable, the database exists (weapp-auth creates tables, not the database) and the credentials are right.';
+    throw new ConfigError(`cannot use the database at DATABASE_URL=${redactUrl(url)}: ${describeCause(error)}. ${check}`, { cause: error });
   }
 }
 

@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { DatabaseHandle } from './database.js';
 import { ConfigError } from '../config.js';
 import { privateDirectory, privateFile } from '../private-files.js';
+import type { DatabaseHandle } from './database.js';
 import { kyselyHandle } from './kysely-handle.js';
 import type { Database } from './schema.js';
 
