@@ -5,7 +5,7 @@ import { createLogger } from './http/logging.js';
 import { rotateSigningKey } from './keys-command.js';
 import { simulatorBanner, startServer } from './server.js';
 import { simulatorCommand } from './simulator/command.js';
-import { openDatabase, redactUrl } from './store/database.js';
+import { connectDatabase, redactUrl } from './store/database.js';
 import { migrateToLatest } from './store/migrations.js';
 
 const USAGE = `usage: weapp-auth <command>
@@ -73,7 +73,7 @@ async function serve(): Promise<void> {
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
-  const database = openDatabase(config.databaseUrl);
+  const database = await connectDatabase(config.databaseUrl);
   try {
     const results = (await migrateToLatest(database.db)) ?? [];
     for (const result of results) console.log(`${result.status}: ${result.migrationName}`);

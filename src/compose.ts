@@ -17,7 +17,8 @@ import { loadDataEncryptionKey } from './data-encryption-key.js';
 import type { Services } from './http/services.js';
 import { Metrics } from './metrics/metrics.js';
 import { DEFAULT_SIMULATOR_APP } from './simulator/index.js';
-import { openDatabase, type DatabaseHandle } from './store/database.js';
+import { connectDatabase, type DatabaseHandle } from './store/database.js';
+import { claimDatabaseMode } from './store/database-mode.js';
 import { MemoryKv, type Kv } from './store/kv.js';
 import { RedisKv } from './store/kv-redis.js';
 import { migrateToLatest } from './store/migrations.js';
@@ -36,23 +37,33 @@ export interface Composition {
   close(): Promise<void>;
 }
 
+export interface ComposeOptions {
+  /**
+   * Record which mode (simulator or real WeChat) the database serves, and refuse the other: for the server. The
+   * operator's commands leave the database as they find it.
+   */
+  claimDatabaseMode?: boolean;
+}
+
 /**
  * Opens the database (migrated when configured), the kv, the keys, and builds the domain services on them.
  * Nothing here listens on a port.
  */
-export async function compose(config: Config, clock: Clock, logger: Logger): Promise<Composition> {
-  const database = openDatabase(config.databaseUrl);
+export async function compose(config: Config, clock: Clock, logger: Logger, options: ComposeOptions = {}): Promise<Composition> {
+  const database = await connectDatabase(config.databaseUrl);
   try {
-    return await composeOn(database, config, clock, logger);
+    return await composeOn(database, config, clock, logger, options);
   } catch (error) {
     await database.close();
     throw error;
   }
 }
 
-async function composeOn(database: DatabaseHandle, config: Config, clock: Clock, logger: Logger): Promise<Composition> {
+async function composeOn(database: DatabaseHandle, config: Config, clock: Clock, logger: Logger, options: ComposeOptions): Promise<Composition> {
   const db = database.db;
   if (config.migrateOnStart) await migrateToLatest(db);
+  // Before anything reads the database's keys or users: a mode mismatch must stop the start, whatever else fails.
+  if (options.claimDatabaseMode === true) await claimDatabaseMode(db, config.simulatorMode ? 'simulator' : 'wechat', config.databaseUrl, clock());
   const box = new SealedBox(loadDataEncryptionKey(config));
   const apps = config.simulatorMode ? simulatedApps(config.apps) : config.apps;
   const appsById = new Map(apps.map((app) => [app.appid, app]));

@@ -1,3 +1,5 @@
+import { engineOf, unsupportedDatabaseUrl } from './store/database-url.js';
+
 /**
  * Environment → typed configuration. Everything is validated at start; a bad or missing variable stops the
  * process with a message that names it, instead of failing on the first request.
@@ -14,14 +16,17 @@ export interface Config {
   env: 'production' | 'development' | 'test';
   host: string;
   port: number;
-  /** `sqlite:PATH`; PostgreSQL and MySQL URLs arrive with their own issue. */
+  /** `sqlite:PATH`, `postgres://…` (or `postgresql://…`), `mysql://…` (or `mariadb://…`). */
   databaseUrl: string;
   /** Where simulator mode keeps its generated data-encryption key and the default SQLite file. */
   dataDir: string;
   migrateOnStart: boolean;
   /** The first app is the default for logins that name no appid. */
   apps: WechatAppConfig[];
-  /** True when no WeChat secret is configured outside production: the simulator is mounted under /sim. */
+  /**
+   * True when no WeChat secret is configured outside production, on a bare local start or with WECHAT_SIMULATOR=true:
+   * the simulator is mounted under /sim.
+   */
   simulatorMode: boolean;
   wechat: {
     /** Base URL of WeChat's API; in simulator mode filled in once the server knows its own address. */
@@ -72,6 +77,10 @@ export interface Config {
   httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
 }
 
+/**
+ * A start refused for how it is configured or what it finds (a database it cannot use, a key file others can read,
+ * a port taken): the CLI prints the message alone, no stack, and exits 78 (EX_CONFIG).
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -87,7 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
 
-  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const apps = readApps(env, problems);
   const simulatorMode = apps.length === 0 || apps.every((app) => app.secret === '');
   const dataDir = read.string('DATA_DIR', './data');
@@ -99,14 +108,23 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const databaseUrl = read.string('DATABASE_URL', `sqlite:${dataDir}/weapp-auth.db`);
+  if (engineOf(databaseUrl) === undefined) problems.push(unsupportedDatabaseUrl(databaseUrl));
+  const host = read.string('HOST', '127.0.0.1');
+  const trustProxy = readTrustProxy(read.optional('TRUST_PROXY'), problems);
+  const issuer = read.string('TOKEN_ISSUER', 'weapp-auth');
   const simulatorAsked = read.boolean('WECHAT_SIMULATOR', false);
   // The simulator lets anyone mint a login for any openid: it must never switch on by accident where real users
-  // are. It is automatic only for a newcomer's bare start; anything that looks like a real deployment (an appid
-  // missing its secret, a server database, a managed encryption key) needs WECHAT_SIMULATOR=true to get it.
+  // are. It is automatic only for a newcomer's bare start on this machine; anything that looks like a deployment
+  // needs WECHAT_SIMULATOR=true to get it.
   if (simulatorMode && nodeEnv !== 'production' && !simulatorAsked) {
     if (apps.length > 0) problems.push(`WECHAT_SECRET is missing for ${apps.map((app) => app.appid).join(', ')}: set it, or set WECHAT_SIMULATOR=true to use the simulator with this appid`);
-    if (!databaseUrl.startsWith('sqlite:')) problems.push('no WeChat secret is configured for a server database: set WECHAT_SECRET, or WECHAT_SIMULATOR=true to use the simulator');
-    if (dataEncryptionKey !== undefined) problems.push('no WeChat secret is configured but DATA_ENCRYPTION_KEY is: set WECHAT_SECRET, or WECHAT_SIMULATOR=true to use the simulator');
+    const deployment = deploymentSigns({ databaseUrl, dataEncryptionKey, host, trustProxy, redisUrl, issuer });
+    if (deployment.length > 0) {
+      problems.push(
+        `no WeChat secret is configured, but this looks like a deployment (${deployment.join(', ')}), where simulator mode would let anyone ` +
+          'log in as any user: set WECHAT_APPID and WECHAT_SECRET, or WECHAT_SIMULATOR=true to use the simulator anyway',
+      );
+    }
   }
   if (simulatorAsked && !simulatorMode) problems.push('WECHAT_SIMULATOR=true conflicts with a configured WECHAT_SECRET: remove one');
 
@@ -117,7 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const config: Config = {
     env: nodeEnv,
-    host: read.string('HOST', '127.0.0.1'),
+    host,
     port: read.integer('PORT', 3000, 0, 65535),
     databaseUrl,
     dataDir,
@@ -133,7 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     redis: redisUrl === undefined ? undefined : { url: redisUrl, keyPrefix: read.string('REDIS_KEY_PREFIX', 'weapp-auth:') },
     tokens: {
-      issuer: read.string('TOKEN_ISSUER', 'weapp-auth'),
+      issuer,
       accessTtlSeconds: read.integer('ACCESS_TOKEN_TTL', 900, 30, 86_400),
       refreshTtlSeconds: read.integer('REFRESH_TOKEN_TTL', 30 * 86_400, 60, 365 * 86_400),
       refreshReuseGraceSeconds: read.integer('REFRESH_REUSE_GRACE', 10, 0, 300),
@@ -152,7 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
       port: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 9091, 0, 65535),
       host: read.string('METRICS_HOST', '127.0.0.1'),
     },
-    trustProxy: readTrustProxy(read.optional('TRUST_PROXY'), problems),
+    trustProxy,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     logFormat: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
     bodyLimitBytes: read.integer('BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
@@ -207,7 +225,31 @@ function readApps(env: Env, problems: string[]): WechatAppConfig[] {
 /** https, or plain http to this machine only (a local forward proxy): never the AppSecret in clear on a network. */
 function isSafeApiBase(value: string): boolean {
   const url = new URL(value);
-  return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  return url.protocol === 'https:' || isLoopback(url.hostname);
+}
+
+/** A host name or address that only this machine can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** What in a configuration says "deployment" rather than "a newcomer trying it on this machine", named for the message. */
+function deploymentSigns(seen: {
+  databaseUrl: string;
+  dataEncryptionKey: string | undefined;
+  host: string;
+  trustProxy: Config['trustProxy'];
+  redisUrl: string | undefined;
+  issuer: string;
+}): string[] {
+  return [
+    engineOf(seen.databaseUrl) !== 'sqlite' ? 'a server DATABASE_URL' : undefined,
+    seen.dataEncryptionKey !== undefined ? 'DATA_ENCRYPTION_KEY' : undefined,
+    isLoopback(seen.host) ? undefined : `HOST=${seen.host}`,
+    seen.trustProxy !== false ? 'TRUST_PROXY' : undefined,
+    seen.redisUrl !== undefined ? 'REDIS_URL' : undefined,
+    seen.issuer.startsWith('https://') ? `TOKEN_ISSUER=${seen.issuer}` : undefined,
+  ].filter((sign): sign is string => sign !== undefined);
 }
 
 function readTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string[] {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { systemClock, type Clock } from './auth/clock.js';
 import { compose, type Composition } from './compose.js';
-import type { Config, WechatAppConfig } from './config.js';
+import { ConfigError, type Config, type WechatAppConfig } from './config.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './http/logging.js';
 import { startMetricsServer } from './http/metrics-routes.js';
@@ -44,7 +44,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination, config.logFormat);
-  const composition = await compose(config, options.clock ?? systemClock, logger);
+  const composition = await compose(config, options.clock ?? systemClock, logger, { claimDatabaseMode: true });
   try {
     return await listen(composition, config, logger, options.routes);
   } catch (error) {
@@ -80,19 +80,45 @@ async function listen(
       ...(routes ? [{ prefix: '', plugin: routes }] : []),
     ],
   });
-  const metricsServer = config.metrics.port === undefined ? undefined : await startMetricsServer(services.metrics, config.metrics.host, config.metrics.port);
+  const { host, port } = config.metrics;
+  const metricsServer =
+    port === undefined ? undefined : await explainingListenErrors(startMetricsServer(services.metrics, host, port), host, port, 'METRICS_');
   app.addHook('onClose', async () => {
     await metricsServer?.close();
     await composition.close();
   });
 
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await explainingListenErrors(app.listen({ host: config.host, port: config.port }), config.host, config.port, '');
+  } catch (error) {
+    await metricsServer?.close();
+    throw error;
+  }
   const url = `http://${urlHost(app.server.address() as AddressInfo)}:${(app.server.address() as AddressInfo).port}`;
   const wechatApiBase = config.wechat.apiBase ?? (config.simulatorMode ? `${url}/sim` : '');
   composition.setWechatApiBase(wechatApiBase);
   const metricsAddress = metricsServer?.server.address() as AddressInfo | undefined;
   const metricsUrl = metricsAddress === undefined ? undefined : `http://${urlHost(metricsAddress)}:${metricsAddress.port}`;
   return { app, url, wechatApiBase, apps, simulatorMode: config.simulatorMode, metricsUrl, logger, close: () => app.close() };
+}
+
+/**
+ * Waits for a listen; the failures an operator causes and can fix (a taken port, a privileged one, an address that
+ * is not this machine's) become a ConfigError naming the variables to change, instead of a stack trace.
+ */
+async function explainingListenErrors<T>(listening: Promise<T>, host: string, port: number, prefix: '' | 'METRICS_'): Promise<T> {
+  try {
+    return await listening;
+  } catch (error) {
+    const where = `cannot listen on ${host}:${port} (${prefix}HOST=${host}, ${prefix}PORT=${port})`;
+    const problem = {
+      EADDRINUSE: `the port is already in use, perhaps by another weapp-auth: stop that process, or set ${prefix}PORT to a free port`,
+      EACCES: `permission denied: ports below 1024 need privileges, set ${prefix}PORT to 1024 or above`,
+      EADDRNOTAVAIL: `${host} is not an address of this machine: set ${prefix}HOST to one of its addresses, 127.0.0.1 or 0.0.0.0`,
+      ENOTFOUND: `${host} does not resolve: set ${prefix}HOST to one of this machine's addresses, 127.0.0.1 or 0.0.0.0`,
+    }[(error as NodeJS.ErrnoException).code ?? ''];
+    throw problem === undefined ? error : new ConfigError(`${where}: ${problem}`, { cause: error });
+  }
 }
 
 /** An address the server can call itself on: a wildcard bind is reached through loopback. */
@@ -113,8 +139,8 @@ export function simulatorBanner(server: RunningServer): string {
     ` Playground (the whole flow in a browser): ${url}/`,
     ` API docs: ${url}/docs`,
     ` Mint a wx.login code:  curl -s -X POST ${url}/sim/control/codes`,
-    ' Set WECHAT_APPID and WECHAT_SECRET to use the real WeChat; NODE_ENV=production',
-    ' refuses to start without them.',
+    ' Set WECHAT_APPID and WECHAT_SECRET to use the real WeChat, on another database:',
+    ' this one holds simulated users only. NODE_ENV=production refuses simulator mode.',
     '==================================================================================',
   ].join('\n');
 }

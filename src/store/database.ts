@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
+import { ConfigError } from '../config.js';
+import { engineOf, redactUrl, unsupportedDatabaseUrl, type Engine } from './database-url.js';
 import { openMysql } from './mysql-database.js';
 import { openPostgres } from './postgres-database.js';
 import type { Database } from './schema.js';
 import { openSqlite } from './sqlite-database.js';
 
-export type Engine = 'sqlite' | 'postgres' | 'mysql';
+export { engineOf, redactUrl, type Engine } from './database-url.js';
 
 export interface PoolStats {
   total: number;
@@ -24,34 +26,42 @@ export interface DatabaseHandle {
 
 /**
  * Opens the database a DATABASE_URL names: `sqlite:PATH`, `postgres://…` (or `postgresql://…`), `mysql://…`
- * (MySQL 8 or MariaDB). The engine is chosen here alone; nothing else in the code asks which one it is talking to.
- * Pools connect lazily, so a database that is down fails the first query (a 503), not the start.
+ * (MySQL 8 or MariaDB; `mariadb://…` too). The engine is chosen here alone; nothing else in the code asks which one
+ * it is talking to. Pools connect lazily, so a database that goes down later fails queries (a 503), not the process.
  */
 export function openDatabase(url: string): DatabaseHandle {
   const engine = engineOf(url);
   if (engine === 'sqlite') return openSqlite(url.slice('sqlite:'.length));
   if (engine === 'postgres') return openPostgres(url);
   if (engine === 'mysql') return openMysql(url);
-  throw new Error(`DATABASE_URL "${redactUrl(url)}" is not supported: use sqlite:PATH, postgres://… or mysql://…`);
+  throw new ConfigError(unsupportedDatabaseUrl(url));
 }
 
-/** The engine a DATABASE_URL names, by its scheme; undefined for anything else. */
-export function engineOf(url: string): Engine | undefined {
-  if (url.startsWith('sqlite:')) return 'sqlite';
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
-  if (url.startsWith('mysql://')) return 'mysql';
-  return undefined;
-}
-
-/** A URL safe to print: any password replaced, however it is spelt (empty user, '/' or '@' inside it). */
-export function redactUrl(url: string): string {
+/**
+ * Opens the database and makes one round trip, for a start: a database that is missing, unreachable or refuses
+ * the credentials stops the process with the cause and the DATABASE_URL (password masked), not a stack trace from
+ * whichever query happened to come first.
+ */
+export async function connectDatabase(url: string): Promise<DatabaseHandle> {
+  let database: DatabaseHandle | undefined;
   try {
-    const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    // Not a URL (sqlite:PATH has no password): mask anything between '//' and the last '@' to be safe.
-    return url.replace(/\/\/[^/]*@/, '//***@');
+    database = openDatabase(url);
+    await database.ping();
+    return database;
+  } catch (error) {
+    await database?.close().catch(() => {});
+    if (error instanceof ConfigError) throw error;
+    const check =
+      engineOf(url) === 'sqlite'
+        ? 'Check that the file, or the directory it goes in, can be written by this user.'
+        : 'Check that the server is running and reachable, the database exists (weapp-auth creates tables, not the database) and the credentials are right.';
+    throw new ConfigError(`cannot use the database at DATABASE_URL=${redactUrl(url)}: ${describeCause(error)}. ${check}`, { cause: error });
   }
+}
+
+/** An error's message, or what a driver left instead (a connection refused on several addresses has none). */
+function describeCause(error: unknown): string {
+  if (error instanceof AggregateError && error.message === '') return error.errors.map(describeCause).join('; ');
+  if (error instanceof Error) return error.message !== '' ? error.message : ((error as NodeJS.ErrnoException).code ?? error.name);
+  return String(error);
 }

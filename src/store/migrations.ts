@@ -93,6 +93,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_events_type_at').on('audit_events').columns(['type', 'at']).execute();
     },
   },
+  '2026-11-24-004-settings-database-mode': {
+    async up(db: Kysely<any>): Promise<void> {
+      // Facts about the database itself, one row each; first 'mode': whether simulator or real WeChat users live here.
+      await createTable(db, 'settings')
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('value', 'varchar(255)', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 /**
@@ -143,8 +153,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
   const isSqlite = db.getExecutor().adapter instanceof SqliteAdapter;
   const { error, results } = await (isSqlite ? migrateSqlite(db) : new Migrator({ db, provider }).migrateToLatest());
   if (error !== undefined) {
-    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed`, { cause: error });
+    // No failed migration: the migrator could not even start (read its table, take its lock).
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(failed === undefined ? `migrations could not run: ${reason}` : `migration ${failed} failed: ${reason}`, { cause: error });
   }
   return results;
 }

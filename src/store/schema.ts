@@ -9,6 +9,14 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
+  settings: SettingsTable;
+}
+
+/** Facts about the database itself, by name (see store/database-mode.ts). */
+export interface SettingsTable {
+  name: string;
+  value: string;
+  updated_at: number;
 }
 
 export interface AuditEventsTable {

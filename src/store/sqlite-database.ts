@@ -1,15 +1,21 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { ConfigError } from '../config.js';
+import { privateDirectory, privateFile } from '../private-files.js';
 import type { DatabaseHandle } from './database.js';
 import { kyselyHandle } from './kysely-handle.js';
 import type { Database } from './schema.js';
 
 /** One SQLite file, one connection: Kysely serialises its use, so transactions never interleave. */
 export function openSqlite(path: string): DatabaseHandle {
-  if (path === '') throw new Error('DATABASE_URL sqlite: needs a file path, for example sqlite:./data/weapp-auth.db');
-  mkdirSync(dirname(path), { recursive: true });
+  if (path === '') throw new ConfigError('DATABASE_URL sqlite: needs a file path, for example sqlite:./data/weapp-auth.db');
+  if (path !== ':memory:') {
+    privateDirectory(dirname(path));
+    // Made 0600 before SQLite opens it: its -wal and -shm files are then created with the same mode.
+    privateFile(path, true);
+    for (const companion of [`${path}-wal`, `${path}-shm`]) privateFile(companion, false);
+  }
   const sqlite = new SQLite(path);
   // WAL lets readers run beside the writer; busy_timeout covers a CLI migrating while the server runs.
   sqlite.pragma('journal_mode = WAL');

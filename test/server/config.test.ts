@@ -60,10 +60,46 @@ describe('loadConfig', () => {
 
   it('never starts the simulator by accident where a real deployment is meant', () => {
     expect(problemsOf({ WECHAT_APPID: 'wx0123456789abcdef' })).toMatch(/WECHAT_SECRET is missing for wx0123456789abcdef/);
-    expect(problemsOf({ DATABASE_URL: 'postgres://db/weapp' })).toMatch(/server database/);
-    expect(problemsOf({ DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') })).toMatch(/DATA_ENCRYPTION_KEY is/);
+    expect(problemsOf({ DATABASE_URL: 'postgres://db/weapp' })).toMatch(/looks like a deployment \(a server DATABASE_URL\)/);
+    expect(problemsOf({ DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') })).toMatch(/looks like a deployment \(DATA_ENCRYPTION_KEY\)/);
     expect(loadConfig({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SIMULATOR: 'true' }).simulatorMode).toBe(true);
     expect(problemsOf({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's', WECHAT_SIMULATOR: 'true' })).toMatch(/conflicts/);
+  });
+
+  it('takes a server reachable from elsewhere, behind a proxy, sharing Redis or with a public issuer for a deployment', () => {
+    const deployments: Record<string, string>[] = [
+      { HOST: '0.0.0.0' },
+      { HOST: '::' },
+      { HOST: '192.168.1.20' },
+      { TRUST_PROXY: '1' },
+      { REDIS_URL: 'redis://127.0.0.1:6379' },
+      { TOKEN_ISSUER: 'https://auth.example.com' },
+    ];
+    for (const env of deployments) {
+      const [name, value] = Object.entries(env)[0] as [string, string];
+      expect(problemsOf(env)).toMatch(new RegExp(`no WeChat secret is configured, but this looks like a deployment \\(${name}[ =),]`));
+      // Asked for explicitly, outside production, the simulator still runs there (a phone on the LAN, a shared dev box).
+      expect(loadConfig({ ...env, WECHAT_SIMULATOR: 'true' }).simulatorMode, `${name}=${value} with WECHAT_SIMULATOR=true`).toBe(true);
+    }
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(loadConfig({ HOST: host }).simulatorMode).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false', TOKEN_ISSUER: 'http://127.0.0.1:3000' }).simulatorMode).toBe(true);
+  });
+
+  it('accepts only development, test or production as NODE_ENV, so "prod" cannot fall back to the simulator', () => {
+    for (const value of ['prod', 'Production', 'staging']) {
+      expect(problemsOf({ NODE_ENV: value })).toContain(`NODE_ENV must be one of development, test, production, got "${value}"`);
+    }
+    expect(loadConfig({ NODE_ENV: 'development' }).env).toBe('development');
+    expect(loadConfig({ NODE_ENV: 'test' }).env).toBe('test');
+    expect(loadConfig({}).env).toBe('development');
+  });
+
+  it('names an unsupported DATABASE_URL, password masked, and takes mariadb:// as MySQL', () => {
+    const withSecret = { WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's' };
+    const message = problemsOf({ ...withSecret, DATABASE_URL: 'mongodb://admin:hunter2@db/weapp' });
+    expect(message).toContain('DATABASE_URL "mongodb://admin:***@db/weapp" is not supported');
+    expect(message).not.toContain('hunter2');
+    expect(loadConfig({ ...withSecret, DATABASE_URL: 'mariadb://weapp@db:3306/weapp' }).databaseUrl).toBe('mariadb://weapp@db:3306/weapp');
   });
 
   it('refuses a plain-http WeChat base in production, except to this machine', () => {
@@ -73,9 +109,10 @@ describe('loadConfig', () => {
   });
 
   it('reads TRUST_PROXY as a switch, a hop count or the proxies’ addresses', () => {
-    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    const withSecret = { WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's' };
+    expect(loadConfig({ ...withSecret, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...withSecret, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...withSecret, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(loadConfig({}).trustProxy).toBe(false);
   });
 

@@ -1,10 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { call } from '../support/harness.js';
+import { openDatabase, redactUrl } from '../../src/store/database.js';
+import { call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-databases.js';
 
 let dir: string;
 let server: RunningServer;
@@ -51,5 +54,113 @@ describe('simulator mode (no WeChat secret, not production)', () => {
     expect((await call(server.url, 'GET', '/api/me', { token: login.body.accessToken })).status).toBe(200);
     const refreshed = await call(server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: login.body.refreshToken } });
     expect(refreshed.status).toBe(200);
+  });
+});
+
+describe('files at rest', () => {
+  it('creates the data directory 0700 and the SQLite file, its -wal and -shm 0600; tightens a file left 0644', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'weapp-auth-files-'));
+    const dataDir = join(parent, 'data');
+    const files = ['weapp-auth.db', 'weapp-auth.db-wal', 'weapp-auth.db-shm'].map((file) => join(dataDir, file));
+    try {
+      const first = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      for (const file of files) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+      await first.close();
+      // As an older release left them (the directory is the operator's to change: it may be a shared mount).
+      for (const file of files) if (existsSync(file)) chmodSync(file, 0o644);
+      const again = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+      try {
+        for (const file of files) if (existsSync(file)) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+        expect(statSync(files[0] as string).mode & 0o777).toBe(0o600);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start on a generated key other accounts can read, with the chmod that fixes it', async () => {
+    const exposed = mkdtempSync(join(tmpdir(), 'weapp-auth-exposed-'));
+    try {
+      const key = join(exposed, 'data-encryption.key');
+      writeFileSync(key, `${randomBytes(32).toString('base64')}\n`, { mode: 0o644 });
+      chmodSync(key, 0o644);
+      const start = startServer(loadConfig({ PORT: '0', DATA_DIR: exposed, LOG_LEVEL: 'silent' }));
+      await expect(start).rejects.toThrow(ConfigError);
+      await expect(start).rejects.toThrow(`${key} is open to other accounts on this machine (mode 0644): run chmod 600 ${key}`);
+      chmodSync(key, 0o600);
+      await (await startServer(loadConfig({ PORT: '0', DATA_DIR: exposed, LOG_LEVEL: 'silent' }))).close();
+    } finally {
+      rmSync(exposed, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * A database remembers whether simulated or real WeChat users live in it. Simulator mode over real users would let
+ * anyone log in as any of them; real WeChat over simulated users would honour accounts and sessions anyone minted.
+ */
+describe('a database used in one mode refuses a start in the other', () => {
+  let database: TestDatabase;
+  let shared: string;
+  beforeEach(async () => {
+    shared = mkdtempSync(join(tmpdir(), 'weapp-auth-mode-'));
+    database = await createTestDatabase(testEngine(), shared);
+  });
+  afterEach(async () => {
+    await database.drop();
+    rmSync(shared, { recursive: true, force: true });
+  });
+
+  /** The server in simulator mode on the shared database and key (WECHAT_SIMULATOR: PostgreSQL and MariaDB need it). */
+  function simulatorStart(): Promise<RunningServer> {
+    return startServer(loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: shared, DATABASE_URL: database.url, WECHAT_SIMULATOR: 'true' }));
+  }
+
+  /** The server with real WeChat credentials (WeChat played by a standalone simulator) on the same database and key. */
+  function wechatStart(): Promise<Harness> {
+    return startHarness({ DATA_DIR: shared, DATABASE_URL: database.url });
+  }
+
+  async function forgetRecordedMode(): Promise<void> {
+    const handle = openDatabase(database.url);
+    try {
+      await handle.db.deleteFrom('settings').execute();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  it('refuses simulator mode on a database of real WeChat users, naming it, password masked', async () => {
+    const real = await wechatStart();
+    expect((await loginAs(real)).response.status).toBe(200);
+    await real.close();
+    const start = simulatorStart();
+    await expect(start).rejects.toThrow(ConfigError);
+    await expect(start).rejects.toThrow(`the database ${redactUrl(database.url)} serves users of the real WeChat`);
+    // A database from before the record is judged by its accounts: this one's appid is not the simulator's.
+    await forgetRecordedMode();
+    await expect(simulatorStart()).rejects.toThrow(/serves users of the real WeChat/);
+  });
+
+  it('refuses the real WeChat on a database made in simulator mode, and lets the simulator back on', async () => {
+    const simulated = await simulatorStart();
+    const minted = await call(simulated.url, 'POST', '/sim/control/codes', { json: {} });
+    expect((await call(simulated.url, 'POST', '/api/auth/login', { json: { code: minted.body.code } })).status).toBe(200);
+    await simulated.close();
+    await expect(wechatStart()).rejects.toThrow(/was made in simulator mode: its users and sessions are simulated/);
+    await forgetRecordedMode();
+    await expect(wechatStart()).rejects.toThrow(/was made in simulator mode/);
+    await (await simulatorStart()).close();
+  });
+
+  it('lets a fresh database take the mode of its first start, and keep it', async () => {
+    const first = await wechatStart();
+    await first.close();
+    const again = await wechatStart();
+    await again.close();
+    await expect(simulatorStart()).rejects.toThrow(/serves users of the real WeChat/);
   });
 });
