@@ -29,6 +29,7 @@ interface EncryptBody extends AppBody {
 interface FaultBody {
   api: WechatApi;
   errcode?: number;
+  errmsg?: string;
   delayMs?: number;
   times?: number;
   body?: string;
@@ -71,6 +72,7 @@ export async function controlRoutes(scope: FastifyInstance, { state }: { state: 
     }
     if (fault.errcode !== undefined && fault.body !== undefined) throw badRequest('give errcode or body, not both');
     if (fault.contentType !== undefined && fault.body === undefined) throw badRequest('contentType applies only with body');
+    if (fault.errmsg !== undefined && fault.errcode === undefined) throw badRequest('errmsg applies only with errcode');
     state.faults.add(api, fault, times);
     return reply.code(204).send();
   });
