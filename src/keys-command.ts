@@ -2,7 +2,7 @@ import { systemClock } from './auth/clock.js';
 import type { RotationMode } from './auth/signing-keys.js';
 import { compose } from './compose.js';
 import type { Config } from './config.js';
-import { createLogger } from './http/logging.js';
+import { configSecrets, createLogger } from './http/logging.js';
 
 /**
  * Adds a signing key. Running servers see it within a minute; a scheduled rotation lets JWKS publish it for
@@ -10,7 +10,7 @@ import { createLogger } from './http/logging.js';
  * retired key stays in JWKS until its last token has expired.
  */
 export async function rotateSigningKey(config: Config, mode: RotationMode): Promise<string> {
-  const composition = await compose(config, systemClock, createLogger('warn'));
+  const composition = await compose(config, systemClock, createLogger('warn', undefined, 'json', configSecrets(config)));
   try {
     return await composition.services.signingKeys.rotate(mode);
   } finally {
