@@ -12,10 +12,11 @@ const INCREMENT_IN_WINDOW = `local n = redis.call('incr', KEYS[1]) if n == 1 the
 /** A Redis that holds a connection open but does not answer (a partition, a stalled server) costs no more than this. */
 const COMMAND_TIMEOUT_MS = 500;
 /**
- * How long the first commands and subscriptions wait for the first connection, so that a server starting beside a
- * healthy Redis serves its first requests through it; a Redis down at start must not keep the server from starting.
+ * The first commands wait for the first connection attempt, so that a server starting beside a healthy Redis (if
+ * slowly, on a busy machine) serves its first requests through it. A refused connection ends the wait at once; a
+ * Redis that does not answer at all ends it after this, so that it cannot keep the server from starting.
  */
-const CONNECT_WAIT_MS = 1_000;
+const CONNECT_WAIT_MS = 5_000;
 
 /** Told when Redis stops answering and when it answers again, once per outage, for the logs. */
 export interface RedisEvents {
@@ -30,9 +31,8 @@ export interface RedisEvents {
  */
 export class RedisKv implements Kv {
   readonly #redis: Redis;
-  readonly #ready: Promise<unknown>;
-  /** Settles on the first connection or after CONNECT_WAIT_MS, whichever comes first; then commands no longer wait. */
-  readonly #started: Promise<unknown>;
+  /** Whether the first connection attempt succeeded; settled, commands no longer wait for it. */
+  readonly #firstAttempt: Promise<boolean>;
   /** A connection in subscriber mode can do nothing else: a second one, opened on first subscribe. */
   #subscriber: Redis | undefined;
   readonly #listeners = new Map<string, ((message: string) => void)[]>();
@@ -44,8 +44,11 @@ export class RedisKv implements Kv {
     private readonly events: RedisEvents = { unreachable: () => {}, reachable: () => {} },
   ) {
     this.#redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS });
-    this.#ready = new Promise((resolve) => this.#redis.once('ready', resolve));
-    this.#started = Promise.race([this.#ready, sleep(CONNECT_WAIT_MS, undefined, { ref: false })]);
+    this.#firstAttempt = new Promise((resolve) => {
+      this.#redis.once('ready', () => resolve(true));
+      this.#redis.once('close', () => resolve(false));
+      setTimeout(() => resolve(false), CONNECT_WAIT_MS).unref();
+    });
     // Without a listener ioredis prints every reconnect failure to stderr; one line per outage goes to our log.
     this.#redis.on('error', (error: Error) => this.#lost(describe(error)));
     this.#redis.on('ready', () => this.#answered());
@@ -85,7 +88,7 @@ export class RedisKv implements Kv {
 
   /**
    * Never fails for an unreachable Redis: the subscriber connection queues the SUBSCRIBE until Redis answers and
-   * resubscribes after every reconnect. It waits CONNECT_WAIT_MS at most for that.
+   * resubscribes after every reconnect. It waits for the subscription only while Redis answers, CONNECT_WAIT_MS at most.
    */
   async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
     if (this.#subscriber === undefined) {
@@ -98,7 +101,8 @@ export class RedisKv implements Kv {
     const fullChannel = this.prefix + channel;
     this.#listeners.set(fullChannel, [...(this.#listeners.get(fullChannel) ?? []), listener]);
     const subscribed = this.#subscriber.subscribe(fullChannel).catch((error: Error) => this.#lost(describe(error)));
-    await Promise.race([Promise.all([subscribed, this.#ready]), sleep(CONNECT_WAIT_MS, undefined, { ref: false })]);
+    await this.#firstAttempt;
+    if (this.#redis.status === 'ready') await Promise.race([subscribed, sleep(CONNECT_WAIT_MS, undefined, { ref: false })]);
   }
 
   async close(): Promise<void> {
@@ -110,7 +114,7 @@ export class RedisKv implements Kv {
   }
 
   async #run<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    await this.#started;
+    await this.#firstAttempt;
     let result: T;
     try {
       result = await command();
