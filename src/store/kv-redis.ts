@@ -9,8 +9,11 @@ const DELETE_IF_EQUALS = `if redis.call('get', KEYS[1]) == ARGV[1] then return r
 /** INCR that starts the window on the first hit only, so a busy key cannot keep its window open forever. */
 const INCREMENT_IN_WINDOW = `local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return n`;
 
-/** A Redis that holds a connection open but does not answer (a partition, a stalled server) costs no more than this. */
-const COMMAND_TIMEOUT_MS = 500;
+/**
+ * A Redis that holds a connection open but does not answer (a partition, a stalled server) costs no more than this.
+ * Not much less: a busy process whose event loop stalls that long must not take its own delay for an outage.
+ */
+const COMMAND_TIMEOUT_MS = 1_000;
 /**
  * The first commands wait for the first connection attempt, so that a server starting beside a healthy Redis (if
  * slowly, on a busy machine) serves its first requests through it. A refused connection ends the wait at once; a
