@@ -77,7 +77,8 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
   });
   // A read-only instance has nothing to fall back to: without Redis it has no tokens (503 REDIS_UNAVAILABLE).
   const tokenStore = config.wechat.tokenMode === 'read-only' ? (redis ?? kv) : kv;
-  const wechatTokens = new AccessTokenManager(wechat, appsById, tokenStore, { source: config.wechat.tokenSource, mode: config.wechat.tokenMode }, clock);
+  const tokenSettings = { source: config.wechat.tokenSource, mode: config.wechat.tokenMode };
+  const wechatTokens = new AccessTokenManager(wechat, appsById, tokenStore, tokenSettings, clock);
 
   const signingKeys = await SigningKeyRing.open(db, box, clock, config.tokens.accessTtlSeconds);
   const accessTokens = new AccessTokens(
@@ -148,8 +149,7 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
 function openKv(config: Config, logger: Logger, metrics: Metrics): { kv: Kv; redis: RedisKv | undefined } {
   if (config.redis === undefined) return { kv: new MemoryKv(), redis: undefined };
   const redis = new RedisKv(config.redis.url, config.redis.keyPrefix, {
-    unreachable: (reason) =>
-      logger.warn({ reason }, 'redis unreachable: rate limits, single flights, WeChat access tokens and revocation news fall back to this instance'),
+    unreachable: (reason) => logger.warn({ reason }, 'redis unreachable: shared state falls back to this instance (docs/deployment.md)'),
     reachable: () => logger.info('redis reachable again: shared state goes through it again'),
   });
   return { kv: new FallbackKv(redis, (operation) => metrics.redisFallbacks.inc({ operation })), redis };

@@ -54,8 +54,9 @@ export function installErrorHandlers(app: FastifyInstance): void {
 }
 
 function outage(thrown: unknown): WeappAuthError | undefined {
-  if (thrown instanceof KvUnavailableError) return new WeappAuthError('REDIS_UNAVAILABLE', 'Redis, which holds what this request needs, cannot be reached', { cause: thrown });
-  if (isDatabaseUnavailable(thrown)) return new WeappAuthError('DATABASE_UNAVAILABLE', 'the database cannot be reached', { cause: thrown });
+  const options = { cause: thrown };
+  if (thrown instanceof KvUnavailableError) return new WeappAuthError('REDIS_UNAVAILABLE', 'Redis, which this request needs, cannot be reached', options);
+  if (isDatabaseUnavailable(thrown)) return new WeappAuthError('DATABASE_UNAVAILABLE', 'the database cannot be reached', options);
   return undefined;
 }
 

@@ -29,7 +29,8 @@ export class FallbackKv implements Kv {
   }
 
   deleteIfEquals(key: string, value: string): Promise<void> {
-    return this.#either('deleteIfEquals', () => this.shared.deleteIfEquals(key, value), () => this.#local.deleteIfEquals(key, value));
+    const shared = (): Promise<void> => this.shared.deleteIfEquals(key, value);
+    return this.#either('deleteIfEquals', shared, () => this.#local.deleteIfEquals(key, value));
   }
 
   async tryLock(key: string, ttlMs: number): Promise<KvLock | undefined> {

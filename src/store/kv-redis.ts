@@ -62,7 +62,7 @@ export class RedisKv implements Kv {
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.#run('set', () => this.#redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs))));
+    await this.#run('set', () => this.#redis.set(this.prefix + key, value, 'PX', wholeMs(ttlMs)));
   }
 
   async deleteIfEquals(key: string, value: string): Promise<void> {
@@ -71,13 +71,13 @@ export class RedisKv implements Kv {
 
   async tryLock(key: string, ttlMs: number): Promise<KvLock | undefined> {
     const owner = randomToken(16);
-    const taken = await this.#run('tryLock', () => this.#redis.set(this.prefix + key, owner, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'));
+    const taken = await this.#run('tryLock', () => this.#redis.set(this.prefix + key, owner, 'PX', wholeMs(ttlMs), 'NX'));
     if (taken !== 'OK') return undefined;
     return { release: async () => this.deleteIfEquals(key, owner) };
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
-    return Number(await this.#run('increment', () => this.#redis.eval(INCREMENT_IN_WINDOW, 1, this.prefix + key, Math.max(1, Math.ceil(ttlMs)))));
+    return Number(await this.#run('increment', () => this.#redis.eval(INCREMENT_IN_WINDOW, 1, this.prefix + key, wholeMs(ttlMs))));
   }
 
   async publish(channel: string, message: string): Promise<void> {
@@ -95,6 +95,7 @@ export class RedisKv implements Kv {
    */
   async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
     if (this.#subscriber === undefined) {
+      // Unlike commands, a SUBSCRIBE waits for Redis however long it takes.
       this.#subscriber = this.#redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
       this.#subscriber.on('error', (error: Error) => this.#lost(describe(error)));
       this.#subscriber.on('message', (fullChannel: string, message: string) => {
@@ -141,6 +142,11 @@ export class RedisKv implements Kv {
     this.#unreachable = false;
     this.events.reachable();
   }
+}
+
+/** Redis takes whole milliseconds, at least one. */
+function wholeMs(ttlMs: number): number {
+  return Math.max(1, Math.ceil(ttlMs));
 }
 
 /** Name and message only: ioredis errors carry the command and its arguments as properties. */

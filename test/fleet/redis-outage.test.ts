@@ -82,13 +82,25 @@ async function signedIn(h: Harness): Promise<{ accessToken: string; refreshToken
   return { accessToken: response.body.accessToken, refreshToken: response.body.refreshToken };
 }
 
+function refresh(h: Harness, refreshToken: string): Promise<JsonResponse> {
+  return call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken } });
+}
+
 function me(h: Harness, accessToken: string): Promise<JsonResponse> {
   return call(h.server.url, 'GET', '/api/me', { token: accessToken });
 }
 
-async function readiness(h: Harness): Promise<unknown> {
-  const response = await call(h.server.url, 'GET', '/readyz');
-  return { status: response.status, body: response.body };
+/** A route that needs the app's WeChat access token (checksession). */
+function keyStatus(h: Harness, accessToken: string | undefined): Promise<JsonResponse> {
+  return call(h.server.url, 'GET', '/api/wechat/session-key', accessToken === undefined ? {} : { token: accessToken });
+}
+
+/** Waits until /readyz answers 200 with `body`. */
+async function readyz(h: Harness, body: Record<string, string>, timeoutMs?: number): Promise<void> {
+  await until(`/readyz to say ${JSON.stringify(body)}`, async () => {
+    const response = await call(h.server.url, 'GET', '/readyz');
+    return response.status === 200 && JSON.stringify(response.body) === JSON.stringify(body);
+  }, timeoutMs);
 }
 
 async function subscribers(): Promise<number> {
@@ -103,7 +115,7 @@ describe('Redis cut for three seconds under load, on a fleet of two', () => {
     const readers = await Promise.all(Array.from({ length: LOOPS.me }, (_, i) => signedIn(at(i))));
     const chains = await Promise.all(Array.from({ length: LOOPS.refresh }, (_, i) => signedIn(at(i))));
     // A stores the app's WeChat access token in Redis, where B, which only reads tokens, finds it.
-    for (const h of instances) expect((await call(h.server.url, 'GET', '/api/wechat/session-key', { token: readers[0]?.accessToken })).status).toBe(200);
+    for (const h of instances) expect((await keyStatus(h, readers[0]?.accessToken)).status).toBe(200);
     const outcomes: Outcome[] = [];
     const failures: string[] = [];
     let cutAt = Infinity;
@@ -136,7 +148,7 @@ describe('Redis cut for three seconds under load, on a fleet of two', () => {
       ...readers.map((session, i) => loop(async (round) => void (await send('me', () => me(at(i + round), session.accessToken))))),
       ...chains.map((chain, i) =>
         loop(async (round) => {
-          const response = await send('refresh', () => call(at(i + round).server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: chain.refreshToken } }));
+          const response = await send('refresh', () => refresh(at(i + round), chain.refreshToken));
           if (response?.status === 200) Object.assign(chain, { accessToken: response.body.accessToken, refreshToken: response.body.refreshToken });
         }),
       ),
@@ -152,13 +164,11 @@ describe('Redis cut for three seconds under load, on a fleet of two', () => {
           await send('me', () => me(there, accessToken));
           const loggedOut = await send('logout', () => call(here.server.url, 'POST', '/api/auth/logout', { token: accessToken }));
           if (loggedOut?.status !== 204) return;
-          const refused = await me(here, accessToken);
-          if (refused.status !== 401) failures.push(`logout: the same instance still accepts the token (${refused.status})`);
-          await until('the other instance to refuse a logged-out token', async () => (await me(there, accessToken)).status === 401, 3_000).catch(
-            (error: Error) => failures.push(`logout: ${error.message}`),
-          );
-          const refresh = await call(there.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken } });
-          if (refresh.body?.error?.code !== 'SESSION_REVOKED') failures.push(`logout: refresh after logout answered ${refresh.status}`);
+          if ((await me(here, accessToken)).status !== 401) failures.push('logout: the same instance still accepts the token');
+          const refusedThere = async (): Promise<boolean> => (await me(there, accessToken)).status === 401;
+          await until('the other instance to refuse a logged-out token', refusedThere, 3_000).catch((error: Error) => failures.push(error.message));
+          const refused = await refresh(there, refreshToken);
+          if (refused.body?.error?.code !== 'SESSION_REVOKED') failures.push(`logout: a refresh after logout answered ${refused.status}`);
         }),
       ),
     ]);
@@ -168,17 +178,15 @@ describe('Redis cut for three seconds under load, on a fleet of two', () => {
     cutAt = Date.now();
 
     // While Redis is away: ready but degraded, on both; the per-openid login limit counts on each instance alone.
-    for (const h of instances) {
-      await until('/readyz to report Redis down', async () => JSON.stringify(await readiness(h)) === JSON.stringify({ status: 200, body: { status: 'degraded', redis: 'down' } }), 3_000);
-    }
+    for (const h of instances) await readyz(h, { status: 'degraded', redis: 'down' }, 3_000);
     const alone = (await mintCode(a.simulator.url)).openid;
     const limited = [];
     for (const h of [a, b, a, a]) limited.push((await login(h, alone)).status);
     expect(limited).toEqual([200, 200, 200, 429]);
     // A read-only instance has no access token without Redis; the fetching one fetches its own meanwhile.
-    const readOnly = await call(b.server.url, 'GET', '/api/wechat/session-key', { token: readers[1]?.accessToken });
+    const readOnly = await keyStatus(b, readers[1]?.accessToken);
     expect([readOnly.status, readOnly.body.error?.code]).toEqual([503, 'REDIS_UNAVAILABLE']);
-    expect((await call(a.server.url, 'GET', '/api/wechat/session-key', { token: readers[0]?.accessToken })).status).toBe(200);
+    expect((await keyStatus(a, readers[0]?.accessToken)).status).toBe(200);
 
     await sleep(Math.max(0, cutAt + CUT_FOR_MS - Date.now()));
     await proxy.restore();
@@ -198,9 +206,7 @@ describe('Redis cut for three seconds under load, on a fleet of two', () => {
     expect(await metrics.text()).toMatch(/^weapp_auth_redis_fallbacks_total\{operation="increment"\} [1-9]/m);
 
     // Back without a restart: ready, both resubscribed to revocation news, limits and announcements shared again.
-    for (const h of instances) {
-      await until('/readyz to report Redis up', async () => JSON.stringify(await readiness(h)) === JSON.stringify({ status: 200, body: { status: 'ready', redis: 'up' } }));
-    }
+    for (const h of instances) await readyz(h, { status: 'ready', redis: 'up' });
     await until('both instances to listen for revocations again', async () => (await subscribers()) === 2);
     const together = (await mintCode(a.simulator.url)).openid;
     const shared = [];
@@ -215,7 +221,7 @@ describe('Redis cut for three seconds under load, on a fleet of two', () => {
     expect((await call(b.server.url, 'POST', '/api/auth/logout', { token: session.accessToken })).status).toBe(204);
     await until('the logout to be announced through Redis', () => announced.length === 1);
     listener.disconnect();
-    expect((await call(b.server.url, 'GET', '/api/wechat/session-key', { token: session.accessToken })).status).toBe(401);
-    expect((await call(b.server.url, 'GET', '/api/wechat/session-key', { token: readers[1]?.accessToken })).status).toBe(200);
+    expect((await keyStatus(b, session.accessToken)).status).toBe(401);
+    expect((await keyStatus(b, readers[1]?.accessToken)).status).toBe(200);
   });
 });

@@ -22,7 +22,12 @@ export async function healthRoutes(app: FastifyInstance, services: Services): Pr
   } as const;
   app.get(
     '/readyz',
-    { schema: { ...documented('health', 'The database answers too (readiness); Redis reported when configured', false), response: { 200: readiness, ...errorResponses } } },
+    {
+      schema: {
+        ...documented('health', 'The database answers too (readiness); Redis reported when configured', false),
+        response: { 200: readiness, ...errorResponses },
+      },
+    },
     async () => {
       try {
         await services.pingDatabase();
