@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { adminCommand, UsageError } from './admin/commands.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './http/logging.js';
+import { configSecrets, createLogger } from './http/logging.js';
 import { rotateSigningKey } from './keys-command.js';
 import { simulatorBanner, startServer } from './server.js';
 import { simulatorCommand } from './simulator/command.js';
@@ -45,8 +45,11 @@ async function main(argv: string[]): Promise<void> {
     case 'users':
     case 'sessions':
     case 'audit':
-    case 'config':
-      return adminCommand(argv, loadConfig(), createLogger('warn'), (value) => console.log(JSON.stringify(value, null, 2)));
+    case 'config': {
+      const config = loadConfig();
+      const logger = createLogger('warn', undefined, 'json', configSecrets(config));
+      return adminCommand(argv, config, logger, (value) => console.log(JSON.stringify(value, null, 2)));
+    }
     case undefined:
     case '--help':
     case '-h':

@@ -20,6 +20,7 @@ import { DEFAULT_SIMULATOR_APP } from './simulator/index.js';
 import { connectDatabase, type DatabaseHandle } from './store/database.js';
 import { claimDatabaseMode } from './store/database-mode.js';
 import { MemoryKv, type Kv } from './store/kv.js';
+import { FallbackKv } from './store/kv-fallback.js';
 import { RedisKv } from './store/kv-redis.js';
 import { migrateToLatest } from './store/migrations.js';
 import { countActiveSessions } from './store/sessions.js';
@@ -67,13 +68,13 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
   const box = new SealedBox(loadDataEncryptionKey(config));
   const apps = config.simulatorMode ? simulatedApps(config.apps) : config.apps;
   const appsById = new Map(apps.map((app) => [app.appid, app]));
-  const kv = openKv(config, logger);
-  const audit = new AuditLog(db, clock, logger);
-  const limiter = new RateLimiter(kv);
   const metrics = new Metrics({
     activeSessions: () => countActiveSessions(db, clock()),
     poolStats: () => database.poolStats(),
   });
+  const { kv, redis } = openKv(config, logger, metrics);
+  const audit = new AuditLog(db, clock, logger);
+  const limiter = new RateLimiter(kv);
 
   let wechatApiBase = config.wechat.apiBase ?? '';
   const wechat = new WechatClient({
@@ -85,7 +86,10 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
       logger.debug({ wechat: event }, 'wechat call');
     },
   });
-  const wechatTokens = new AccessTokenManager(wechat, appsById, kv, { source: config.wechat.tokenSource, mode: config.wechat.tokenMode }, clock);
+  // A read-only instance has nothing to fall back to: without Redis it has no tokens (503 REDIS_UNAVAILABLE).
+  const tokenStore = config.wechat.tokenMode === 'read-only' ? (redis ?? kv) : kv;
+  const tokenSettings = { source: config.wechat.tokenSource, mode: config.wechat.tokenMode };
+  const wechatTokens = new AccessTokenManager(wechat, appsById, tokenStore, tokenSettings, clock);
 
   const signingKeys = await SigningKeyRing.open(db, box, clock, config.tokens.accessTtlSeconds);
   const accessTokens = new AccessTokens(
@@ -134,6 +138,7 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
       limiter,
       metrics,
       pingDatabase: () => database.ping(),
+      pingRedis: redis === undefined ? undefined : () => redis.ping(),
     },
     database,
     apps,
@@ -147,9 +152,18 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
   };
 }
 
-function openKv(config: Config, logger: Logger): Kv {
-  if (config.redis === undefined) return new MemoryKv();
-  return new RedisKv(config.redis.url, config.redis.keyPrefix, (error) => logger.warn({ err: error }, 'redis error'));
+/**
+ * The kv the services share: memory for one instance; with REDIS_URL, Redis with this instance's memory behind it
+ * (docs/deployment.md: what each route does while Redis is down). `redis` alone is for readiness and for what has
+ * nothing to fall back to.
+ */
+function openKv(config: Config, logger: Logger, metrics: Metrics): { kv: Kv; redis: RedisKv | undefined } {
+  if (config.redis === undefined) return { kv: new MemoryKv(), redis: undefined };
+  const redis = new RedisKv(config.redis.url, config.redis.keyPrefix, {
+    unreachable: (reason) => logger.warn({ reason }, 'redis unreachable: shared state falls back to this instance (docs/deployment.md)'),
+    reachable: () => logger.info('redis reachable again: shared state goes through it again'),
+  });
+  return { kv: new FallbackKv(redis, (operation) => metrics.redisFallbacks.inc({ operation })), redis };
 }
 
 /** In simulator mode every app uses the simulator's well-known secret: nothing real to protect. */

@@ -2,7 +2,7 @@ import { systemClock } from './auth/clock.js';
 import type { RotationMode } from './auth/signing-keys.js';
 import { compose } from './compose.js';
 import type { Config } from './config.js';
-import { createLogger } from './http/logging.js';
+import { configSecrets, createLogger } from './http/logging.js';
 
 /**
  * Adds a signing key. Running servers see it within a second (of their next request); a scheduled rotation lets JWKS
@@ -10,7 +10,7 @@ import { createLogger } from './http/logging.js';
  * An immediate one (for a leaked key) signs at once and withdraws the others: they leave JWKS and stop verifying.
  */
 export async function rotateSigningKey(config: Config, mode: RotationMode): Promise<string> {
-  const composition = await compose(config, systemClock, createLogger('warn'));
+  const composition = await compose(config, systemClock, createLogger('warn', undefined, 'json', configSecrets(config)));
   try {
     return await composition.services.signingKeys.rotate(mode);
   } finally {

@@ -4,8 +4,9 @@ import type { DestinationStream, Logger } from 'pino';
 import { systemClock, type Clock } from './auth/clock.js';
 import { compose, type Composition } from './compose.js';
 import { ConfigError, type Config, type WechatAppConfig } from './config.js';
+import { loadDataEncryptionKey } from './data-encryption-key.js';
 import { buildApp } from './http/app.js';
-import { createLogger } from './http/logging.js';
+import { configSecrets, createLogger } from './http/logging.js';
 import { startMetricsServer } from './http/metrics-routes.js';
 import { playgroundPlugin } from './playground/plugin.js';
 import { simulatorPlugin } from './simulator/index.js';
@@ -43,7 +44,9 @@ export interface RunningServer {
  * WeChat simulator is mounted under /sim and WeChat calls go to it.
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel, options.logDestination, config.logFormat);
+  // The key generated under DATA_DIR outside production is a secret too, though no setting names it.
+  const secrets = [...configSecrets(config), loadDataEncryptionKey(config).toString('base64')];
+  const logger = createLogger(config.logLevel, options.logDestination, config.logFormat, secrets);
   const composition = await compose(config, options.clock ?? systemClock, logger, { claimDatabaseMode: true });
   try {
     return await listen(composition, config, logger, options.routes);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WeappAuthError, type ErrorCode } from '../errors.js';
+import { KvUnavailableError } from '../store/kv.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { ERROR_STATUS } from './error-status.js';
 import { MESSAGES_ZH, prefersChinese } from './messages-zh.js';
@@ -30,11 +31,9 @@ export function sendError(reply: FastifyReply, error: WeappAuthError): FastifyRe
 /** Turns anything thrown into a stable error body. Only a genuine bug answers 500, and it is logged. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((thrown: FastifyError | WeappAuthError, request: FastifyRequest, reply: FastifyReply) => {
-    // A database that is down or overloaded is an outage to retry after, not a bug: 503, not 500. Our own errors
-    // keep their code (a WeChat outage may carry ECONNREFUSED as its cause too).
-    const error = !(thrown instanceof WeappAuthError) && isDatabaseUnavailable(thrown)
-      ? new WeappAuthError('DATABASE_UNAVAILABLE', 'the database cannot be reached', { cause: thrown })
-      : thrown;
+    // A database or Redis that is down or overloaded is an outage to retry after, not a bug: 503, not 500. Our own
+    // errors keep their code (a WeChat outage may carry ECONNREFUSED as its cause too).
+    const error = thrown instanceof WeappAuthError ? thrown : (outage(thrown) ?? thrown);
     if (error instanceof WeappAuthError) {
       const status = ERROR_STATUS[error.code];
       if (status >= 500) request.log.warn({ errorCode: error.code, details: error.details, cause: describeCause(error.cause) }, error.message);
@@ -52,6 +51,13 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, new WeappAuthError('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   );
+}
+
+function outage(thrown: unknown): WeappAuthError | undefined {
+  const options = { cause: thrown };
+  if (thrown instanceof KvUnavailableError) return new WeappAuthError('REDIS_UNAVAILABLE', 'Redis, which this request needs, cannot be reached', options);
+  if (isDatabaseUnavailable(thrown)) return new WeappAuthError('DATABASE_UNAVAILABLE', 'the database cannot be reached', options);
+  return undefined;
 }
 
 /** A cause worth logging: its name and message only, never a request or response object that may hold secrets. */

@@ -39,6 +39,7 @@ export const MESSAGES_ZH: Readonly<Record<ErrorCode, string>> = {
   WECHAT_BAD_RESPONSE: '微信返回了无法识别的结果',
   WECHAT_CREDENTIALS_REJECTED: '微信拒绝了服务器的 AppID 或 AppSecret',
   DATABASE_UNAVAILABLE: '数据库暂时不可用，请稍后再试',
+  REDIS_UNAVAILABLE: 'Redis 暂时不可用，该请求需要的共享数据无法读取，请稍后再试',
   INTERNAL_ERROR: '服务器内部错误',
 };
 

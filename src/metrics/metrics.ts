@@ -19,6 +19,7 @@ export class Metrics {
   readonly logins: Counter<'outcome'>;
   readonly wechatCalls: Counter<'api' | 'errcode'>;
   readonly wechatDuration: Histogram<'api'>;
+  readonly redisFallbacks: Counter<'operation'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -53,6 +54,12 @@ export class Metrics {
       help: 'WeChat call latency by API, each attempt',
       labelNames: ['api'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.redisFallbacks = new Counter({
+      name: 'weapp_auth_redis_fallbacks_total',
+      help: 'Shared-state operations (rate-limit counts, locks, caches, revocation news) done in this instance’s memory because Redis could not be reached',
+      labelNames: ['operation'],
       registers,
     });
     new Gauge({

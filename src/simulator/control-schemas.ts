@@ -34,6 +34,7 @@ export const faultBody = objectSchema(
   {
     api: { type: 'string', enum: [...WECHAT_APIS] },
     errcode: { type: 'integer', not: { const: 0 } },
+    errmsg: { type: 'string', maxLength: 10_000 },
     delayMs: { type: 'integer', minimum: 0, maximum: 600_000 },
     times: { type: 'integer', minimum: 1, maximum: 10_000 },
     body: { type: 'string', maxLength: 1_000_000 },

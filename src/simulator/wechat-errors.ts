@@ -28,8 +28,11 @@ const ERRMSG: Readonly<Record<number, string>> = {
 
 /** Thrown by request handlers; the WeChat route turns it into an HTTP 200 error body. */
 export class WechatError extends Error {
-  constructor(readonly errcode: number) {
-    super(ERRMSG[errcode] ?? 'simulated error');
+  constructor(
+    readonly errcode: number,
+    errmsg?: string,
+  ) {
+    super(errmsg ?? ERRMSG[errcode] ?? 'simulated error');
   }
 }
 

@@ -37,7 +37,7 @@ export function wechatRoute(scope: FastifyInstance, state: SimulatorState, api: 
       if (fault?.body !== undefined) return sendText(reply, fault.contentType ?? DEFAULT_FAULT_CONTENT_TYPE, fault.body);
       let answer: object;
       try {
-        if (fault?.errcode !== undefined) throw new WechatError(fault.errcode);
+        if (fault?.errcode !== undefined) throw new WechatError(fault.errcode, fault.errmsg);
         const body = method === 'POST' ? parseJsonObject(request.body) : {};
         if (body === undefined) throw new WechatError(ERRCODE.DATA_FORMAT_ERROR);
         answer = handler({ query: request.query as Record<string, unknown>, body });

@@ -19,6 +19,14 @@ export interface Kv {
   close(): Promise<void>;
 }
 
+/**
+ * The shared store (Redis) could not be reached or did not answer in time. Deliberately without the driver's error
+ * as cause: that may carry the command's arguments (tokens, the AUTH password), and a logged cause is serialized.
+ */
+export class KvUnavailableError extends Error {
+  override readonly name = 'KvUnavailableError';
+}
+
 export interface KvLock {
   /** Releases the lock if it is still ours (it may have expired and been taken by someone else). */
   release(): Promise<void>;

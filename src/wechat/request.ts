@@ -77,12 +77,28 @@ async function callOnce(transport: WechatTransport, call: WechatCall, attempt: n
   }
   const errcode = parsed.errcode;
   if (errcode !== undefined && errcode !== 0) {
-    const error = new WechatApiError(call.api, Number(errcode), String(parsed.errmsg ?? ''));
+    const error = new WechatApiError(call.api, Number(errcode), withoutSentValues(String(parsed.errmsg ?? ''), call));
     report(error.errcode, error.rid);
     throw error;
   }
   report(0, undefined);
   return parsed;
+}
+
+/** Sent values that are no secret and make an errmsg easier to act on ("invalid appid hint: [...]"). */
+const PUBLIC_FIELDS: ReadonlySet<string> = new Set(['appid', 'grant_type', 'sig_method']);
+
+/**
+ * WeChat's errmsg may quote the request (an AppSecret, a code, an access token): whatever of ours it quotes is
+ * masked here, before the text can reach an error message and from there a log line.
+ */
+function withoutSentValues(errmsg: string, call: WechatCall): string {
+  const body = typeof call.body === 'object' && call.body !== null ? Object.entries(call.body) : [];
+  let text = errmsg;
+  for (const [name, value] of [...Object.entries(call.query), ...body]) {
+    if (!PUBLIC_FIELDS.has(name) && typeof value === 'string' && value.length >= 4) text = text.replaceAll(value, '***');
+  }
+  return text;
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { startServerProcess, type ServerProcess } from '../fleet/processes.js';
 import { APP_A, call, injectFault, mintCode, wechatCalls, type JsonResponse } from '../support/harness.js';
+import { until } from '../support/until.js';
 
 /**
  * `weapp-auth serve` as an operator runs it, sent SIGTERM (what Docker, systemd and Kubernetes send) while 30 logins
@@ -45,15 +46,6 @@ afterAll(async () => {
   await simulator?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Resolves once `ready()` holds, polling; fails the test at the deadline rather than hanging it. */
-async function until(what: string, ready: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /**
  * One request on a connection of its own, so that it is a new arrival rather than a reuse of a pooled keep-alive

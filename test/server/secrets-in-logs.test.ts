@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,11 +6,14 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
-import { APP_A, call, injectFault, loginAs, mintCode, startHarness, type Harness } from '../support/harness.js';
+import { APP_A, APP_B, call, injectFault, loginAs, mintCode, startHarness, type Harness } from '../support/harness.js';
+
+const METRICS_TOKEN = `metrics-${randomBytes(16).toString('hex')}`;
+const DATA_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ LOG_LEVEL: 'trace' });
+  h = await startHarness({ LOG_LEVEL: 'trace', METRICS_TOKEN, DATA_ENCRYPTION_KEY });
 });
 afterAll(async () => h.close());
 
@@ -40,6 +44,36 @@ describe('a full run at trace level', () => {
     expect(log).not.toContain(first.response.body.refreshToken.split('.')[1]);
     // Private JWK material: Ed25519 private keys carry "d".
     expect(log).not.toMatch(/"d":"[\w-]{43}"/);
+  });
+
+  it('masks a secret WeChat echoes in its errmsg, whatever line carries it', async () => {
+    const minted = await mintCode(h.simulator.url);
+    // WeChat quoting the request back: the AppSecret and the code, in an errcode that is logged as a warning (502).
+    await injectFault(h.simulator.url, { api: 'jscode2session', errcode: 40013, errmsg: `invalid appsecret ${APP_A.secret}, code ${minted.code}` });
+    const answer = await call(h.server.url, 'POST', '/api/auth/login', { json: { code: minted.code } });
+    expect(answer.body.error.code).toBe('WECHAT_CREDENTIALS_REJECTED');
+    const warning = h.logs.find((line) => line.includes('"errorCode":"WECHAT_CREDENTIALS_REJECTED"'));
+    expect(warning).toContain('invalid appsecret');
+    const log = h.logs.join('\n');
+    expect(log).not.toContain(APP_A.secret);
+    expect(log).not.toContain(minted.code);
+  });
+
+  it('masks every secret value the process holds, wherever it appears, and every query value but a few harmless ones', async () => {
+    const stray = randomBytes(20).toString('hex');
+    // A client putting a token under a name nobody foresaw; harmless names stay readable.
+    await call(h.server.url, 'GET', `/healthz?grant_type=client_credential&appid=${APP_A.appid}&ticket=${stray}`);
+    // Known secrets where no name gives them away: under a harmless name, in a path, URL-encoded.
+    await call(h.server.url, 'GET', `/healthz?appid=${APP_B.secret}`);
+    await call(h.server.url, 'GET', `/nowhere/${METRICS_TOKEN}`);
+    await call(h.server.url, 'GET', `/nowhere/${encodeURIComponent(DATA_ENCRYPTION_KEY)}`);
+
+    const log = h.logs.join('\n');
+    expect(log).toContain(`/healthz?grant_type=client_credential&appid=${APP_A.appid}&ticket=***`);
+    expect(log).toContain('/nowhere/');
+    for (const secret of [stray, APP_B.secret, METRICS_TOKEN, DATA_ENCRYPTION_KEY, encodeURIComponent(DATA_ENCRYPTION_KEY)]) {
+      expect(log).not.toContain(secret);
+    }
   });
 
   it('never echoes a secret in a response either', async () => {

@@ -85,6 +85,14 @@ describe('faults', () => {
     expect(answer.json['errmsg']).toMatch(RID_SUFFIX);
   });
 
+  it('answers the errmsg given with an errcode, a rid appended, and refuses an errmsg without one', async () => {
+    await sim.post('/control/faults', { api: 'token', errcode: 40013, errmsg: `invalid appsecret ${APP.secret}` });
+    const answer = await sim.get('/cgi-bin/token', tokenQuery);
+    expect(answer.json['errcode']).toBe(40013);
+    expect(answer.json['errmsg']).toMatch(new RegExp(`^invalid appsecret ${APP.secret}, rid: `));
+    expect((await sim.post('/control/faults', { api: 'token', errmsg: 'alone' })).status).toBe(400);
+  });
+
   it('answers a raw body, by default as text/html, or with the given content type', async () => {
     await sim.post('/control/faults', { api: 'token', body: '<html><body>502 Bad Gateway</body></html>' });
     await sim.post('/control/faults', { api: 'token', body: '{"access_token": "trunc', contentType: 'application/json' });

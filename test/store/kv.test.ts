@@ -1,14 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { MemoryKv } from '../../src/store/kv.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { KvUnavailableError, MemoryKv, type Kv } from '../../src/store/kv.js';
+import { FallbackKv } from '../../src/store/kv-fallback.js';
 import { RedisKv } from '../../src/store/kv-redis.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { until } from '../support/until.js';
 import { defineKvConformance } from './kv-conformance.js';
 
 const REDIS_URL = process.env.WEAPP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_PORT = Number(new URL(REDIS_URL).port || 6379);
+
+/** A prefix of its own per store: parallel files and reruns share the one Redis without seeing each other's keys. */
+function prefix(): string {
+  return `weapp-test:${randomBytes(6).toString('hex')}:`;
+}
 
 defineKvConformance('memory', () => new MemoryKv());
-// A prefix of its own per run: parallel files and reruns share the one Redis without seeing each other's keys.
-defineKvConformance('redis', () => new RedisKv(REDIS_URL, `weapp-test:${randomBytes(6).toString('hex')}:`));
+defineKvConformance('redis', () => new RedisKv(REDIS_URL, prefix()));
+
+// A Redis that cannot be reached, in front of which the fallback must still be a kv like the others.
+let deadRedis: TcpProxy;
+beforeAll(async () => {
+  deadRedis = await startTcpProxy(REDIS_PORT);
+  await deadRedis.cut();
+});
+afterAll(async () => deadRedis.close());
+defineKvConformance('redis unreachable, falling back to memory', () => new FallbackKv(new RedisKv(`redis://127.0.0.1:${deadRedis.port}`, prefix())));
 
 describe('MemoryKv', () => {
   it('sweeps expired entries that are never read again, so memory stays bounded', async () => {
@@ -19,5 +36,103 @@ describe('MemoryKv', () => {
     await kv.set('live', 'y', 60_000); // the 1,000th write sweeps
     expect(kv.size).toBe(1);
     expect(await kv.get('live')).toBe('y');
+  });
+});
+
+describe('Redis going away and coming back', () => {
+  let proxy: TcpProxy;
+  const opened: Kv[] = [];
+  beforeEach(async () => {
+    proxy = await startTcpProxy(REDIS_PORT);
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((kv) => kv.close()));
+    await proxy.close();
+  });
+
+  function open<T extends Kv>(kv: T): T {
+    opened.push(kv);
+    return kv;
+  }
+
+  it('RedisKv fails every operation with KvUnavailableError while cut, reports it once, and recovers by itself, resubscribed', async () => {
+    const shared = prefix();
+    const events: string[] = [];
+    const kv = open(new RedisKv(`redis://127.0.0.1:${proxy.port}`, shared, { unreachable: () => events.push('unreachable'), reachable: () => events.push('reachable') }));
+    const direct = open(new RedisKv(REDIS_URL, shared));
+    const heard: string[] = [];
+    await kv.subscribe('news', (message) => heard.push(message));
+    await kv.set('kept', 'v', 60_000);
+
+    await proxy.cut();
+    const operations: (() => Promise<unknown>)[] = [
+      () => kv.get('kept'),
+      () => kv.set('k', 'v', 1000),
+      () => kv.deleteIfEquals('kept', 'v'),
+      () => kv.tryLock('lock', 1000),
+      () => kv.increment('count', 1000),
+      () => kv.publish('news', 'lost'),
+      () => kv.ping(),
+    ];
+    for (const operation of operations) await expect(operation()).rejects.toBeInstanceOf(KvUnavailableError);
+    expect(events).toEqual(['unreachable']);
+
+    await proxy.restore();
+    await until('Redis to answer again', () => kv.ping().then(() => true, () => false));
+    expect(await kv.get('kept')).toBe('v');
+    expect(events).toEqual(['unreachable', 'reachable']);
+    await until('the subscription to be made again', async () => {
+      await direct.publish('news', 'back');
+      return heard.includes('back');
+    });
+  });
+
+  it('RedisKv starts while Redis is unreachable, and subscribes once it is back', async () => {
+    await proxy.cut();
+    const shared = prefix();
+    const kv = open(new RedisKv(`redis://127.0.0.1:${proxy.port}`, shared));
+    const heard: string[] = [];
+    await kv.subscribe('news', (message) => heard.push(message));
+    await expect(kv.get('k')).rejects.toBeInstanceOf(KvUnavailableError);
+
+    await proxy.restore();
+    const direct = open(new RedisKv(REDIS_URL, shared));
+    await until('the subscription to be made', async () => {
+      await direct.publish('news', 'hello');
+      return heard.includes('hello');
+    });
+  });
+
+  it('FallbackKv serves from memory while Redis is cut, and from Redis again once it is back', async () => {
+    const shared = prefix();
+    const fallbacks: string[] = [];
+    const kv = open(new FallbackKv(new RedisKv(`redis://127.0.0.1:${proxy.port}`, shared), (operation) => fallbacks.push(operation)));
+    const direct = open(new RedisKv(REDIS_URL, shared));
+    expect(await kv.increment('count', 60_000)).toBe(1);
+    const heldInRedis = await kv.tryLock('lock', 60_000);
+    expect(heldInRedis).toBeDefined();
+    expect(fallbacks).toEqual([]);
+
+    await proxy.cut();
+    // This instance's own window and locks; a lock taken in Redis releases without error (it expires there).
+    expect(await kv.increment('count', 60_000)).toBe(1);
+    expect(await kv.increment('count', 60_000)).toBe(2);
+    await heldInRedis?.release();
+    const heldInMemory = await kv.tryLock('lock', 60_000);
+    expect(heldInMemory).toBeDefined();
+    expect(await kv.tryLock('lock', 60_000)).toBeUndefined();
+    const heard: string[] = [];
+    await kv.subscribe('news', (message) => heard.push(message));
+    await kv.publish('news', 'local');
+    expect(heard).toEqual(['local']);
+    expect(new Set(fallbacks)).toEqual(new Set(['increment', 'tryLock', 'publish']));
+
+    await proxy.restore();
+    await direct.set('probe', 'from redis', 60_000);
+    await until('reads to go to Redis again', async () => (await kv.get('probe')) === 'from redis');
+    // Redis's window resumes where it was; the lock taken there before the cut still holds until it expires.
+    expect(await kv.increment('count', 60_000)).toBe(2);
+    expect(await kv.tryLock('lock', 60_000)).toBeUndefined();
+    await heldInMemory?.release();
   });
 });

@@ -150,7 +150,7 @@ export async function mintCode(
 
 export async function injectFault(
   simulatorUrl: string,
-  fault: { api: string; errcode?: number; delayMs?: number; times?: number; body?: string },
+  fault: { api: string; errcode?: number; errmsg?: string; delayMs?: number; times?: number; body?: string },
 ): Promise<void> {
   const response = await call(simulatorUrl, 'POST', '/control/faults', { json: fault });
   if (response.status !== 204) throw new Error(`injecting a fault failed: ${JSON.stringify(response.body)}`);

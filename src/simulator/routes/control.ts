@@ -30,6 +30,7 @@ interface EncryptBody extends AppBody {
 interface FaultBody {
   api: WechatApi;
   errcode?: number;
+  errmsg?: string;
   delayMs?: number;
   times?: number;
   body?: string;
@@ -78,6 +79,7 @@ export async function controlRoutes(
     }
     if (fault.errcode !== undefined && fault.body !== undefined) throw badRequest('give errcode or body, not both');
     if (fault.contentType !== undefined && fault.body === undefined) throw badRequest('contentType applies only with body');
+    if (fault.errmsg !== undefined && fault.errcode === undefined) throw badRequest('errmsg applies only with errcode');
     state.faults.add(api, fault, times);
     return reply.code(204).send();
   });
