@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import { AccessTokens } from './auth/access-tokens.js';
+import { Accounts } from './auth/accounts.js';
 import { AuditLog } from './auth/audit.js';
 import type { Clock } from './auth/clock.js';
 import { EncryptedData } from './auth/encrypted-data.js';
+import type { IdentityProvider } from './auth/identity-provider.js';
 import { Login, type Exchanged } from './auth/login.js';
 import { Phones } from './auth/phone.js';
 import { Profiles } from './auth/profile.js';
@@ -24,6 +26,7 @@ import { migrateToLatest } from './store/migrations.js';
 import { countActiveSessions } from './store/sessions.js';
 import { AccessTokenManager } from './wechat/access-token-manager.js';
 import { WechatClient } from './wechat/client.js';
+import { WechatMiniProgramProvider } from './wechat/miniprogram-provider.js';
 
 /** Everything the server runs on, built once; the HTTP server and the admin CLI both start from here. */
 export interface Composition {
@@ -38,23 +41,30 @@ export interface Composition {
 
 /**
  * Opens the database (migrated when configured), the kv, the keys, and builds the domain services on them.
- * Nothing here listens on a port.
+ * Nothing here listens on a port. `providers` are identity providers beside the configured ones (WeChat first).
  */
-export async function compose(config: Config, clock: Clock, logger: Logger): Promise<Composition> {
+export async function compose(config: Config, clock: Clock, logger: Logger, providers: readonly IdentityProvider[] = []): Promise<Composition> {
   const database = openDatabase(config.databaseUrl);
   try {
-    return await composeOn(database, config, clock, logger);
+    return await composeOn(database, config, clock, logger, providers);
   } catch (error) {
     await database.close();
     throw error;
   }
 }
 
-async function composeOn(database: DatabaseHandle, config: Config, clock: Clock, logger: Logger): Promise<Composition> {
+async function composeOn(
+  database: DatabaseHandle,
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  extraProviders: readonly IdentityProvider[],
+): Promise<Composition> {
   const db = database.db;
   if (config.migrateOnStart) await migrateToLatest(db);
   const box = new SealedBox(loadDataEncryptionKey(config));
-  const apps = config.simulatorMode ? simulatedApps(config.apps) : config.apps;
+  const wechatConfig = config.providers.wechat;
+  const apps = config.simulatorMode ? simulatedApps(wechatConfig.apps) : wechatConfig.apps;
   const appsById = new Map(apps.map((app) => [app.appid, app]));
   const kv = openKv(config, logger);
   const audit = new AuditLog(db, clock, logger);
@@ -64,22 +74,25 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
     poolStats: () => database.poolStats(),
   });
 
-  let wechatApiBase = config.wechat.apiBase ?? '';
+  let wechatApiBase = wechatConfig.apiBase ?? '';
   const wechat = new WechatClient({
     baseUrl: () => wechatApiBase,
-    timeoutMs: config.wechat.timeoutMs,
-    retries: config.wechat.retries,
+    timeoutMs: wechatConfig.timeoutMs,
+    retries: wechatConfig.retries,
     observe: (event) => {
       metrics.observeWechat(event);
       logger.debug({ wechat: event }, 'wechat call');
     },
   });
-  const wechatTokens = new AccessTokenManager(wechat, appsById, kv, { source: config.wechat.tokenSource, mode: config.wechat.tokenMode }, clock);
+  const wechatTokens = new AccessTokenManager(wechat, appsById, kv, { source: wechatConfig.tokenSource, mode: wechatConfig.tokenMode }, clock);
+
+  const providers = [new WechatMiniProgramProvider(wechat, apps), ...extraProviders];
+  const accounts = new Accounts(db, box, providers, clock);
 
   const signingKeys = await SigningKeyRing.open(db, box, clock, config.tokens.accessTtlSeconds);
   const accessTokens = new AccessTokens(
     signingKeys,
-    { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, audiences: apps.map((app) => app.appid) },
+    { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, apps: new Map(providers.map((provider) => [provider.id, provider.apps])) },
     clock,
   );
   const sessions = new Sessions(
@@ -93,20 +106,17 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
   const profiles = new Profiles(db, clock);
   const login = new Login(
     {
-      db,
-      box,
-      wechat,
+      accounts,
       sessions,
       profiles,
       codeFlight: new SharedFlight<Exchanged>(kv, 'login-code'),
       limiter,
       audit,
       loginsPerOpenidPerMinute: config.rateLimit.loginPerOpenid,
-      clock,
     },
-    apps,
+    providers,
   );
-  const sessionKeys = new SessionKeys(db, box, wechat, wechatTokens, new SharedFlight<number>(kv, 'session-key-reset'), audit, clock);
+  const sessionKeys = new SessionKeys(accounts, wechat, wechatTokens, new SharedFlight<number>(kv, 'session-key-reset'), audit);
   const encryptedData = new EncryptedData(sessionKeys, audit);
   const phones = new Phones({ wechat, tokens: wechatTokens, sessionKeys, encryptedData, profiles, apps: appsById });
 

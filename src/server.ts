@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { systemClock, type Clock } from './auth/clock.js';
+import type { IdentityProvider } from './auth/identity-provider.js';
 import { compose, type Composition } from './compose.js';
 import type { Config, WechatAppConfig } from './config.js';
 import { buildApp } from './http/app.js';
@@ -21,6 +22,8 @@ export interface ServerOptions {
    * `app.get('/api/orders', { preHandler: app.authenticate }, (request) => request.auth.userId)`.
    */
   routes?: FastifyPluginAsync;
+  /** Identity providers beside the configured ones (WeChat stays the default): a platform of your own. */
+  providers?: IdentityProvider[];
 }
 
 export interface RunningServer {
@@ -44,7 +47,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination, config.logFormat);
-  const composition = await compose(config, options.clock ?? systemClock, logger);
+  const composition = await compose(config, options.clock ?? systemClock, logger, options.providers);
   try {
     return await listen(composition, config, logger, options.routes);
   } catch (error) {
@@ -85,7 +88,7 @@ async function listen(
 
   await app.listen({ host: config.host, port: config.port });
   const url = `http://${urlHost(app.server.address() as AddressInfo)}:${(app.server.address() as AddressInfo).port}`;
-  const wechatApiBase = config.wechat.apiBase ?? (config.simulatorMode ? `${url}/sim` : '');
+  const wechatApiBase = config.providers.wechat.apiBase ?? (config.simulatorMode ? `${url}/sim` : '');
   composition.setWechatApiBase(wechatApiBase);
   const metricsAddress = metricsServer?.server.address() as AddressInfo | undefined;
   const metricsUrl = metricsAddress === undefined ? undefined : `http://${urlHost(metricsAddress)}:${metricsAddress.port}`;

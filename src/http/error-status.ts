@@ -10,6 +10,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   UNKNOWN_APP: 400,
+  UNKNOWN_PROVIDER: 400,
   INVALID_CODE: 400,
   CODE_USED: 400,
   USER_BLOCKED: 403,

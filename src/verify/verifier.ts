@@ -77,12 +77,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (error) {
       throw tokenError(error);
     }
-    const { sub, sid, aud, exp, jti } = claims;
+    const { sub, sid, aud, exp, jti, idp = 'wechat' } = claims;
     const appid = Array.isArray(aud) ? aud[0] : aud;
-    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof appid !== 'string' || typeof exp !== 'number') {
+    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof appid !== 'string' || typeof exp !== 'number' || typeof idp !== 'string') {
       throw new TokenError('TOKEN_INVALID', 'the access token lacks required claims');
     }
-    const auth: VerifiedAuth = { userId: sub, sessionId: sid, appid, expiresAt: exp * 1000, tokenId: jti, claims };
+    const auth: VerifiedAuth = { userId: sub, sessionId: sid, appid, provider: idp, expiresAt: exp * 1000, tokenId: jti, claims };
     if (checkSession !== undefined && !(await checkSession(auth, token))) {
       throw new TokenError('SESSION_REVOKED', 'the session was ended; log in again');
     }
