@@ -43,7 +43,12 @@ export interface Composition {
  * Opens the database (migrated when configured), the kv, the keys, and builds the domain services on them.
  * Nothing here listens on a port. `providers` are identity providers beside the configured ones (WeChat first).
  */
-export async function compose(config: Config, clock: Clock, logger: Logger, providers: readonly IdentityProvider[] = []): Promise<Composition> {
+export async function compose(
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  providers: readonly IdentityProvider[] = [],
+): Promise<Composition> {
   const database = openDatabase(config.databaseUrl);
   try {
     return await composeOn(database, config, clock, logger, providers);
@@ -90,9 +95,10 @@ async function composeOn(
   const accounts = new Accounts(db, box, providers, clock);
 
   const signingKeys = await SigningKeyRing.open(db, box, clock, config.tokens.accessTtlSeconds);
+  const appsByProvider = new Map(providers.map((provider) => [provider.id, provider.apps]));
   const accessTokens = new AccessTokens(
     signingKeys,
-    { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, apps: new Map(providers.map((provider) => [provider.id, provider.apps])) },
+    { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, apps: appsByProvider },
     clock,
   );
   const sessions = new Sessions(

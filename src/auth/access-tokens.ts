@@ -49,7 +49,12 @@ export class AccessTokens {
     this.#audiences = [...new Set([...settings.apps.values()].flat())];
   }
 
-  async issue(subject: { userId: string; sessionId: string; provider: string; app: string }): Promise<{ token: string; expiresIn: number }> {
+  async issue(subject: {
+    userId: string;
+    sessionId: string;
+    provider: string;
+    app: string;
+  }): Promise<{ token: string; expiresIn: number }> {
     const { kid, privateKey } = await this.keys.signer();
     const issuedAt = Math.floor(this.clock() / 1000);
     const token = await new SignJWT({ sid: subject.sessionId, idp: subject.provider })
@@ -99,7 +104,8 @@ export class AccessTokens {
       );
       const { sub, sid, aud, exp, iat, idp = LEGACY_PROVIDER } = payload;
       const appid = Array.isArray(aud) ? aud[0] : aud;
-      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof appid !== 'string' || typeof exp !== 'number' || typeof idp !== 'string') {
+      const named = typeof sub === 'string' && typeof sid === 'string' && typeof appid === 'string' && typeof idp === 'string';
+      if (!named || typeof exp !== 'number') {
         throw new WeappAuthError('TOKEN_INVALID', 'the access token lacks required claims');
       }
       // The audience names an app; it must be an app of the provider the token says it came through.

@@ -6,7 +6,7 @@ import { findAccount, insertAccount, updateAccountOnLogin, type AccountKey } fro
 import { runTransaction } from '../store/run-transaction.js';
 import type { Database } from '../store/schema.js';
 import { findSession } from '../store/sessions.js';
-import { findUnionIdentity, insertUnionIdentity } from '../store/union-identities.js';
+import { findUnionIdentity, insertUnionIdentity, type UnionIdentityRow } from '../store/union-identities.js';
 import { insertUser } from '../store/users.js';
 import type { Clock } from './clock.js';
 import type { ExternalIdentity, IdentityProvider } from './identity-provider.js';
@@ -43,7 +43,12 @@ export async function linkAccount(
   return runTransaction(db, 'conflict', (tx) => linkOnce(tx, identity, sealed, now));
 }
 
-async function linkOnce(tx: Kysely<Database>, identity: ExternalIdentity, sealed: string | null, now: number): Promise<LinkedAccount> {
+async function linkOnce(
+  tx: Kysely<Database>,
+  identity: ExternalIdentity,
+  sealed: string | null,
+  now: number,
+): Promise<LinkedAccount> {
   const key = { provider: identity.provider, app: identity.app, subject: identity.subject };
   const union = identity.union ?? null;
   const account = await findAccount(tx, key);
@@ -51,7 +56,7 @@ async function linkOnce(tx: Kysely<Database>, identity: ExternalIdentity, sealed
     await updateAccountOnLogin(tx, key, { secretSealed: sealed, union, now });
     if (union !== null && account.union_key === null && (await findUnionIdentity(tx, union.family, union.key)) === undefined) {
       // The app was bound to an Open Platform account after this user first logged in.
-      await insertUnionIdentity(tx, { family: union.family, union_key: union.key, user_id: account.user_id, created_at: now });
+      await insertUnionIdentity(tx, unionRow(union, account.user_id, now));
     }
     return { userId: account.user_id, isNewUser: false };
   }
@@ -69,7 +74,7 @@ async function linkOnce(tx: Kysely<Database>, identity: ExternalIdentity, sealed
       created_at: now,
       updated_at: now,
     });
-    if (union !== null) await insertUnionIdentity(tx, { family: union.family, union_key: union.key, user_id: userId, created_at: now });
+    if (union !== null) await insertUnionIdentity(tx, unionRow(union, userId, now));
   }
   await insertAccount(tx, {
     ...key,
@@ -81,6 +86,10 @@ async function linkOnce(tx: Kysely<Database>, identity: ExternalIdentity, sealed
     created_at: now,
   });
   return { userId, isNewUser: sibling === undefined };
+}
+
+function unionRow(union: { family: string; key: string }, userId: string, now: number): UnionIdentityRow {
+  return { family: union.family, union_key: union.key, user_id: userId, created_at: now };
 }
 
 /**

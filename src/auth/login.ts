@@ -56,7 +56,9 @@ export class Login {
     const providerId = provider?.id ?? request.provider;
     const app = request.app ?? provider?.apps[0];
     try {
-      if (provider === undefined) throw new WeappAuthError('UNKNOWN_PROVIDER', `provider ${providerId} is not configured on this server`);
+      if (provider === undefined) {
+        throw new WeappAuthError('UNKNOWN_PROVIDER', `provider ${providerId} is not configured on this server`);
+      }
       if (app === undefined || !provider.apps.includes(app)) {
         throw new WeappAuthError('UNKNOWN_APP', `app ${app} is not configured for provider ${provider.id} on this server`);
       }
@@ -70,7 +72,8 @@ export class Login {
   }
 
   private async loginTo(provider: IdentityProvider, app: string, code: string, client: ClientInfo): Promise<LoginResult> {
-    const account = await this.deps.codeFlight.run(`${provider.id}\u0000${app}\u0000${code}`, () => this.exchange(provider, app, code));
+    const flightKey = `${provider.id}\u0000${app}\u0000${code}`;
+    const account = await this.deps.codeFlight.run(flightKey, () => this.exchange(provider, app, code));
     await this.deps.limiter.hit(`login:${provider.id}:${app}:${account.subject}`, this.deps.loginsPerOpenidPerMinute);
     const { sessionId, ...tokens } = await this.deps.sessions.start(account, client);
     const facts = { userId: account.userId, sessionId, provider: provider.id, app };

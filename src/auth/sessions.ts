@@ -118,7 +118,8 @@ export class Sessions {
     const session = await findSession(this.db, row.session_id);
     if (session === undefined) throw new WeappAuthError('REFRESH_TOKEN_INVALID', 'the refresh token is not valid');
     assertLive(statusOf(session), now);
-    await this.shared.limiter.hit(`refresh:${session.provider}:${session.app}:${session.subject}`, this.settings.refreshesPerOpenidPerMinute);
+    const account = `${session.provider}:${session.app}:${session.subject}`;
+    await this.shared.limiter.hit(`refresh:${account}`, this.settings.refreshesPerOpenidPerMinute);
     if (Number(row.expires_at) <= now) {
       throw new WeappAuthError('REFRESH_TOKEN_EXPIRED', 'the refresh token has expired; log in again');
     }
@@ -134,12 +135,13 @@ export class Sessions {
       await touchSession(tx, session.id, now, this.refreshExpiry(now));
       return 'rotated';
     });
+    const facts = { userId: session.user_id, sessionId: session.id, provider: session.provider, app: session.app };
     if (outcome === 'reused') {
-      await this.shared.audit.record('refresh_token_reused', { userId: session.user_id, sessionId: session.id, provider: session.provider, app: session.app });
+      await this.shared.audit.record('refresh_token_reused', facts);
       await this.revoke({ sessionId: session.id, userId: session.user_id }, 'refresh_token_reused');
       throw new WeappAuthError('REFRESH_TOKEN_REUSED', 'this refresh token was already used; the session has been revoked');
     }
-    await this.shared.audit.record('refresh', { userId: session.user_id, sessionId: session.id, provider: session.provider, app: session.app });
+    await this.shared.audit.record('refresh', facts);
     return { ...(await this.pair(session, next.token)), userId: session.user_id };
   }
 
@@ -200,7 +202,12 @@ export class Sessions {
   }
 
   private async pair(session: SessionRow, refreshToken: string): Promise<TokenPair> {
-    const access = await this.accessTokens.issue({ userId: session.user_id, sessionId: session.id, provider: session.provider, app: session.app });
+    const access = await this.accessTokens.issue({
+      userId: session.user_id,
+      sessionId: session.id,
+      provider: session.provider,
+      app: session.app,
+    });
     return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
   }
 }

@@ -135,9 +135,10 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('wechat_accounts').execute();
       await dropUsersUnionid(db);
 
-      await db.schema.alterTable('sessions').addColumn('provider', 'varchar(32)', (c) => c.notNull().defaultTo('wechat')).execute();
-      await db.schema.alterTable('sessions').renameColumn('appid', 'app').execute();
-      await db.schema.alterTable('sessions').renameColumn('openid', 'subject').execute();
+      const sessions = db.schema.alterTable('sessions');
+      await sessions.addColumn('provider', 'varchar(32)', (c) => c.notNull().defaultTo('wechat')).execute();
+      await sessions.renameColumn('appid', 'app').execute();
+      await sessions.renameColumn('openid', 'subject').execute();
       await widenColumn(db, 'sessions', 'app', 'varchar(64)', true);
       await widenColumn(db, 'sessions', 'subject', 'varchar(128)', true);
       await db.schema.alterTable('audit_events').renameColumn('appid', 'app').execute();
@@ -178,7 +179,13 @@ async function dropUsersUnionid(db: Kysely<any>): Promise<void> {
 }
 
 /** Widens a varchar column. SQLite does not enforce varchar lengths; MySQL's MODIFY restates the whole column. */
-async function widenColumn(db: Kysely<any>, table: string, column: string, type: 'varchar(64)' | 'varchar(128)', notNull: boolean): Promise<void> {
+async function widenColumn(
+  db: Kysely<any>,
+  table: string,
+  column: string,
+  type: 'varchar(64)' | 'varchar(128)',
+  notNull: boolean,
+): Promise<void> {
   const adapter = db.getExecutor().adapter;
   if (adapter instanceof SqliteAdapter) return;
   const alter = db.schema.alterTable(table);

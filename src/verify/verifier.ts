@@ -79,7 +79,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     const { sub, sid, aud, exp, jti, idp = 'wechat' } = claims;
     const appid = Array.isArray(aud) ? aud[0] : aud;
-    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof appid !== 'string' || typeof exp !== 'number' || typeof idp !== 'string') {
+    const named = typeof sub === 'string' && typeof sid === 'string' && typeof appid === 'string' && typeof idp === 'string';
+    if (!named || typeof exp !== 'number') {
       throw new TokenError('TOKEN_INVALID', 'the access token lacks required claims');
     }
     const auth: VerifiedAuth = { userId: sub, sessionId: sid, appid, provider: idp, expiresAt: exp * 1000, tokenId: jti, claims };

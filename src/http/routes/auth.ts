@@ -36,7 +36,7 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
             // wx.login codes are 32 characters today; leave room, but not for a megabyte.
             code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
             provider: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,31}$' },
-            // Each platform spells its app ids its own way (wx…, tt…, digits, keys); which exist is the configuration's say.
+            // Each platform spells app ids its own way (wx…, tt…, digits, keys); the configuration says which exist.
             appid: { type: 'string', pattern: '^[A-Za-z0-9_.-]{4,64}$' },
           },
         },
@@ -105,7 +105,8 @@ export async function authRoutes(app: FastifyInstance, services: Services, limit
     async (request) => {
       const claims = await services.sessions.activeClaims(request.body.token);
       if (claims === undefined) return { active: false };
-      return { active: true, sub: claims.userId, sid: claims.sessionId, aud: claims.appid, idp: claims.provider, exp: Math.floor(claims.expiresAt / 1000) };
+      const exp = Math.floor(claims.expiresAt / 1000);
+      return { active: true, sub: claims.userId, sid: claims.sessionId, aud: claims.appid, idp: claims.provider, exp };
     },
   );
 
