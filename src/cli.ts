@@ -12,8 +12,8 @@ const USAGE = `usage: weapp-auth <command>
 
   serve                 start the server (configuration from the environment; see README)
   migrate               bring the database named by DATABASE_URL to the latest schema
-  users list [--limit N]                      newest users, with their WeChat accounts
-  users find --id|--openid|--unionid|--phone X
+  users list [--limit N]                      newest users, with their linked accounts
+  users find --id|--openid|--subject|--unionid|--phone X
   sessions list --user ID                     a user's sessions: active, expired, revoked (and why)
   sessions revoke --session ID | --user ID    revoke one session, or all of a user's
   audit [--user ID] [--type T] [--since DATE] [--limit N]

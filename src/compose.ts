@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import { AccessTokens } from './auth/access-tokens.js';
+import { Accounts } from './auth/accounts.js';
 import { AuditLog } from './auth/audit.js';
 import type { Clock } from './auth/clock.js';
 import { EncryptedData } from './auth/encrypted-data.js';
+import type { IdentityProvider } from './auth/identity-provider.js';
 import { Login, type Exchanged } from './auth/login.js';
 import { Phones } from './auth/phone.js';
 import { Profiles } from './auth/profile.js';
@@ -26,6 +28,7 @@ import { migrateToLatest } from './store/migrations.js';
 import { countActiveSessions } from './store/sessions.js';
 import { AccessTokenManager } from './wechat/access-token-manager.js';
 import { WechatClient } from './wechat/client.js';
+import { WechatMiniProgramProvider } from './wechat/miniprogram-provider.js';
 
 /** Everything the server runs on, built once; the HTTP server and the admin CLI both start from here. */
 export interface Composition {
@@ -44,6 +47,8 @@ export interface ComposeOptions {
    * operator's commands leave the database as they find it.
    */
   claimDatabaseMode?: boolean;
+  /** Identity providers beside the configured ones (WeChat first). */
+  providers?: readonly IdentityProvider[];
 }
 
 /**
@@ -66,7 +71,8 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
   // Before anything reads the database's keys or users: a mode mismatch must stop the start, whatever else fails.
   if (options.claimDatabaseMode === true) await claimDatabaseMode(db, config.simulatorMode ? 'simulator' : 'wechat', config.databaseUrl, clock());
   const box = new SealedBox(loadDataEncryptionKey(config));
-  const apps = config.simulatorMode ? simulatedApps(config.apps) : config.apps;
+  const wechatConfig = config.providers.wechat;
+  const apps = config.simulatorMode ? simulatedApps(wechatConfig.apps) : wechatConfig.apps;
   const appsById = new Map(apps.map((app) => [app.appid, app]));
   const metrics = new Metrics({
     activeSessions: () => countActiveSessions(db, clock()),
@@ -76,25 +82,29 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
   const audit = new AuditLog(db, clock, logger);
   const limiter = new RateLimiter(kv);
 
-  let wechatApiBase = config.wechat.apiBase ?? '';
+  let wechatApiBase = wechatConfig.apiBase ?? '';
   const wechat = new WechatClient({
     baseUrl: () => wechatApiBase,
-    timeoutMs: config.wechat.timeoutMs,
-    retries: config.wechat.retries,
+    timeoutMs: wechatConfig.timeoutMs,
+    retries: wechatConfig.retries,
     observe: (event) => {
       metrics.observeWechat(event);
       logger.debug({ wechat: event }, 'wechat call');
     },
   });
   // A read-only instance has nothing to fall back to: without Redis it has no tokens (503 REDIS_UNAVAILABLE).
-  const tokenStore = config.wechat.tokenMode === 'read-only' ? (redis ?? kv) : kv;
-  const tokenSettings = { source: config.wechat.tokenSource, mode: config.wechat.tokenMode };
+  const tokenStore = wechatConfig.tokenMode === 'read-only' ? (redis ?? kv) : kv;
+  const tokenSettings = { source: wechatConfig.tokenSource, mode: wechatConfig.tokenMode };
   const wechatTokens = new AccessTokenManager(wechat, appsById, tokenStore, tokenSettings, clock);
 
+  const providers = [new WechatMiniProgramProvider(wechat, apps), ...(options.providers ?? [])];
+  const accounts = new Accounts(db, box, providers, clock);
+
   const signingKeys = await SigningKeyRing.open(db, box, clock, config.tokens.accessTtlSeconds);
+  const appsByProvider = new Map(providers.map((provider) => [provider.id, provider.apps]));
   const accessTokens = new AccessTokens(
     signingKeys,
-    { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, audiences: apps.map((app) => app.appid) },
+    { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, apps: appsByProvider },
     clock,
   );
   const sessions = new Sessions(
@@ -108,20 +118,17 @@ async function composeOn(database: DatabaseHandle, config: Config, clock: Clock,
   const profiles = new Profiles(db, clock);
   const login = new Login(
     {
-      db,
-      box,
-      wechat,
+      accounts,
       sessions,
       profiles,
       codeFlight: new SharedFlight<Exchanged>(kv, 'login-code'),
       limiter,
       audit,
       loginsPerOpenidPerMinute: config.rateLimit.loginPerOpenid,
-      clock,
     },
-    apps,
+    providers,
   );
-  const sessionKeys = new SessionKeys(db, box, wechat, wechatTokens, new SharedFlight<number>(kv, 'session-key-reset'), audit, clock);
+  const sessionKeys = new SessionKeys(accounts, wechat, wechatTokens, new SharedFlight<number>(kv, 'session-key-reset'), audit);
   const encryptedData = new EncryptedData(sessionKeys, audit);
   const phones = new Phones({ wechat, tokens: wechatTokens, sessionKeys, encryptedData, profiles, apps: appsById });
 

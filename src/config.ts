@@ -12,6 +12,21 @@ export interface WechatAppConfig {
   secret: string;
 }
 
+/** WeChat mini programs (the WECHAT_* variables): the apps served and how WeChat's API is called. */
+export interface WechatConfig {
+  /** The first app is the default for logins that name no appid. */
+  apps: WechatAppConfig[];
+  /** Base URL of WeChat's API; in simulator mode filled in once the server knows its own address. */
+  apiBase: string | undefined;
+  timeoutMs: number;
+  /** Extra attempts after a `-1` (system busy) answer. */
+  retries: number;
+  /** stable_token (default: never knocks out other holders) or the classic /cgi-bin/token. */
+  tokenSource: 'stable' | 'plain';
+  /** read-only: never fetch access tokens, use those another instance stored in Redis. */
+  tokenMode: 'fetch' | 'read-only';
+}
+
 export interface Config {
   env: 'production' | 'development' | 'test';
   host: string;
@@ -21,24 +36,13 @@ export interface Config {
   /** Where simulator mode keeps its generated data-encryption key and the default SQLite file. */
   dataDir: string;
   migrateOnStart: boolean;
-  /** The first app is the default for logins that name no appid. */
-  apps: WechatAppConfig[];
+  /** One group per identity provider; the first is the default for logins that name no provider. */
+  providers: { wechat: WechatConfig };
   /**
    * True when no WeChat secret is configured outside production, on a bare local start or with WECHAT_SIMULATOR=true:
    * the simulator is mounted under /sim.
    */
   simulatorMode: boolean;
-  wechat: {
-    /** Base URL of WeChat's API; in simulator mode filled in once the server knows its own address. */
-    apiBase: string | undefined;
-    timeoutMs: number;
-    /** Extra attempts after a `-1` (system busy) answer. */
-    retries: number;
-    /** stable_token (default: never knocks out other holders) or the classic /cgi-bin/token. */
-    tokenSource: 'stable' | 'plain';
-    /** read-only: never fetch access tokens, use those another instance stored in Redis. */
-    tokenMode: 'fetch' | 'read-only';
-  };
   /** Shared state for several instances (access-token cache and lock); memory when absent. */
   redis: { url: string; keyPrefix: string } | undefined;
   tokens: {
@@ -140,15 +144,17 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir,
     migrateOnStart: read.boolean('MIGRATE_ON_START', true),
-    apps: simulatorMode ? apps.map((app) => ({ appid: app.appid, secret: '' })) : apps,
-    simulatorMode,
-    wechat: {
-      apiBase: simulatorMode ? read.optional('WECHAT_API_BASE') : read.url('WECHAT_API_BASE', WECHAT_API_BASE),
-      timeoutMs: read.integer('WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
-      retries: read.integer('WECHAT_RETRIES', 2, 0, 5),
-      tokenSource: read.oneOf('WECHAT_TOKEN_SOURCE', ['stable', 'plain'] as const, 'stable'),
-      tokenMode: read.oneOf('WECHAT_TOKEN_MODE', ['fetch', 'read-only'] as const, 'fetch'),
+    providers: {
+      wechat: {
+        apps: simulatorMode ? apps.map((app) => ({ appid: app.appid, secret: '' })) : apps,
+        apiBase: simulatorMode ? read.optional('WECHAT_API_BASE') : read.url('WECHAT_API_BASE', WECHAT_API_BASE),
+        timeoutMs: read.integer('WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
+        retries: read.integer('WECHAT_RETRIES', 2, 0, 5),
+        tokenSource: read.oneOf('WECHAT_TOKEN_SOURCE', ['stable', 'plain'] as const, 'stable'),
+        tokenMode: read.oneOf('WECHAT_TOKEN_MODE', ['fetch', 'read-only'] as const, 'fetch'),
+      },
     },
+    simulatorMode,
     redis: redisUrl === undefined ? undefined : { url: redisUrl, keyPrefix: read.string('REDIS_KEY_PREFIX', 'weapp-auth:') },
     tokens: {
       issuer,
@@ -176,14 +182,15 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: read.integer('BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
     httpTimeouts: readHttpTimeouts(read, problems),
   };
-  if (nodeEnv === 'production' && config.wechat.apiBase !== undefined && !isSafeApiBase(config.wechat.apiBase)) {
-    problems.push(`WECHAT_API_BASE must be https in production (it carries the AppSecret), got "${config.wechat.apiBase}"`);
+  const { wechat } = config.providers;
+  if (nodeEnv === 'production' && wechat.apiBase !== undefined && !isSafeApiBase(wechat.apiBase)) {
+    problems.push(`WECHAT_API_BASE must be https in production (it carries the AppSecret), got "${wechat.apiBase}"`);
   }
-  if (config.wechat.tokenMode === 'read-only' && config.redis === undefined) {
+  if (wechat.tokenMode === 'read-only' && config.redis === undefined) {
     problems.push('WECHAT_TOKEN_MODE=read-only needs REDIS_URL: the tokens it reads are stored there by another instance');
   }
-  if (config.simulatorMode && config.wechat.apiBase !== undefined && !isHttpUrl(config.wechat.apiBase)) {
-    problems.push(`WECHAT_API_BASE must be an http(s) URL, got "${config.wechat.apiBase}"`);
+  if (config.simulatorMode && wechat.apiBase !== undefined && !isHttpUrl(wechat.apiBase)) {
+    problems.push(`WECHAT_API_BASE must be an http(s) URL, got "${wechat.apiBase}"`);
   }
 
   if (problems.length > 0) {

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'UNKNOWN_APP',
+  'UNKNOWN_PROVIDER',
   'INVALID_NICKNAME',
   // wx.login code exchange
   'INVALID_CODE',

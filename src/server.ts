@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { systemClock, type Clock } from './auth/clock.js';
+import type { IdentityProvider } from './auth/identity-provider.js';
 import { compose, type Composition } from './compose.js';
 import { ConfigError, type Config, type WechatAppConfig } from './config.js';
 import { loadDataEncryptionKey } from './data-encryption-key.js';
@@ -22,6 +23,8 @@ export interface ServerOptions {
    * `app.get('/api/orders', { preHandler: app.authenticate }, (request) => request.auth.userId)`.
    */
   routes?: FastifyPluginAsync;
+  /** Identity providers beside the configured ones (WeChat stays the default): a platform of your own. */
+  providers?: IdentityProvider[];
 }
 
 export interface RunningServer {
@@ -47,7 +50,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // The key generated under DATA_DIR outside production is a secret too, though no setting names it.
   const secrets = [...configSecrets(config), loadDataEncryptionKey(config).toString('base64')];
   const logger = createLogger(config.logLevel, options.logDestination, config.logFormat, secrets);
-  const composition = await compose(config, options.clock ?? systemClock, logger, { claimDatabaseMode: true });
+  const composition = await compose(config, options.clock ?? systemClock, logger, { claimDatabaseMode: true, providers: options.providers });
   try {
     return await listen(composition, config, logger, options.routes);
   } catch (error) {
@@ -98,7 +101,7 @@ async function listen(
     throw error;
   }
   const url = `http://${urlHost(app.server.address() as AddressInfo)}:${(app.server.address() as AddressInfo).port}`;
-  const wechatApiBase = config.wechat.apiBase ?? (config.simulatorMode ? `${url}/sim` : '');
+  const wechatApiBase = config.providers.wechat.apiBase ?? (config.simulatorMode ? `${url}/sim` : '');
   composition.setWechatApiBase(wechatApiBase);
   const metricsAddress = metricsServer?.server.address() as AddressInfo | undefined;
   const metricsUrl = metricsAddress === undefined ? undefined : `http://${urlHost(metricsAddress)}:${metricsAddress.port}`;

@@ -9,6 +9,9 @@ import { SIGNING_ALGORITHM, type KeyRefusal, type SigningKeyRing } from './signi
 export interface AccessClaims {
   userId: string;
   sessionId: string;
+  /** `idp`: the identity provider the session signed in through ('wechat' for tokens that carry none, as 0.1 issued). */
+  provider: string;
+  /** `aud`: the app the session signed in to (a WeChat appid, or another provider's app id). */
   appid: string;
   /** Expiry, epoch milliseconds. */
   expiresAt: number;
@@ -17,9 +20,12 @@ export interface AccessClaims {
 export interface AccessTokenSettings {
   issuer: string;
   ttlSeconds: number;
-  /** Every configured appid: a token's audience is the app it was issued for. */
-  audiences: string[];
+  /** Every configured app of every provider: a token's audience is the app it was issued for, `idp` its provider. */
+  apps: ReadonlyMap<string, readonly string[]>;
 }
+
+/** The provider of tokens issued before tokens named theirs (0.1 knew WeChat only). */
+const LEGACY_PROVIDER = 'wechat';
 
 /** RFC 9068's type for JWT access tokens: an ID token or any other JWT signed by the same key is refused. */
 const TOKEN_TYPE = 'at+jwt';
@@ -39,20 +45,28 @@ interface Verified {
  */
 export class AccessTokens {
   readonly #verified = new LRUCache<string, Verified>({ max: VERIFIED_CACHE_SIZE });
+  readonly #audiences: string[];
 
   constructor(
     private readonly keys: SigningKeyRing,
     private readonly settings: AccessTokenSettings,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#audiences = [...new Set([...settings.apps.values()].flat())];
+  }
 
-  async issue(subject: { userId: string; sessionId: string; appid: string }): Promise<{ token: string; expiresIn: number }> {
+  async issue(subject: {
+    userId: string;
+    sessionId: string;
+    provider: string;
+    app: string;
+  }): Promise<{ token: string; expiresIn: number }> {
     const { kid, privateKey } = await this.keys.signer();
     const issuedAt = Math.floor(this.clock() / 1000);
-    const token = await new SignJWT({ sid: subject.sessionId })
+    const token = await new SignJWT({ sid: subject.sessionId, idp: subject.provider })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: TOKEN_TYPE })
       .setIssuer(this.settings.issuer)
-      .setAudience(subject.appid)
+      .setAudience(subject.app)
       .setSubject(subject.userId)
       .setIssuedAt(issuedAt)
       // A unique id per token: two tokens for one session in the same second are still distinct.
@@ -95,20 +109,25 @@ export class AccessTokens {
         algorithms: [SIGNING_ALGORITHM],
         typ: TOKEN_TYPE,
         issuer: this.settings.issuer,
-        audience: this.settings.audiences,
+        audience: this.#audiences,
         currentDate: new Date(now),
         requiredClaims: ['sub', 'sid', 'aud', 'exp', 'iat'],
       });
-      const { sub, sid, aud, exp, iat } = payload;
+      const { sub, sid, aud, exp, iat, idp = LEGACY_PROVIDER } = payload;
       const appid = Array.isArray(aud) ? aud[0] : aud;
-      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof appid !== 'string' || typeof exp !== 'number') {
+      const named = typeof sub === 'string' && typeof sid === 'string' && typeof appid === 'string' && typeof idp === 'string';
+      if (!named || typeof exp !== 'number') {
         throw new WeappAuthError('TOKEN_INVALID', 'the access token lacks required claims');
+      }
+      // The audience names an app; it must be an app of the provider the token says it came through.
+      if (this.settings.apps.get(idp)?.includes(appid) !== true) {
+        throw new WeappAuthError('TOKEN_INVALID', 'the access token is for an app its provider does not serve here');
       }
       // We never issue longer-lived tokens; one claiming more was not made by this server as configured.
       if (typeof iat !== 'number' || exp - iat > this.settings.ttlSeconds || iat * 1000 > now + CLOCK_SKEW_MS) {
         throw new WeappAuthError('TOKEN_INVALID', 'the access token claims a lifetime this server never issues');
       }
-      return { claims: { userId: sub, sessionId: sid, appid, expiresAt: exp * 1000 }, kid };
+      return { claims: { userId: sub, sessionId: sid, provider: idp, appid, expiresAt: exp * 1000 }, kid };
     } catch (error) {
       // Everything in here is a verdict on the token: the key is in hand, nothing is read from the store.
       if (error instanceof WeappAuthError) throw error;

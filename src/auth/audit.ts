@@ -21,7 +21,8 @@ export type AuditEventType =
 export interface AuditFacts {
   userId?: string | null;
   sessionId?: string | null;
-  appid?: string | null;
+  provider?: string | null;
+  app?: string | null;
   /** Non-secret facts (an error code, a diagnosis). Never tokens, keys or codes. */
   details?: Record<string, string | number | boolean>;
 }
@@ -46,7 +47,8 @@ export class AuditLog {
         type,
         user_id: facts.userId ?? null,
         session_id: facts.sessionId ?? null,
-        appid: facts.appid ?? null,
+        provider: facts.provider ?? null,
+        app: facts.app ?? null,
         request_id: context?.requestId ?? null,
         ip: context?.ip ?? null,
         user_agent: context?.userAgent?.slice(0, 512) ?? null,

@@ -27,7 +27,13 @@ export class EncryptedData {
     } catch (error) {
       if (error instanceof WeappAuthError) {
         const diagnosis = { code: error.code, ...(typeof error.details?.hint === 'string' ? { hint: error.details.hint } : {}) };
-        await this.audit.record('decrypt_failed', { userId: claims.userId, sessionId: claims.sessionId, appid: claims.appid, details: diagnosis });
+        await this.audit.record('decrypt_failed', {
+          userId: claims.userId,
+          sessionId: claims.sessionId,
+          provider: claims.provider,
+          app: claims.appid,
+          details: diagnosis,
+        });
       }
       throw error;
     }

@@ -1,17 +1,12 @@
-import type { Kysely } from 'kysely';
-import type { SealedBox } from '../crypto/sealed-box.js';
 import { WeappAuthError } from '../errors.js';
-import type { Database } from '../store/schema.js';
-import { findSession } from '../store/sessions.js';
-import { findAccount, updateAccountOnLogin } from '../store/wechat-accounts.js';
 import type { AccessTokenManager } from '../wechat/access-token-manager.js';
 import type { WechatClient } from '../wechat/client.js';
 import { WechatApiError } from '../wechat/errors.js';
+import { WECHAT } from '../wechat/miniprogram-provider.js';
 import { ERRCODE } from '../wechat/wire.js';
 import type { AccessClaims } from './access-tokens.js';
+import type { Accounts } from './accounts.js';
 import type { AuditLog } from './audit.js';
-import type { Clock } from './clock.js';
-import { sessionKeyContext } from './link-account.js';
 import type { SharedFlight } from './shared-flight.js';
 import { wechatFailure } from './wechat-failure.js';
 
@@ -30,32 +25,26 @@ export interface AccountKey {
  */
 export class SessionKeys {
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly box: SealedBox,
+    private readonly accounts: Accounts,
     private readonly wechat: WechatClient,
     private readonly tokens: AccessTokenManager,
     /** One reset per account at a time across instances: WeChat accepts a reset only with the current key. */
     private readonly resets: SharedFlight<number>,
     private readonly audit: AuditLog,
-    private readonly clock: Clock,
   ) {}
 
   async of(claims: AccessClaims): Promise<AccountKey> {
-    const session = await findSession(this.db, claims.sessionId);
-    if (session === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the session no longer exists');
-    return this.load(session.appid, session.openid);
+    if (claims.provider !== WECHAT) {
+      throw new WeappAuthError('UNKNOWN_APP', `this session signed in through ${claims.provider}, not a WeChat mini program`);
+    }
+    const account = await this.accounts.ofSession(claims.sessionId);
+    return this.load(account.app, account.subject);
   }
 
   private async load(appid: string, openid: string): Promise<AccountKey> {
-    const account = await findAccount(this.db, appid, openid);
+    const account = await this.accounts.secretOf({ provider: WECHAT, app: appid, subject: openid });
     if (account === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the session no longer exists');
-    return {
-      userId: account.user_id,
-      appid: account.appid,
-      openid: account.openid,
-      sessionKey: this.box.open(account.session_key_sealed, sessionKeyContext(account.appid, account.openid)),
-      updatedAt: Number(account.session_key_updated_at),
-    };
+    return { userId: account.userId, appid, openid, sessionKey: account.secret, updatedAt: account.updatedAt };
   }
 
   /** WeChat's checksession: is the stored key the one WeChat holds now? */
@@ -86,10 +75,8 @@ export class SessionKeys {
       if (error instanceof WechatApiError && error.errcode === ERRCODE.INVALID_SIGNATURE) return this.afterLostRace(account);
       throw wechatFailure(error);
     }
-    const now = this.clock();
-    const sealed = this.box.seal(fresh, sessionKeyContext(account.appid, account.openid));
-    await updateAccountOnLogin(this.db, account, { sessionKeySealed: sealed, unionid: null, now });
-    await this.audit.record('session_key_reset', { userId: account.userId, appid: account.appid });
+    const now = await this.accounts.replaceSecret({ provider: WECHAT, app: account.appid, subject: account.openid }, fresh);
+    await this.audit.record('session_key_reset', { userId: account.userId, provider: WECHAT, app: account.appid });
     return now;
   }
 

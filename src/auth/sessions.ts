@@ -38,7 +38,7 @@ export interface ClientInfo {
 export interface SessionSettings {
   refreshTtlSeconds: number;
   refreshReuseGraceSeconds: number;
-  /** Refreshes per minute per WeChat user (0 = unlimited), counted across instances. */
+  /** Refreshes per minute per account (0 = unlimited), counted across instances. */
   refreshesPerOpenidPerMinute: number;
 }
 
@@ -75,14 +75,18 @@ export class Sessions {
     await this.shared.kv.subscribe(REVOKED_CHANNEL, (sessionId) => this.#status.delete(sessionId));
   }
 
-  /** Opens a session for a user who just logged in to `appid`, and issues its first tokens. */
-  async start(account: { userId: string; appid: string; openid: string }, client: ClientInfo): Promise<TokenPair & { sessionId: string }> {
+  /** Opens a session for a user who just logged in to an app through a provider, and issues its first tokens. */
+  async start(
+    account: { userId: string; provider: string; app: string; subject: string },
+    client: ClientInfo,
+  ): Promise<TokenPair & { sessionId: string }> {
     const now = this.clock();
     const session: SessionRow = {
       id: uuidv7(),
       user_id: account.userId,
-      appid: account.appid,
-      openid: account.openid,
+      provider: account.provider,
+      app: account.app,
+      subject: account.subject,
       created_at: now,
       last_used_at: now,
       expires_at: this.refreshExpiry(now),
@@ -114,7 +118,8 @@ export class Sessions {
     const session = await findSession(this.db, row.session_id);
     if (session === undefined) throw new WeappAuthError('REFRESH_TOKEN_INVALID', 'the refresh token is not valid');
     assertLive(statusOf(session), now);
-    await this.shared.limiter.hit(`refresh:${session.appid}:${session.openid}`, this.settings.refreshesPerOpenidPerMinute);
+    const account = `${session.provider}:${session.app}:${session.subject}`;
+    await this.shared.limiter.hit(`refresh:${account}`, this.settings.refreshesPerOpenidPerMinute);
     if (Number(row.expires_at) <= now) {
       throw new WeappAuthError('REFRESH_TOKEN_EXPIRED', 'the refresh token has expired; log in again');
     }
@@ -130,12 +135,13 @@ export class Sessions {
       await touchSession(tx, session.id, now, this.refreshExpiry(now));
       return 'rotated';
     });
+    const facts = { userId: session.user_id, sessionId: session.id, provider: session.provider, app: session.app };
     if (outcome === 'reused') {
-      await this.shared.audit.record('refresh_token_reused', { userId: session.user_id, sessionId: session.id, appid: session.appid });
+      await this.shared.audit.record('refresh_token_reused', facts);
       await this.revoke({ sessionId: session.id, userId: session.user_id }, 'refresh_token_reused');
       throw new WeappAuthError('REFRESH_TOKEN_REUSED', 'this refresh token was already used; the session has been revoked');
     }
-    await this.shared.audit.record('refresh', { userId: session.user_id, sessionId: session.id, appid: session.appid });
+    await this.shared.audit.record('refresh', facts);
     return { ...(await this.pair(session, next.token)), userId: session.user_id };
   }
 
@@ -204,7 +210,12 @@ export class Sessions {
   }
 
   private async pair(session: SessionRow, refreshToken: string): Promise<TokenPair> {
-    const access = await this.accessTokens.issue({ userId: session.user_id, sessionId: session.id, appid: session.appid });
+    const access = await this.accessTokens.issue({
+      userId: session.user_id,
+      sessionId: session.id,
+      provider: session.provider,
+      app: session.app,
+    });
     return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
   }
 }

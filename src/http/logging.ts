@@ -62,7 +62,7 @@ export function createLogger(
  */
 export function configSecrets(config: Config): string[] {
   return [
-    ...config.apps.map((app) => app.secret),
+    ...config.providers.wechat.apps.map((app) => app.secret),
     config.dataEncryptionKey,
     config.metrics.token,
     passwordOf(config.databaseUrl),

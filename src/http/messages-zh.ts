@@ -13,6 +13,7 @@ export const MESSAGES_ZH: Readonly<Record<ErrorCode, string>> = {
   NOT_FOUND: '接口不存在',
   METHOD_NOT_ALLOWED: '不支持该请求方法',
   UNKNOWN_APP: '服务器未配置该小程序 appid',
+  UNKNOWN_PROVIDER: '服务器未配置该登录方式（provider）',
   INVALID_NICKNAME: '昵称不合法：须为 1 到 32 个可见字符，不能含控制字符、文字方向控制符、私用区字符或非字符',
   INVALID_CODE: 'code 无效或已过期，请重新调用 wx.login',
   CODE_USED: 'code 已被使用，请重新调用 wx.login',

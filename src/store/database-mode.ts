@@ -38,9 +38,10 @@ async function recordedMode(db: Kysely<Database>): Promise<DatabaseMode | undefi
 
 /** undefined for a database with no users yet: whoever starts first decides. */
 async function inferredMode(db: Kysely<Database>): Promise<DatabaseMode | undefined> {
-  const real = await db.selectFrom('wechat_accounts').select('appid').where('appid', '<>', DEFAULT_SIMULATOR_APP.appid).limit(1).executeTakeFirst();
+  const wechatAccounts = db.selectFrom('accounts').select('app').where('provider', '=', 'wechat');
+  const real = await wechatAccounts.where('app', '<>', DEFAULT_SIMULATOR_APP.appid).limit(1).executeTakeFirst();
   if (real !== undefined) return 'wechat';
-  const simulated = await db.selectFrom('wechat_accounts').select('appid').limit(1).executeTakeFirst();
+  const simulated = await wechatAccounts.limit(1).executeTakeFirst();
   return simulated === undefined ? undefined : 'simulator';
 }
 

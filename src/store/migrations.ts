@@ -103,7 +103,105 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-29-010-linked-accounts': {
+    // WeChat mini programs become one identity provider among others: wechat_accounts and users.unionid move into
+    // generic linked accounts (provider, app, subject) and union identities (family, key); sessions and audit
+    // events name their provider and app. Rows, sealed session_keys (same associated data) and ids stay as they were.
+    async up(db: Kysely<any>): Promise<void> {
+      await createTable(db, 'accounts')
+        .addColumn('provider', 'varchar(32)', (c) => c.notNull())
+        .addColumn('app', 'varchar(64)', (c) => c.notNull())
+        .addColumn('subject', 'varchar(128)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id'))
+        .addColumn('union_family', 'varchar(32)')
+        .addColumn('union_key', 'varchar(128)')
+        .addColumn('secret_sealed', 'varchar(255)')
+        .addColumn('secret_updated_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('accounts_pk', ['provider', 'app', 'subject'])
+        .execute();
+      await db.schema.createIndex('accounts_user_id').on('accounts').column('user_id').execute();
+      await db.schema.createIndex('accounts_union').on('accounts').columns(['union_family', 'union_key']).execute();
+
+      // One row per (family, key): racing first logins of one person in two apps make one user, as users.unionid's
+      // unique index did.
+      await createTable(db, 'union_identities')
+        .addColumn('family', 'varchar(32)', (c) => c.notNull())
+        .addColumn('union_key', 'varchar(128)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('union_identities_pk', ['family', 'union_key'])
+        .execute();
+      await db.schema.createIndex('union_identities_user_id').on('union_identities').column('user_id').execute();
+
+      await sql`
+        insert into accounts (provider, app, subject, user_id, union_family, union_key, secret_sealed, secret_updated_at, created_at)
+        select 'wechat', appid, openid, user_id, case when unionid is null then null else 'wechat' end, unionid,
+               session_key_sealed, session_key_updated_at, created_at
+        from wechat_accounts`.execute(db);
+      await sql`
+        insert into union_identities (family, union_key, user_id, created_at)
+        select 'wechat', unionid, id, created_at from users where unionid is not null`.execute(db);
+      await db.schema.dropTable('wechat_accounts').execute();
+      await dropUsersUnionid(db);
+
+      const sessions = db.schema.alterTable('sessions');
+      await sessions.addColumn('provider', 'varchar(32)', (c) => c.notNull().defaultTo('wechat')).execute();
+      await sessions.renameColumn('appid', 'app').execute();
+      await sessions.renameColumn('openid', 'subject').execute();
+      await widenColumn(db, 'sessions', 'app', 'varchar(64)', true);
+      await widenColumn(db, 'sessions', 'subject', 'varchar(128)', true);
+      await db.schema.alterTable('audit_events').renameColumn('appid', 'app').execute();
+      await widenColumn(db, 'audit_events', 'app', 'varchar(64)', false);
+      // Null on the events written before: all WeChat's, but an audit trail records what was known, not a guess.
+      await db.schema.alterTable('audit_events').addColumn('provider', 'varchar(32)').execute();
+    },
+  },
 };
+
+/**
+ * Drops the unique users.unionid. SQLite cannot drop a UNIQUE column, so there the table is rebuilt, inside the
+ * migration's transaction: the rows are copied aside, the table dropped and made again without the column, the
+ * rows copied back. Foreign keys are on and other tables reference users, so their checks are deferred to the
+ * commit, by which time every referenced user is back (re-inserting a parent settles the deferred violations).
+ */
+async function dropUsersUnionid(db: Kysely<any>): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
+    await db.schema.alterTable('users').dropColumn('unionid').execute();
+    return;
+  }
+  const columns = sql.raw('id, nickname, avatar_url, phone_number, phone_country_code, created_at, updated_at, phone_pure_number');
+  await sql`pragma defer_foreign_keys = on`.execute(db);
+  await sql`create temp table users_before_unionid_drop as select ${columns} from users`.execute(db);
+  await db.schema.dropTable('users').execute();
+  await createTable(db, 'users')
+    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('nickname', 'varchar(128)')
+    .addColumn('avatar_url', 'varchar(1024)')
+    .addColumn('phone_number', 'varchar(32)')
+    .addColumn('phone_country_code', 'varchar(8)')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addColumn('phone_pure_number', 'varchar(32)')
+    .execute();
+  await sql`insert into users (${columns}) select ${columns} from temp.users_before_unionid_drop`.execute(db);
+  await sql`drop table temp.users_before_unionid_drop`.execute(db);
+}
+
+/** Widens a varchar column. SQLite does not enforce varchar lengths; MySQL's MODIFY restates the whole column. */
+async function widenColumn(
+  db: Kysely<any>,
+  table: string,
+  column: string,
+  type: 'varchar(64)' | 'varchar(128)',
+  notNull: boolean,
+): Promise<void> {
+  const adapter = db.getExecutor().adapter;
+  if (adapter instanceof SqliteAdapter) return;
+  const alter = db.schema.alterTable(table);
+  if (adapter instanceof MysqlAdapter) await alter.modifyColumn(column, type, (c) => (notNull ? c.notNull() : c)).execute();
+  else await alter.alterColumn(column, (c) => c.setDataType(type)).execute();
+}
 
 /**
  * `CREATE TABLE`, on MySQL/MariaDB with the table's charset and collation stated instead of inherited from a

@@ -4,7 +4,8 @@
  */
 export interface Database {
   users: UsersTable;
-  wechat_accounts: WechatAccountsTable;
+  accounts: AccountsTable;
+  union_identities: UnionIdentitiesTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   signing_keys: SigningKeysTable;
@@ -25,7 +26,9 @@ export interface AuditEventsTable {
   type: string;
   user_id: string | null;
   session_id: string | null;
-  appid: string | null;
+  /** Null on events written by 0.1, which were all WeChat's. */
+  provider: string | null;
+  app: string | null;
   request_id: string | null;
   ip: string | null;
   user_agent: string | null;
@@ -35,7 +38,6 @@ export interface AuditEventsTable {
 
 export interface UsersTable {
   id: string;
-  unionid: string | null;
   nickname: string | null;
   avatar_url: string | null;
   /** As WeChat's phoneNumber: foreign numbers carry their country prefix. */
@@ -46,22 +48,35 @@ export interface UsersTable {
   updated_at: number;
 }
 
-export interface WechatAccountsTable {
-  appid: string;
-  openid: string;
+/** An identity at a provider, in one app, linked to a user: WeChat's (appid, openid), and every later platform's. */
+export interface AccountsTable {
+  provider: string;
+  app: string;
+  subject: string;
   user_id: string;
-  unionid: string | null;
-  /** AES-256-GCM sealed; never stored or logged in clear. */
-  session_key_sealed: string;
-  session_key_updated_at: number;
+  /** The cross-app key the provider last reported for this account (WeChat's unionid), and its family. */
+  union_family: string | null;
+  union_key: string | null;
+  /** The provider's per-account secret (WeChat's session_key), AES-256-GCM sealed; never stored or logged in clear. */
+  secret_sealed: string | null;
+  secret_updated_at: number | null;
+  created_at: number;
+}
+
+/** Which user a cross-app key belongs to: one row per (family, key), so racing first logins make one user. */
+export interface UnionIdentitiesTable {
+  family: string;
+  union_key: string;
+  user_id: string;
   created_at: number;
 }
 
 export interface SessionsTable {
   id: string;
   user_id: string;
-  appid: string;
-  openid: string;
+  provider: string;
+  app: string;
+  subject: string;
   created_at: number;
   last_used_at: number;
   expires_at: number;

@@ -11,14 +11,9 @@ export async function findUserById(db: Kysely<Database>, id: string): Promise<Us
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findUserByUnionid(db: Kysely<Database>, unionid: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('unionid', '=', unionid).executeTakeFirst();
-}
-
 export interface UserChanges {
   nickname?: string | null;
   avatar_url?: string | null;
-  unionid?: string;
   phone_number?: string;
   phone_pure_number?: string;
   phone_country_code?: string;

@@ -121,16 +121,17 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (error) {
       throw tokenError(error);
     }
-    const { sub, sid, aud, exp, iat, jti } = claims;
+    const { sub, sid, aud, exp, iat, jti, idp = 'wechat' } = claims;
     const appid = Array.isArray(aud) ? aud[0] : aud;
-    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof appid !== 'string' || typeof exp !== 'number') {
+    const named = typeof sub === 'string' && typeof sid === 'string' && typeof appid === 'string' && typeof idp === 'string';
+    if (!named || typeof exp !== 'number') {
       throw new TokenError('TOKEN_INVALID', 'the access token lacks required claims');
     }
     // The server's own checks: it never issues longer-lived or future-dated tokens, so one is a forgery.
     if (typeof iat !== 'number' || exp - iat > maxLifetime || iat > now() / 1000 + tolerance) {
       throw new TokenError('TOKEN_INVALID', 'the access token claims a lifetime the server never issues');
     }
-    const auth: VerifiedAuth = { userId: sub, sessionId: sid, appid, expiresAt: exp * 1000, tokenId: jti, claims };
+    const auth: VerifiedAuth = { userId: sub, sessionId: sid, appid, provider: idp, expiresAt: exp * 1000, tokenId: jti, claims };
     if (!(await sessionIsLive(auth, token))) throw new TokenError('SESSION_REVOKED', 'the session was ended; log in again');
     return auth;
   }

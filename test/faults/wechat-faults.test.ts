@@ -56,7 +56,7 @@ async function keyStatus(h: Harness, token: string): Promise<JsonResponse> {
 }
 
 function rows(h: Harness): Record<string, number> {
-  return { users: h.count('users'), accounts: h.count('wechat_accounts'), sessions: h.count('sessions'), refresh: h.count('refresh_tokens') };
+  return { users: h.count('users'), accounts: h.count('accounts'), sessions: h.count('sessions'), refresh: h.count('refresh_tokens') };
 }
 
 /** POST /api/me/phone with a getPhoneNumber code: reaches the access-token fetch, then getuserphonenumber. */

@@ -50,7 +50,7 @@ describe('the audit log', () => {
   it('records a failed login with its code, and a decrypt failure with its diagnosis', async () => {
     await call(h.server.url, 'POST', '/api/auth/login', { json: { code: 'no-such-code' } });
     const failed = await admin('audit', '--type', 'login_failed', '--limit', '1');
-    expect(failed[0]).toMatchObject({ type: 'login_failed', appid: APP_A.appid, details: { code: 'INVALID_CODE' } });
+    expect(failed[0]).toMatchObject({ type: 'login_failed', provider: 'wechat', app: APP_A.appid, details: { code: 'INVALID_CODE' } });
 
     const { minted, response } = await loginAs(h);
     await mintCode(h.simulator.url, { openid: minted.openid }); // a later wx.login rotates the key
@@ -69,10 +69,12 @@ describe('the admin CLI', () => {
     const phoneCode = (await call(h.simulator.url, 'POST', '/control/phone-codes', { json: { openid: minted.openid, phoneNumber: '13912345678' } })).body.code;
     await call(h.server.url, 'POST', '/api/me/phone', { token: response.body.accessToken, json: { code: phoneCode } });
 
-    for (const query of [['--id', userId], ['--openid', minted.openid], ['--unionid', unionid], ['--phone', '13912345678']]) {
+    const queries = [['--id', userId], ['--openid', minted.openid], ['--subject', minted.openid], ['--unionid', unionid], ['--phone', '13912345678']];
+    for (const query of queries) {
       const found = await admin('users', 'find', ...query);
       expect(found.map((user: { id: string }) => user.id)).toEqual([userId]);
-      expect(found[0].accounts).toEqual([expect.objectContaining({ appid: APP_A.appid, openid: minted.openid })]);
+      expect(found[0].unions).toEqual([{ family: 'wechat', key: unionid }]);
+      expect(found[0].accounts).toEqual([expect.objectContaining({ provider: 'wechat', app: APP_A.appid, subject: minted.openid })]);
       expect(JSON.stringify(found)).not.toContain(minted.sessionKey);
     }
     expect(await admin('users', 'find', '--openid', 'oNobody')).toEqual([]);

@@ -23,8 +23,8 @@ describe('loadConfig', () => {
   it('uses the real WeChat when a secret is configured', () => {
     const config = loadConfig({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's3cret' });
     expect(config.simulatorMode).toBe(false);
-    expect(config.wechat.apiBase).toBe('https://api.weixin.qq.com');
-    expect(config.apps).toEqual([{ appid: 'wx0123456789abcdef', secret: 's3cret' }]);
+    expect(config.providers.wechat.apiBase).toBe('https://api.weixin.qq.com');
+    expect(config.providers.wechat.apps).toEqual([{ appid: 'wx0123456789abcdef', secret: 's3cret' }]);
   });
 
   it('refuses production without credentials or a data-encryption key, naming both', () => {
@@ -52,7 +52,7 @@ describe('loadConfig', () => {
 
   it('reads several apps, the first being the default', () => {
     const config = loadConfig({ WECHAT_APPS: 'wx0123456789abcdef:a, wx0123456789abcde0:b:c' });
-    expect(config.apps).toEqual([
+    expect(config.providers.wechat.apps).toEqual([
       { appid: 'wx0123456789abcdef', secret: 'a' },
       { appid: 'wx0123456789abcde0', secret: 'b:c' },
     ]);
@@ -105,7 +105,7 @@ describe('loadConfig', () => {
   it('refuses a plain-http WeChat base in production, except to this machine', () => {
     const production = { NODE_ENV: 'production', WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's', DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') };
     expect(problemsOf({ ...production, WECHAT_API_BASE: 'http://wechat-proxy.internal' })).toMatch(/must be https in production/);
-    expect(loadConfig({ ...production, WECHAT_API_BASE: 'http://127.0.0.1:4000' }).wechat.apiBase).toBe('http://127.0.0.1:4000');
+    expect(loadConfig({ ...production, WECHAT_API_BASE: 'http://127.0.0.1:4000' }).providers.wechat.apiBase).toBe('http://127.0.0.1:4000');
   });
 
   it('reads TRUST_PROXY as a switch, a hop count or the proxies’ addresses', () => {

@@ -8,7 +8,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 function rows(): Record<string, number> {
-  return { users: h.count('users'), accounts: h.count('wechat_accounts'), sessions: h.count('sessions'), refresh: h.count('refresh_tokens') };
+  return { users: h.count('users'), accounts: h.count('accounts'), sessions: h.count('sessions'), refresh: h.count('refresh_tokens') };
 }
 
 /** Logs in with a fresh code while `fault` is armed and returns the answer, checking nothing was written. */

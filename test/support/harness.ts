@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { IdentityProvider } from '../../src/auth/identity-provider.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
@@ -34,11 +35,12 @@ export interface Harness {
   /** Moves the server's clock (tokens, sessions) forward. */
   advance(seconds: number): void;
   /** Row counts straight from the server's database (through the store, on any engine), to prove what was written. */
-  count(table: 'users' | 'wechat_accounts' | 'sessions' | 'refresh_tokens'): number;
+  count(table: 'users' | 'accounts' | 'union_identities' | 'sessions' | 'refresh_tokens'): number;
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** `providers`: identity providers beside WeChat (a fake platform), wired in as an operator would. */
+export async function startHarness(env: Record<string, string> = {}, options: { providers?: IdentityProvider[] } = {}): Promise<Harness> {
   // A DATA_DIR given by the caller is shared with another harness (same database, same keys) and left in place.
   const ownsDir = env.DATA_DIR === undefined;
   const dir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'weapp-auth-test-'));
@@ -68,6 +70,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       ...env,
     });
     server = await startServer(config, {
+      ...options,
       clock: () => Date.now() + offset,
       logDestination: new Writable({
         write(chunk: Buffer, _encoding, done): void {

@@ -18,12 +18,11 @@ const fixture = readV01Manifest();
 
 /**
  * Rows that must come through one for one: the table they were in at 0.1 (`before`, the fixture's count) and the
- * table that holds them now. Issue 12 moves WeChat accounts (and users.unionid) into a linked-accounts table:
- * point `now` there, counting the rows that stand for the 0.1 accounts.
+ * table that holds them now. WeChat accounts moved into the linked-accounts table (provider 'wechat').
  */
 const KEPT = [
   { what: 'users', before: 'users', now: 'users' },
-  { what: 'WeChat accounts', before: 'wechat_accounts', now: 'wechat_accounts' },
+  { what: 'WeChat accounts', before: 'wechat_accounts', now: 'accounts' },
   { what: 'sessions', before: 'sessions', now: 'sessions' },
   { what: 'refresh tokens', before: 'refresh_tokens', now: 'refresh_tokens' },
 ] as const;
@@ -82,6 +81,8 @@ describe.each(TEST_ENGINES)('a v0.1 database on %s, upgraded by today’s server
 
   it('keeps every user, account, session and refresh token, and the audit trail', () => {
     for (const { what, before, now } of KEPT) expect({ what, count: count(now) }).toEqual({ what, count: fixture.counts[before] });
+    // users.unionid became one union identity per unionid user (family 'wechat').
+    expect(count('union_identities')).toBe(fixture.users.filter((user) => user.unionid !== null).length);
     expect(count('audit_events')).toBeGreaterThanOrEqual(fixture.counts.audit_events ?? Infinity);
   });
 
