@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { adminCommand, UsageError } from './admin/commands.js';
-import { ConfigError, loadConfig } from './config.js';
-import { configSecrets, createLogger } from './http/logging.js';
-import { rotateSigningKey } from './keys-command.js';
-import { simulatorBanner, startServer } from './server.js';
-import { simulatorCommand } from './simulator/command.js';
-import { connectDatabase, redactUrl } from './store/database.js';
-import { migrateToLatest } from './store/migrations.js';
+import { ConfigError, loadConfig } from './server/config.js';
+import { configSecrets, createLogger } from './observability/logging.js';
+import { rotateSigningKey } from './admin/keys.js';
+import { simulatorBanner, startServer } from './server/start.js';
+import { simulatorCommand } from './providers/wechat/simulator/command.js';
+import { connectDatabase, redactUrl } from './store/sql/database.js';
+import { migrateToLatest } from './store/sql/migrations.js';
 
 const USAGE = `usage: weapp-auth <command>
 

@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
-import { systemClock } from '../auth/clock.js';
-import { compose } from '../compose.js';
-import type { Config } from '../config.js';
+import { systemClock } from '../lib/clock.js';
+import { compose } from '../server/compose.js';
+import type { Config } from '../server/config.js';
 import type { Kysely } from 'kysely';
-import { listAuditEvents } from '../store/audit-events.js';
-import type { Database } from '../store/schema.js';
-import { findSession, listSessionsOfUser } from '../store/sessions.js';
-import { findAccountsBy, listAccountsOfUser } from '../store/accounts.js';
-import { findUnionIdentitiesByKey, listUnionIdentitiesOfUser } from '../store/union-identities.js';
-import { findUserById, findUsersByPhone, listUsers, type UserRow } from '../store/users.js';
+import { listAuditEvents } from '../store/tables/audit-events.js';
+import type { Database } from '../store/sql/schema.js';
+import { findSession, listSessionsOfUser } from '../store/tables/sessions.js';
+import { findAccountsBy, listAccountsOfUser } from '../store/tables/accounts.js';
+import { findUnionIdentitiesByKey, listUnionIdentitiesOfUser } from '../store/tables/union-identities.js';
+import { findUserById, findUsersByPhone, listUsers, type UserRow } from '../store/tables/users.js';
 import { maskedConfig } from './config-view.js';
 import { auditView, sessionView, userView, type UserView } from './views.js';
 

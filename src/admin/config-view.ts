@@ -1,5 +1,5 @@
-import type { Config } from '../config.js';
-import { redactUrl } from '../store/database.js';
+import type { Config } from '../server/config.js';
+import { redactUrl } from '../store/sql/database.js';
 
 const MASK = '***';
 

@@ -1,8 +1,8 @@
-import type { AccountRow } from '../store/accounts.js';
-import type { AuditEventRow } from '../store/audit-events.js';
-import type { SessionRow } from '../store/sessions.js';
-import type { UnionIdentityRow } from '../store/union-identities.js';
-import type { UserRow } from '../store/users.js';
+import type { AccountRow } from '../store/tables/accounts.js';
+import type { AuditEventRow } from '../store/tables/audit-events.js';
+import type { SessionRow } from '../store/tables/sessions.js';
+import type { UnionIdentityRow } from '../store/tables/union-identities.js';
+import type { UserRow } from '../store/tables/users.js';
 
 /**
  * What the admin CLI prints: everything an operator needs to find and help a user, nothing secret (no sealed

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import type { IntrospectionConfig } from '../config.js';
+import type { IntrospectionConfig } from '../server/config.js';
 import { installErrorHandlers } from './errors.js';
 import { createAppGuard, createAuthGuard } from './guard.js';
-import { runWithRequestContext } from '../request-context.js';
+import { runWithRequestContext } from '../lib/request-context.js';
 import { clientInfo, distrustInvalidForwardedFor } from './client-info.js';
 import { installJsonParser } from './json-body.js';
 import { countRequests, metricsRoute } from './metrics-routes.js';
@@ -16,7 +16,7 @@ import { jwksRoutes } from './routes/jwks.js';
 import { meRoutes } from './routes/me.js';
 import { wechatRoutes } from './routes/wechat.js';
 import type { Services } from './services.js';
-import type { Config } from '../config.js';
+import type { Config } from '../server/config.js';
 
 export interface AppOptions {
   services: Services;

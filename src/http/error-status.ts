@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../lib/errors.js';
 
 /** The HTTP status each error code is answered with. README's error table is this table. */
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {

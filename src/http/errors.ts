@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { WeappAuthError, type ErrorCode } from '../errors.js';
-import { KvUnavailableError } from '../store/kv.js';
-import { isDatabaseUnavailable } from '../store/unavailable.js';
+import { WeappAuthError, type ErrorCode } from '../lib/errors.js';
+import { KvUnavailableError } from '../store/kv/kv.js';
+import { isDatabaseUnavailable } from '../store/sql/unavailable.js';
 import { ERROR_STATUS } from './error-status.js';
 import { MESSAGES_ZH, prefersChinese } from './messages-zh.js';
 

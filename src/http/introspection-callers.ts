@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { RateLimiter } from '../auth/rate-limiter.js';
-import type { IntrospectionConfig } from '../config.js';
-import { constantTimeEqual, sha256Hex } from '../crypto/random.js';
-import { WeappAuthError } from '../errors.js';
+import type { RateLimiter } from '../core/rate-limiter.js';
+import type { IntrospectionConfig } from '../server/config.js';
+import { constantTimeEqual, sha256Hex } from '../lib/crypto/random.js';
+import { WeappAuthError } from '../lib/errors.js';
 
 const BASIC = /^Basic ([A-Za-z0-9+/]+={0,2})$/i;
 /** Compared against for an unknown client id, so that an unknown id costs the same as a wrong secret. */

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../lib/errors.js';
 
 /**
  * Chinese messages, one per error code, for clients that prefer Chinese (Accept-Language). Codes and details

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from '../../src/providers/wechat/simulator/index.js';
 import { startServerProcess, type ServerProcess } from '../fleet/processes.js';
 import { APP_A, call, injectFault, mintCode, wechatCalls, type JsonResponse } from '../support/harness.js';
 import { until } from '../support/until.js';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCommand, UsageError } from '../../src/admin/commands.js';
-import { createLogger } from '../../src/http/logging.js';
+import { createLogger } from '../../src/observability/logging.js';
 import { APP_A, call, loginAs, mintCode, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCommand } from '../../src/admin/commands.js';
 import { normalizeIp } from '../../src/http/client-info.js';
-import { createLogger } from '../../src/http/logging.js';
+import { createLogger } from '../../src/observability/logging.js';
 import { call, mintCode, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskedConfig } from '../../src/admin/config-view.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/server/config.js';
 
 function problemsOf(env: Record<string, string>): string {
   try {

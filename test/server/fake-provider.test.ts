@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCommand } from '../../src/admin/commands.js';
-import { createLogger } from '../../src/http/logging.js';
+import { createLogger } from '../../src/observability/logging.js';
 import { createTokenVerifier } from '../../src/verify/index.js';
 import { FakePlatform, FakeProvider } from '../support/fake-platform.js';
 import { APP_A, call, loginAs, startHarness, type Harness, type JsonResponse } from '../support/harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/errors.js';
+import { ERROR_CODES } from '../../src/lib/errors.js';
 import { MESSAGES_ZH, prefersChinese } from '../../src/http/messages-zh.js';
 import { call, startHarness, type Harness } from '../support/harness.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskedConfig } from '../../src/admin/config-view.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/server/config.js';
 import { basicAuth, call, loginAs, startHarness, type Harness, type JsonResponse } from '../support/harness.js';
 
 /** Introspection is for backends: each authenticates with its own secret and is limited on its own. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rotateSigningKey } from '../../src/keys-command.js';
+import { rotateSigningKey } from '../../src/admin/keys.js';
 import { basicAuth, call, loginAs, startHarness, type Harness } from '../support/harness.js';
 import { claimsOf, kidOf, signWithKey } from '../support/signing-keys.js';
 

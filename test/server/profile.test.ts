@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeNickname } from '../../src/auth/profile.js';
+import { normalizeNickname } from '../../src/core/profile.js';
 import { call, loginAs, startHarness, type Harness } from '../support/harness.js';
 
 /** Emoji made of several code points: a family joined by zero-width joiners, a flag spelt with tag characters. */

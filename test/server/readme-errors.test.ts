@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/errors.js';
+import { ERROR_CODES } from '../../src/lib/errors.js';
 import { ERROR_STATUS } from '../../src/http/error-status.js';
 
 describe('README error table', () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { startServer } from '../../src/server.js';
+import { loadConfig } from '../../src/server/config.js';
+import { startServer } from '../../src/server/start.js';
 import { APP_A, APP_B, call, injectFault, loginAs, mintCode, startHarness, type Harness } from '../support/harness.js';
 
 const METRICS_TOKEN = `metrics-${randomBytes(16).toString('hex')}`;

@@ -3,9 +3,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { openDatabase, redactUrl } from '../../src/store/database.js';
+import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+import { openDatabase, redactUrl } from '../../src/store/sql/database.js';
 import { call, loginAs, startHarness, type Harness } from '../support/harness.js';
 import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-databases.js';
 

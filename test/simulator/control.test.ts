@@ -1,7 +1,7 @@
 import { createDecipheriv } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from '../../src/providers/wechat/simulator/index.js';
 import { APP, RID_SUFFIX, useSimulator } from './helpers.js';
 
 const sim = useSimulator();

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { linkAccount } from '../../src/auth/accounts.js';
-import type { ExternalIdentity } from '../../src/auth/identity-provider.js';
-import { SealedBox } from '../../src/crypto/sealed-box.js';
-import { findRefreshToken, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/refresh-tokens.js';
-import { findSession, insertSession, revokeSession } from '../../src/store/sessions.js';
-import { insertUser } from '../../src/store/users.js';
+import { linkAccount } from '../../src/core/accounts.js';
+import type { ExternalIdentity } from '../../src/core/identity-provider.js';
+import { SealedBox } from '../../src/lib/crypto/sealed-box.js';
+import { findRefreshToken, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/tables/refresh-tokens.js';
+import { findSession, insertSession, revokeSession } from '../../src/store/tables/sessions.js';
+import { insertUser } from '../../src/store/tables/users.js';
 import type { StoreContext } from './conformance.js';
 import { openid, refreshTokenRow, sessionRow, uniqueTime, userRow } from './rows.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { findRefreshToken, hasUsedChild, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/refresh-tokens.js';
+import { findRefreshToken, hasUsedChild, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/tables/refresh-tokens.js';
 import { v7 as uuidv7 } from 'uuid';
-import { insertAuditEvent, listAuditEvents, type AuditEventRow } from '../../src/store/audit-events.js';
-import { findSession, insertSession, listSessionsOfUser, revokeSession, touchSession } from '../../src/store/sessions.js';
+import { insertAuditEvent, listAuditEvents, type AuditEventRow } from '../../src/store/tables/audit-events.js';
+import { findSession, insertSession, listSessionsOfUser, revokeSession, touchSession } from '../../src/store/tables/sessions.js';
 import {
   insertSigningKey,
   listSigningKeys,
@@ -10,11 +10,11 @@ import {
   retireSigningKeysExcept,
   withdrawSigningKeysExcept,
   WITHDRAWN_AT,
-} from '../../src/store/signing-keys.js';
-import { isUniqueViolation } from '../../src/store/transaction-conflict.js';
-import { findUnionIdentitiesByKey, findUnionIdentity, insertUnionIdentity, listUnionIdentitiesOfUser } from '../../src/store/union-identities.js';
-import { findUserById, findUsersByPhone, insertUser, updateUser } from '../../src/store/users.js';
-import { findAccount, findAccountsBy, insertAccount, listAccountsOfUser, updateAccountOnLogin } from '../../src/store/accounts.js';
+} from '../../src/store/tables/signing-keys.js';
+import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
+import { findUnionIdentitiesByKey, findUnionIdentity, insertUnionIdentity, listUnionIdentitiesOfUser } from '../../src/store/tables/union-identities.js';
+import { findUserById, findUsersByPhone, insertUser, updateUser } from '../../src/store/tables/users.js';
+import { findAccount, findAccountsBy, insertAccount, listAccountsOfUser, updateAccountOnLogin } from '../../src/store/tables/accounts.js';
 import type { StoreContext } from './conformance.js';
 import { accountRow, openid, refreshTokenRow, sessionRow, signingKeyRow, T0, uniqueTime, userRow } from './rows.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
+import { openDatabase, type DatabaseHandle } from '../../src/store/sql/database.js';
+import { migrateToLatest } from '../../src/store/sql/migrations.js';
 import { createTestDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 
 /** A handle on a new database of `engine` for the enclosing describe (migrated if asked), dropped after it. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KvUnavailableError, MemoryKv, type Kv } from '../../src/store/kv.js';
-import { FallbackKv } from '../../src/store/kv-fallback.js';
-import { RedisKv } from '../../src/store/kv-redis.js';
+import { KvUnavailableError, MemoryKv, type Kv } from '../../src/store/kv/kv.js';
+import { FallbackKv } from '../../src/store/kv/fallback.js';
+import { RedisKv } from '../../src/store/kv/redis.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { until } from '../support/until.js';
 import { defineKvConformance } from './kv-conformance.js';

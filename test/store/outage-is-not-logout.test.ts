@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rotateSigningKey } from '../../src/keys-command.js';
+import { rotateSigningKey } from '../../src/admin/keys.js';
 import { createTokenVerifier, introspectSession } from '../../src/verify/index.js';
 import { APP_A, BACKEND, basicAuth, call, loginAs } from '../support/harness.js';
 import { startHarnessBehindProxy } from '../support/harness-behind-proxy.js';

@@ -1,10 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
-import { randomToken } from '../../src/crypto/random.js';
-import type { AccountRow } from '../../src/store/accounts.js';
-import type { RefreshTokenRow } from '../../src/store/refresh-tokens.js';
-import type { SessionRow } from '../../src/store/sessions.js';
-import type { SigningKeyRow } from '../../src/store/signing-keys.js';
-import type { UserRow } from '../../src/store/users.js';
+import { randomToken } from '../../src/lib/crypto/random.js';
+import type { AccountRow } from '../../src/store/tables/accounts.js';
+import type { RefreshTokenRow } from '../../src/store/tables/refresh-tokens.js';
+import type { SessionRow } from '../../src/store/tables/sessions.js';
+import type { SigningKeyRow } from '../../src/store/tables/signing-keys.js';
+import type { UserRow } from '../../src/store/tables/users.js';
 
 /**
  * Row factories for the conformance suite: every row unique (the suite shares one database per file), every

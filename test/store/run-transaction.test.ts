@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
-import { runTransaction } from '../../src/store/run-transaction.js';
-import { findUserById, insertUser } from '../../src/store/users.js';
+import { openDatabase, type DatabaseHandle } from '../../src/store/sql/database.js';
+import { migrateToLatest } from '../../src/store/sql/migrations.js';
+import { runTransaction } from '../../src/store/sql/run-transaction.js';
+import { findUserById, insertUser } from '../../src/store/tables/users.js';
 import { userRow } from './rows.js';
 
 let dir: string;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/database.js';
-import { isDatabaseUnavailable } from '../../src/store/unavailable.js';
-import { isUniqueViolation } from '../../src/store/transaction-conflict.js';
+import { openDatabase } from '../../src/store/sql/database.js';
+import { isDatabaseUnavailable } from '../../src/store/sql/unavailable.js';
+import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
 import { rejectionOf } from './conformance-tables.js';
 

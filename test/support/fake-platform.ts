@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { ExternalIdentity, IdentityProvider } from '../../src/auth/identity-provider.js';
-import { WeappAuthError } from '../../src/errors.js';
+import type { ExternalIdentity, IdentityProvider } from '../../src/core/identity-provider.js';
+import { WeappAuthError } from '../../src/lib/errors.js';
 
 /** A user as the fake platform knows them in one of its apps. */
 export interface FakeUser {

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { IdentityProvider } from '../../src/auth/identity-provider.js';
-import { loadConfig, type Config } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { engineOf, type Engine } from '../../src/store/database.js';
+import type { IdentityProvider } from '../../src/core/identity-provider.js';
+import { loadConfig, type Config } from '../../src/server/config.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+import { startSimulator, type RunningSimulator } from '../../src/providers/wechat/simulator/index.js';
+import { engineOf, type Engine } from '../../src/store/sql/database.js';
 import { harnessDatabase } from './harness-database.js';
 import { countRowsSync, forgetDatabaseSync } from './sync-count.js';
 

@@ -1,6 +1,6 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
-import { openDatabase } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/sql/database.js';
 import { FIXTURE_FILES, type FixtureManifest, type FixtureRows, type StoredValue } from '../fixtures/v0.1/manifest.js';
 // The release's own migrations (a verbatim copy of its src/store/migrations.ts): the schema it would have built.
 import { MIGRATION_NAMES as RELEASE_MIGRATIONS, migrateToLatest as migrateLikeTheRelease } from '../fixtures/v0.1/migrations.js';

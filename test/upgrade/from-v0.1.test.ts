@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATION_NAMES } from '../../src/store/migrations.js';
+import { MIGRATION_NAMES } from '../../src/store/sql/migrations.js';
 import type { FixtureAccount, FixtureSession, FixtureUser } from '../fixtures/v0.1/manifest.js';
 import { MIGRATION_NAMES as RELEASE_MIGRATIONS } from '../fixtures/v0.1/migrations.js';
 import { basicAuth, call, mintCode, startHarness, type Harness } from '../support/harness.js';

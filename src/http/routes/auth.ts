@@ -1,6 +1,6 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
-import { WeappAuthError } from '../../errors.js';
-import type { IntrospectionConfig } from '../../config.js';
+import { WeappAuthError } from '../../lib/errors.js';
+import type { IntrospectionConfig } from '../../server/config.js';
 import { clientInfo } from '../client-info.js';
 import { authOf } from '../guard.js';
 import { introspectionCallers } from '../introspection-callers.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { WeappAuthError } from '../../errors.js';
-import { KvUnavailableError } from '../../store/kv.js';
+import { WeappAuthError } from '../../lib/errors.js';
+import { KvUnavailableError } from '../../store/kv/kv.js';
 import { documented, errorResponses } from '../schemas.js';
 import type { Services } from '../services.js';
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { MAX_AVATAR_URL, type ProfileChanges } from '../../auth/profile.js';
+import { MAX_AVATAR_URL, type ProfileChanges } from '../../core/profile.js';
 import { authOf } from '../guard.js';
 import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
-import type { EncryptedPayload } from '../../auth/encrypted-data.js';
+import type { EncryptedPayload } from '../../providers/wechat/miniprogram/encrypted-data.js';
 import { documented, encryptedPayloadProperties, errorResponses, phoneSchema, userSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EncryptedPayload } from '../../auth/encrypted-data.js';
+import type { EncryptedPayload } from '../../providers/wechat/miniprogram/encrypted-data.js';
 import { authOf } from '../guard.js';
 import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
 import { documented, encryptedPayloadProperties, errorResponses } from '../schemas.js';
