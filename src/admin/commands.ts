@@ -1,17 +1,17 @@
 import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { systemClock } from '../lib/clock.js';
 import { compose } from '../server/compose.js';
 import type { Config } from '../server/config.js';
-import type { Kysely } from 'kysely';
-import { listAuditEvents } from '../store/tables/audit-events.js';
 import type { Database } from '../store/sql/schema.js';
-import { findSession, listSessionsOfUser } from '../store/tables/sessions.js';
 import { findAccountsBy, listAccountsOfUser } from '../store/tables/accounts.js';
+import { listAuditEvents } from '../store/tables/audit-events.js';
+import { findSession, listSessionsOfUser } from '../store/tables/sessions.js';
 import { findUnionIdentitiesByKey, listUnionIdentitiesOfUser } from '../store/tables/union-identities.js';
 import { findUserById, findUsersByPhone, listUsers, type UserRow } from '../store/tables/users.js';
 import { maskedConfig } from './config-view.js';
-import { auditView, sessionView, userView, type UserView } from './views.js';
+import { auditView, sessionView, type UserView, userView } from './views.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -107,10 +107,17 @@ function limitOf(args: string[]): number {
 }
 
 /** String options by name; `true` marks a required one. Unknown options and positionals are usage errors. */
-function options<T extends Record<string, boolean>>(args: string[], spec: T): { [K in keyof T]: T[K] extends true ? string : string | undefined } {
+function options<T extends Record<string, boolean>>(
+  args: string[],
+  spec: T,
+): { [K in keyof T]: T[K] extends true ? string : string | undefined } {
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args, options: Object.fromEntries(Object.keys(spec).map((name) => [name, { type: 'string' as const }])), strict: true }).values;
+    values = parseArgs({
+      args,
+      options: Object.fromEntries(Object.keys(spec).map((name) => [name, { type: 'string' as const }])),
+      strict: true,
+    }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

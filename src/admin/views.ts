@@ -36,7 +36,12 @@ export function userView(user: UserRow, unions: UnionIdentityRow[], accounts: Ac
 }
 
 export function sessionView(session: SessionRow, now: number): Record<string, string | null> {
-  const state = session.revoked_at !== null ? `revoked (${session.revoke_reason ?? 'unknown'})` : Number(session.expires_at) <= now ? 'expired' : 'active';
+  const state =
+    session.revoked_at !== null
+      ? `revoked (${session.revoke_reason ?? 'unknown'})`
+      : Number(session.expires_at) <= now
+        ? 'expired'
+        : 'active';
   return {
     id: session.id,
     state,

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import type { Clock } from '../lib/clock.js';
 import type { SealedBox } from '../lib/crypto/sealed-box.js';
 import { WeappAuthError } from '../lib/errors.js';
-import { findAccount, insertAccount, updateAccountOnLogin, type AccountKey } from '../store/tables/accounts.js';
 import { runTransaction } from '../store/sql/run-transaction.js';
 import type { Database } from '../store/sql/schema.js';
+import { type AccountKey, findAccount, insertAccount, updateAccountOnLogin } from '../store/tables/accounts.js';
 import { findSession } from '../store/tables/sessions.js';
 import { findUnionIdentity, insertUnionIdentity, type UnionIdentityRow } from '../store/tables/union-identities.js';
 import { insertUser } from '../store/tables/users.js';
-import type { Clock } from '../lib/clock.js';
 import type { ExternalIdentity, IdentityProvider } from './identity-provider.js';
 
 export type { AccountKey } from '../store/tables/accounts.js';
@@ -43,12 +43,7 @@ export async function linkAccount(
   return runTransaction(db, 'conflict', (tx) => linkOnce(tx, identity, sealed, now));
 }
 
-async function linkOnce(
-  tx: Kysely<Database>,
-  identity: ExternalIdentity,
-  sealed: string | null,
-  now: number,
-): Promise<LinkedAccount> {
+async function linkOnce(tx: Kysely<Database>, identity: ExternalIdentity, sealed: string | null, now: number): Promise<LinkedAccount> {
   const key = { provider: identity.provider, app: identity.app, subject: identity.subject };
   const union = identity.union ?? null;
   const account = await findAccount(tx, key);

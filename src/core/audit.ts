@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
-import { currentRequestContext } from '../lib/request-context.js';
-import { insertAuditEvent } from '../store/tables/audit-events.js';
-import type { Database } from '../store/sql/schema.js';
 import type { Clock } from '../lib/clock.js';
+import { currentRequestContext } from '../lib/request-context.js';
+import type { Database } from '../store/sql/schema.js';
+import { insertAuditEvent } from '../store/tables/audit-events.js';
 
 /** The security events an operator may need to reconstruct what happened to an account. */
 export type AuditEventType =

@@ -2,10 +2,10 @@ import { WeappAuthError } from '../lib/errors.js';
 import type { AccountKey, Accounts, LinkedAccount } from './accounts.js';
 import type { AuditLog } from './audit.js';
 import type { IdentityProvider } from './identity-provider.js';
-import { ForeignFlight, type SharedFlight } from './shared-flight.js';
 import type { Profiles, PublicUser } from './profile.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { ClientInfo, Sessions, TokenPair } from './sessions.js';
+import { ForeignFlight, type SharedFlight } from './shared-flight.js';
 
 export interface LoginResult extends TokenPair {
   user: PublicUser;
@@ -94,7 +94,8 @@ export class Login {
     try {
       return await this.deps.codeFlight.run(`${provider.id}\u0000${app}\u0000${code}`, () => this.exchange(provider, app, code), party);
     } catch (error) {
-      if (error instanceof ForeignFlight) throw new WeappAuthError('CODE_USED', 'the code has already been used; call wx.login again', { cause: error });
+      if (error instanceof ForeignFlight)
+        throw new WeappAuthError('CODE_USED', 'the code has already been used; call wx.login again', { cause: error });
       throw error;
     }
   }

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
+import type { Clock } from '../lib/clock.js';
 import { WeappAuthError } from '../lib/errors.js';
 import type { Database } from '../store/sql/schema.js';
-import { findUserById, updateUser, type UserChanges, type UserRow } from '../store/tables/users.js';
-import type { Clock } from '../lib/clock.js';
+import { findUserById, type UserChanges, type UserRow, updateUser } from '../store/tables/users.js';
 
 /** The user as a client may see it: no openids, unionid, session keys or anything secret. */
 export interface PublicUser {
@@ -38,7 +38,11 @@ export function toPublicUser(row: UserRow): PublicUser {
     phone:
       row.phone_number === null
         ? null
-        : { phoneNumber: row.phone_number, purePhoneNumber: row.phone_pure_number ?? row.phone_number, countryCode: row.phone_country_code ?? '' },
+        : {
+            phoneNumber: row.phone_number,
+            purePhoneNumber: row.phone_pure_number ?? row.phone_number,
+            countryCode: row.phone_country_code ?? '',
+          },
     createdAt: new Date(Number(row.created_at)).toISOString(),
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
   };
@@ -147,6 +151,7 @@ function checkAvatarUrl(value: string): string {
     throw new WeappAuthError('VALIDATION_FAILED', 'avatarUrl must be an https URL (upload the chooseAvatar file first)');
   }
   const normalized = url.toString();
-  if (normalized.length > MAX_AVATAR_URL) throw new WeappAuthError('VALIDATION_FAILED', `avatarUrl must be at most ${MAX_AVATAR_URL} characters`);
+  if (normalized.length > MAX_AVATAR_URL)
+    throw new WeappAuthError('VALIDATION_FAILED', `avatarUrl must be at most ${MAX_AVATAR_URL} characters`);
   return normalized;
 }

@@ -1,24 +1,24 @@
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { v7 as uuidv7 } from 'uuid';
+import type { Clock } from '../lib/clock.js';
 import { constantTimeEqual, sha256Hex } from '../lib/crypto/random.js';
-import { WeappAuthError, type ErrorCode } from '../lib/errors.js';
-import {
-  findRefreshToken,
-  hasUsedChild,
-  spendSiblings,
-  insertRefreshToken,
-  markRefreshTokenUsed,
-  type RefreshTokenRow,
-} from '../store/tables/refresh-tokens.js';
+import { type ErrorCode, WeappAuthError } from '../lib/errors.js';
 import type { Kv } from '../store/kv/kv.js';
 import { runTransaction } from '../store/sql/run-transaction.js';
 import type { Database } from '../store/sql/schema.js';
-import { findSession, insertSession, revokeSession, touchSession, type SessionRow } from '../store/tables/sessions.js';
-import type { AccessClaims, AccessTokens } from './tokens/access-tokens.js';
+import {
+  findRefreshToken,
+  hasUsedChild,
+  insertRefreshToken,
+  markRefreshTokenUsed,
+  type RefreshTokenRow,
+  spendSiblings,
+} from '../store/tables/refresh-tokens.js';
+import { findSession, insertSession, revokeSession, type SessionRow, touchSession } from '../store/tables/sessions.js';
 import type { AuditLog } from './audit.js';
-import type { Clock } from '../lib/clock.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { AccessClaims, AccessTokens } from './tokens/access-tokens.js';
 import { newRefreshToken, parseRefreshToken } from './tokens/refresh-token-format.js';
 
 export interface TokenPair {
@@ -149,7 +149,8 @@ export class Sessions {
   async revoke({ sessionId, userId }: { sessionId: string; userId: string }, reason: RevokeReason): Promise<void> {
     const revoked = await revokeSession(this.db, sessionId, reason, this.clock());
     this.#status.delete(sessionId);
-    if (revoked) await this.shared.audit.record(reason === 'logout' ? 'logout' : 'session_revoked', { userId, sessionId, details: { reason } });
+    if (revoked)
+      await this.shared.audit.record(reason === 'logout' ? 'logout' : 'session_revoked', { userId, sessionId, details: { reason } });
     await this.shared.kv.publish(REVOKED_CHANNEL, sessionId);
   }
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sha256Hex } from '../lib/crypto/random.js';
-import { ERROR_CODES, WeappAuthError, type ErrorCode } from '../lib/errors.js';
+import { ERROR_CODES, type ErrorCode, WeappAuthError } from '../lib/errors.js';
 import type { Kv } from '../store/kv/kv.js';
 
 /** What a run publishes for its waiters, with the hash of the party that ran it. */
@@ -83,7 +83,10 @@ export class SharedFlight<T> {
       return value;
     } catch (error) {
       if (error instanceof WeappAuthError) {
-        const outcome: Outcome<T> = { party, error: { code: error.code, message: error.message, ...(error.details ? { details: { ...error.details } } : {}) } };
+        const outcome: Outcome<T> = {
+          party,
+          error: { code: error.code, message: error.message, ...(error.details ? { details: { ...error.details } } : {}) },
+        };
         await this.kv.set(outcomeKey, JSON.stringify(outcome), OUTCOME_TTL_MS);
       }
       throw error;

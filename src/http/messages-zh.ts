@@ -51,7 +51,12 @@ export function prefersChinese(acceptLanguage: string | undefined): boolean {
     .split(',')
     .map((part) => {
       const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-      const q = Number(params.find((param) => param.trim().startsWith('q='))?.trim().slice(2) ?? '1');
+      const q = Number(
+        params
+          .find((param) => param.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? '1',
+      );
       return { tag, q: Number.isFinite(q) ? q : 0 };
     })
     .filter((entry) => entry.tag !== '' && entry.tag !== '*' && entry.q > 0)

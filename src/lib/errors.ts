@@ -57,11 +57,7 @@ export class WeappAuthError extends Error {
   /** Extra, non-secret facts for the caller (for example the WeChat rid), included in the error body. */
   readonly details: Readonly<Record<string, string | number | boolean>> | undefined;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, string | number | boolean> } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, string | number | boolean> } = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.details = options.details;

@@ -3,7 +3,7 @@
  * the generated key unseals them: other accounts on the machine must not read either. POSIX modes only; Windows
  * has no equivalent here and is left to its ACLs.
  */
-import { chmodSync, closeSync, mkdirSync, openSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, type Stats, statSync } from 'node:fs';
 
 const CHECKS_MODES = process.platform !== 'win32';
 

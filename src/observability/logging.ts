@@ -1,5 +1,5 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
 import type { FastifyRequest } from 'fastify';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import type { Config } from '../server/config.js';
 
 /**
@@ -15,9 +15,10 @@ const LOGGABLE_QUERY_PARAMS: ReadonlySet<string> = new Set(['appid', 'grant_type
 const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
-  ...['sessionKey', 'session_key', 'secret', 'refreshToken', 'accessToken', 'access_token', 'privateKey', 'code'].flatMap(
-    (field) => [field, `*.${field}`],
-  ),
+  ...['sessionKey', 'session_key', 'secret', 'refreshToken', 'accessToken', 'access_token', 'privateKey', 'code'].flatMap((field) => [
+    field,
+    `*.${field}`,
+  ]),
 ];
 
 /** Shorter values are not masked by value: no real secret is that short, and masking them would garble every line. */

@@ -1,6 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PoolStats } from '../store/sql/database.js';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { WechatCallEvent } from '../providers/wechat/api/request.js';
+import type { PoolStats } from '../store/sql/database.js';
 
 /** Sources read at scrape time rather than counted as they happen. */
 export interface MetricsSources {

@@ -1,34 +1,34 @@
 import type { Logger } from 'pino';
-import { AccessTokens } from '../core/tokens/access-tokens.js';
 import { Accounts } from '../core/accounts.js';
 import { AuditLog } from '../core/audit.js';
-import type { Clock } from '../lib/clock.js';
-import { EncryptedData } from '../providers/wechat/miniprogram/encrypted-data.js';
 import type { IdentityProvider } from '../core/identity-provider.js';
-import { Login, type Exchanged } from '../core/login.js';
-import { Phones } from '../providers/wechat/miniprogram/phone.js';
+import { type Exchanged, Login } from '../core/login.js';
 import { Profiles } from '../core/profile.js';
 import { RateLimiter } from '../core/rate-limiter.js';
-import { SessionKeys } from '../providers/wechat/miniprogram/session-keys.js';
 import { Sessions } from '../core/sessions.js';
 import { SharedFlight } from '../core/shared-flight.js';
+import { AccessTokens } from '../core/tokens/access-tokens.js';
 import { SigningKeyRing } from '../core/tokens/signing-keys.js';
-import type { Config, WechatAppConfig } from './config.js';
-import { SealedBox } from '../lib/crypto/sealed-box.js';
-import { loadDataEncryptionKey } from './data-encryption-key.js';
 import type { Services } from '../http/services.js';
+import type { Clock } from '../lib/clock.js';
+import { SealedBox } from '../lib/crypto/sealed-box.js';
 import { Metrics } from '../observability/metrics.js';
-import { DEFAULT_SIMULATOR_APP } from '../providers/wechat/simulator/index.js';
-import { connectDatabase, type DatabaseHandle } from '../store/sql/database.js';
-import { claimDatabaseMode } from '../store/tables/database-mode.js';
-import { MemoryKv, type Kv } from '../store/kv/kv.js';
-import { FallbackKv } from '../store/kv/fallback.js';
-import { RedisKv } from '../store/kv/redis.js';
-import { migrateToLatest } from '../store/sql/migrations.js';
-import { countActiveSessions } from '../store/tables/sessions.js';
 import { AccessTokenManager } from '../providers/wechat/api/access-token-manager.js';
 import { WechatClient } from '../providers/wechat/api/client.js';
+import { EncryptedData } from '../providers/wechat/miniprogram/encrypted-data.js';
+import { Phones } from '../providers/wechat/miniprogram/phone.js';
 import { WechatMiniProgramProvider } from '../providers/wechat/miniprogram/provider.js';
+import { SessionKeys } from '../providers/wechat/miniprogram/session-keys.js';
+import { DEFAULT_SIMULATOR_APP } from '../providers/wechat/simulator/index.js';
+import { FallbackKv } from '../store/kv/fallback.js';
+import { type Kv, MemoryKv } from '../store/kv/kv.js';
+import { RedisKv } from '../store/kv/redis.js';
+import { connectDatabase, type DatabaseHandle } from '../store/sql/database.js';
+import { migrateToLatest } from '../store/sql/migrations.js';
+import { claimDatabaseMode } from '../store/tables/database-mode.js';
+import { countActiveSessions } from '../store/tables/sessions.js';
+import type { Config, WechatAppConfig } from './config.js';
+import { loadDataEncryptionKey } from './data-encryption-key.js';
 
 /** Everything the server runs on, built once; the HTTP server and the admin CLI both start from here. */
 export interface Composition {
@@ -65,11 +65,18 @@ export async function compose(config: Config, clock: Clock, logger: Logger, opti
   }
 }
 
-async function composeOn(database: DatabaseHandle, config: Config, clock: Clock, logger: Logger, options: ComposeOptions): Promise<Composition> {
+async function composeOn(
+  database: DatabaseHandle,
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  options: ComposeOptions,
+): Promise<Composition> {
   const db = database.db;
   if (config.migrateOnStart) await migrateToLatest(db);
   // Before anything reads the database's keys or users: a mode mismatch must stop the start, whatever else fails.
-  if (options.claimDatabaseMode === true) await claimDatabaseMode(db, config.simulatorMode ? 'simulator' : 'wechat', config.databaseUrl, clock());
+  if (options.claimDatabaseMode === true)
+    await claimDatabaseMode(db, config.simulatorMode ? 'simulator' : 'wechat', config.databaseUrl, clock());
   const box = new SealedBox(loadDataEncryptionKey(config));
   const wechatConfig = config.providers.wechat;
   const apps = config.simulatorMode ? simulatedApps(wechatConfig.apps) : wechatConfig.apps;

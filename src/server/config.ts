@@ -121,7 +121,10 @@ export function loadConfig(env: Env = process.env): Config {
   // are. It is automatic only for a newcomer's bare start on this machine; anything that looks like a deployment
   // needs WECHAT_SIMULATOR=true to get it.
   if (simulatorMode && nodeEnv !== 'production' && !simulatorAsked) {
-    if (apps.length > 0) problems.push(`WECHAT_SECRET is missing for ${apps.map((app) => app.appid).join(', ')}: set it, or set WECHAT_SIMULATOR=true to use the simulator with this appid`);
+    if (apps.length > 0)
+      problems.push(
+        `WECHAT_SECRET is missing for ${apps.map((app) => app.appid).join(', ')}: set it, or set WECHAT_SIMULATOR=true to use the simulator with this appid`,
+      );
     const deployment = deploymentSigns({ databaseUrl, dataEncryptionKey, host, trustProxy, redisUrl, issuer });
     if (deployment.length > 0) {
       problems.push(
@@ -305,10 +308,10 @@ function readIntrospection(read: EnvReader, problems: string[]): IntrospectionCo
     const secret = entry.slice(colon + 1);
     const hashed = INTROSPECTION_SECRET_HASH.exec(secret)?.[1];
     if (colon < 0 || !INTROSPECTION_CLIENT_ID.test(id)) {
-      problems.push(`INTROSPECTION_CLIENTS: entry ${index + 1} must be id:secret, the id 1-64 letters, digits, "..", "_" or "-"`);
+      problems.push(`INTROSPECTION_CLIENTS: entry ${index + 1} must be id:secret, the id 1-64 letters, digits, ".", "_" or "-"`);
     } else if (hashed === undefined && !INTROSPECTION_SECRET.test(secret)) {
       problems.push(
-        `INTROSPECTION_CLIENTS: the secret of ${id} must be 32-256 letters, digits, "..", "_", "~" or "-" (try: openssl rand -hex 32), ` +
+        `INTROSPECTION_CLIENTS: the secret of ${id} must be 32-256 letters, digits, ".", "_", "~" or "-" (try: openssl rand -hex 32), ` +
           'or sha256:<its SHA-256 in hex>',
       );
     } else if (clients.some((client) => client.id === id)) {
@@ -339,8 +342,8 @@ function readHttpTimeouts(read: EnvReader, problems: string[]): Config['httpTime
   };
   if (timeouts.headersMs > timeouts.requestMs) {
     problems.push(
-      `HTTP_HEADERS_TIMEOUT_MS (${timeouts.headersMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${timeouts.requestMs}): `
-        + 'the headers are part of the request',
+      `HTTP_HEADERS_TIMEOUT_MS (${timeouts.headersMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${timeouts.requestMs}): ` +
+        'the headers are part of the request',
     );
   }
   return timeouts;

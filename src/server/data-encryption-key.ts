@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type Config } from './config.js';
 import { generateDataEncryptionKey } from '../lib/crypto/sealed-box.js';
 import { openToOthers, privateDirectory } from '../lib/private-files.js';
+import { type Config, ConfigError } from './config.js';
 
 const KEY_FILE = 'data-encryption.key';
 

@@ -1,17 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
-import { systemClock, type Clock } from '../lib/clock.js';
 import type { IdentityProvider } from '../core/identity-provider.js';
-import { compose, type Composition } from './compose.js';
-import { ConfigError, type Config, type WechatAppConfig } from './config.js';
-import { loadDataEncryptionKey } from './data-encryption-key.js';
 import { buildApp } from '../http/app.js';
-import { configSecrets, createLogger } from '../observability/logging.js';
 import { startMetricsServer } from '../http/metrics-routes.js';
+import { type Clock, systemClock } from '../lib/clock.js';
+import { VERSION } from '../lib/version.js';
+import { configSecrets, createLogger } from '../observability/logging.js';
 import { playgroundPlugin } from '../playground/plugin.js';
 import { simulatorPlugin } from '../providers/wechat/simulator/index.js';
-import { VERSION } from '../lib/version.js';
+import { type Composition, compose } from './compose.js';
+import { type Config, ConfigError, type WechatAppConfig } from './config.js';
+import { loadDataEncryptionKey } from './data-encryption-key.js';
 
 export interface ServerOptions {
   /** Time source for tokens and sessions; tests move it instead of waiting. */
@@ -50,7 +50,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // The key generated under DATA_DIR outside production is a secret too, though no setting names it.
   const secrets = [...configSecrets(config), loadDataEncryptionKey(config).toString('base64')];
   const logger = createLogger(config.logLevel, options.logDestination, config.logFormat, secrets);
-  const composition = await compose(config, options.clock ?? systemClock, logger, { claimDatabaseMode: true, providers: options.providers });
+  const composition = await compose(config, options.clock ?? systemClock, logger, {
+    claimDatabaseMode: true,
+    providers: options.providers,
+  });
   try {
     return await listen(composition, config, logger, options.routes);
   } catch (error) {
@@ -82,7 +85,12 @@ async function listen(
     metricsToken: config.metrics.token,
     mounts: [
       // The playground page at / drives /sim/control, so it exists only where the simulator does.
-      ...(config.simulatorMode ? [{ prefix: '/sim', plugin: simulator }, { prefix: '', plugin: playgroundPlugin }] : []),
+      ...(config.simulatorMode
+        ? [
+            { prefix: '/sim', plugin: simulator },
+            { prefix: '', plugin: playgroundPlugin },
+          ]
+        : []),
       ...(routes ? [{ prefix: '', plugin: routes }] : []),
     ],
   });

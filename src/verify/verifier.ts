@@ -63,7 +63,8 @@ const TOKEN_TYPE = 'at+jwt';
 
 /** jose's verdicts on a token (not on our ability to check it) become TokenErrors. */
 function tokenError(error: unknown): unknown {
-  if (error instanceof errors.JWTExpired) return new TokenError('TOKEN_EXPIRED', 'the access token has expired; refresh it', { cause: error });
+  if (error instanceof errors.JWTExpired)
+    return new TokenError('TOKEN_EXPIRED', 'the access token has expired; refresh it', { cause: error });
   const refused =
     error instanceof errors.JWTClaimValidationFailed ||
     error instanceof errors.JWSSignatureVerificationFailed ||
@@ -91,9 +92,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const maxLifetime = options.maxTokenLifetimeSeconds ?? 900;
   // While JWKS cannot be fetched the last key set is used, for no longer than a token lives: by then clients cannot
   // refresh either, and a key withdrawn meanwhile must not stay trusted indefinitely.
-  const keys = new RemoteKeySet(new URL(options.jwksUrl), { timeoutMs: options.jwksTimeoutMs ?? 5000, now, staleIfErrorMs: maxLifetime * 1000 });
+  const keys = new RemoteKeySet(new URL(options.jwksUrl), {
+    timeoutMs: options.jwksTimeoutMs ?? 5000,
+    now,
+    staleIfErrorMs: maxLifetime * 1000,
+  });
   const checkSession =
-    options.checkSession === undefined ? undefined : cachedSessionCheck(options.checkSession, (options.sessionCacheSeconds ?? 30) * 1000, now);
+    options.checkSession === undefined
+      ? undefined
+      : cachedSessionCheck(options.checkSession, (options.sessionCacheSeconds ?? 30) * 1000, now);
   const failOpen = options.onSessionCheckError === 'accept-token';
 
   async function sessionIsLive(auth: VerifiedAuth, token: string): Promise<boolean> {

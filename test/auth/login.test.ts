@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessTokens } from '../../src/core/tokens/access-tokens.js';
 import { Accounts } from '../../src/core/accounts.js';
 import { AuditLog } from '../../src/core/audit.js';
 import type { IdentityProvider } from '../../src/core/identity-provider.js';
-import { Login, type Exchanged } from '../../src/core/login.js';
+import { type Exchanged, Login } from '../../src/core/login.js';
 import { Profiles } from '../../src/core/profile.js';
 import { RateLimiter } from '../../src/core/rate-limiter.js';
 import { Sessions } from '../../src/core/sessions.js';
 import { SharedFlight } from '../../src/core/shared-flight.js';
+import { AccessTokens } from '../../src/core/tokens/access-tokens.js';
 import { SigningKeyRing } from '../../src/core/tokens/signing-keys.js';
 import { SealedBox } from '../../src/lib/crypto/sealed-box.js';
 import { WeappAuthError } from '../../src/lib/errors.js';
-import { openDatabase, type DatabaseHandle } from '../../src/store/sql/database.js';
 import { MemoryKv } from '../../src/store/kv/kv.js';
+import { type DatabaseHandle, openDatabase } from '../../src/store/sql/database.js';
 import { migrateToLatest } from '../../src/store/sql/migrations.js';
 import { FakePlatform, FakeProvider } from '../support/fake-platform.js';
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from '../support/test-databases.js';
@@ -53,10 +53,23 @@ describe.each(TEST_ENGINES)('the login domain with fake providers on %s', (engin
     const limiter = new RateLimiter(kv);
     accounts = new Accounts(db, box, providers, clock);
     const keys = await SigningKeyRing.open(db, box, clock, 900);
-    accessTokens = new AccessTokens(keys, { issuer: 'domain-test', ttlSeconds: 900, apps: new Map(providers.map((p) => [p.id, p.apps])) }, clock);
-    const sessions = new Sessions(db, accessTokens, { kv, limiter, audit }, { refreshTtlSeconds: 3600, refreshReuseGraceSeconds: 0, refreshesPerOpenidPerMinute: 0 }, clock);
+    accessTokens = new AccessTokens(
+      keys,
+      { issuer: 'domain-test', ttlSeconds: 900, apps: new Map(providers.map((p) => [p.id, p.apps])) },
+      clock,
+    );
+    const sessions = new Sessions(
+      db,
+      accessTokens,
+      { kv, limiter, audit },
+      { refreshTtlSeconds: 3600, refreshReuseGraceSeconds: 0, refreshesPerOpenidPerMinute: 0 },
+      clock,
+    );
     const codeFlight = new SharedFlight<Exchanged>(kv, 'login-code');
-    login = new Login({ accounts, sessions, profiles: new Profiles(db, clock), codeFlight, limiter, audit, loginsPerOpenidPerMinute: 2 }, providers);
+    login = new Login(
+      { accounts, sessions, profiles: new Profiles(db, clock), codeFlight, limiter, audit, loginsPerOpenidPerMinute: 2 },
+      providers,
+    );
   });
   afterAll(async () => {
     await handle?.close();
@@ -85,7 +98,9 @@ describe.each(TEST_ENGINES)('the login domain with fake providers on %s', (engin
     const again = await login.login({ provider: 'fakeplat', app: 'two', code: fake.mint('two', { subject }).code }, CLIENT);
     expect({ user: again.user.id, isNewUser: again.isNewUser }).toEqual({ user: first.user.id, isNewUser: false });
     // loginsPerOpenidPerMinute is 2: the third login of this account within the minute is refused.
-    expect(await failureOf(login.login({ provider: 'fakeplat', app: 'two', code: fake.mint('two', { subject }).code }, CLIENT))).toBe('RATE_LIMITED');
+    expect(await failureOf(login.login({ provider: 'fakeplat', app: 'two', code: fake.mint('two', { subject }).code }, CLIENT))).toBe(
+      'RATE_LIMITED',
+    );
     // The same subject at another provider is another account, counted apart.
     const elsewhere = await login.login({ provider: 'otherplat', code: other.mint('elsewhere', { subject }).code }, CLIENT);
     expect(elsewhere.isNewUser).toBe(true);
@@ -94,7 +109,10 @@ describe.each(TEST_ENGINES)('the login domain with fake providers on %s', (engin
   it('exchanges a double-tapped code once, and both taps get their own session of one user', async () => {
     const { code } = fake.mint('one');
     const before = fake.exchanges;
-    const [a, b] = await Promise.all([login.login({ provider: 'fakeplat', code }, CLIENT), login.login({ provider: 'fakeplat', code }, CLIENT)]);
+    const [a, b] = await Promise.all([
+      login.login({ provider: 'fakeplat', code }, CLIENT),
+      login.login({ provider: 'fakeplat', code }, CLIENT),
+    ]);
     expect(fake.exchanges).toBe(before + 1);
     expect(a.user.id).toBe(b.user.id);
     expect(a.refreshToken).not.toBe(b.refreshToken);
@@ -157,7 +175,11 @@ describe.each(TEST_ENGINES)('the login domain with fake providers on %s', (engin
     expect(await failureOf(login.login({ provider: 'fakeplat', app: 'elsewhere', code }, CLIENT))).toBe('UNKNOWN_APP');
     expect(await failureOf(login.login({ provider: 'fakeplat', app: 'two', code }, CLIENT))).toBe('INVALID_CODE');
     expect(await handle.db.selectFrom('accounts').select('subject').where('subject', '=', subject).execute()).toStrictEqual([]);
-    const failures = await handle.db.selectFrom('audit_events').select(['provider', 'app', 'details']).where('type', '=', 'login_failed').execute();
+    const failures = await handle.db
+      .selectFrom('audit_events')
+      .select(['provider', 'app', 'details'])
+      .where('type', '=', 'login_failed')
+      .execute();
     expect(failures).toEqual(
       expect.arrayContaining([
         { provider: 'wechat', app: null, details: JSON.stringify({ code: 'UNKNOWN_PROVIDER' }) },

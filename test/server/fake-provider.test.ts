@@ -3,7 +3,7 @@ import { adminCommand } from '../../src/admin/commands.js';
 import { createLogger } from '../../src/observability/logging.js';
 import { createTokenVerifier } from '../../src/verify/index.js';
 import { FakePlatform, FakeProvider } from '../support/fake-platform.js';
-import { APP_A, call, loginAs, startHarness, type Harness, type JsonResponse } from '../support/harness.js';
+import { APP_A, basicAuth, call, type Harness, type JsonResponse, loginAs, startHarness } from '../support/harness.js';
 
 /**
  * A platform that is not WeChat, written in a test file of its own (test/support/fake-platform.ts), logs users in
@@ -19,7 +19,9 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 async function fakeLogin(code: string, app?: string): Promise<JsonResponse> {
-  return call(h.server.url, 'POST', '/api/auth/login', { json: { provider: 'fakeplat', code, ...(app === undefined ? {} : { appid: app }) } });
+  return call(h.server.url, 'POST', '/api/auth/login', {
+    json: { provider: 'fakeplat', code, ...(app === undefined ? {} : { appid: app }) },
+  });
 }
 
 function claimsOf(token: string): Record<string, unknown> {
@@ -40,18 +42,29 @@ describe('a provider of a platform that is not WeChat', () => {
     expect(claimsOf(login.body.accessToken)).toMatchObject({ idp: 'fakeplat', aud: FAKE_APPS[1], sub: login.body.user.id });
 
     const again = await fakeLogin(platform.mint(FAKE_APPS[1] ?? '', { subject: first.subject }).code, FAKE_APPS[1]);
-    expect({ status: again.status, isNewUser: again.body.isNewUser, user: again.body.user.id }).toEqual({ status: 200, isNewUser: false, user: login.body.user.id });
+    expect({ status: again.status, isNewUser: again.body.isNewUser, user: again.body.user.id }).toEqual({
+      status: 200,
+      isNewUser: false,
+      user: login.body.user.id,
+    });
 
     // The tokens work everywhere a WeChat user's do: the guard, refresh, introspection.
     expect((await call(h.server.url, 'GET', '/api/me', { token: again.body.accessToken })).body.id).toBe(login.body.user.id);
     const refreshed = await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: again.body.refreshToken } });
     expect(refreshed.status).toBe(200);
     expect(claimsOf(refreshed.body.accessToken)).toMatchObject({ idp: 'fakeplat', aud: FAKE_APPS[1] });
-    const introspected = await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: refreshed.body.accessToken } });
+    const introspected = await call(h.server.url, 'POST', '/api/auth/introspect', {
+      json: { token: refreshed.body.accessToken },
+      headers: basicAuth(),
+    });
     expect(introspected.body).toMatchObject({ active: true, sub: login.body.user.id, aud: FAKE_APPS[1], idp: 'fakeplat' });
     // A backend verifying offline sees the provider too.
     const verifier = createTokenVerifier({ jwksUrl: `${h.server.url}/.well-known/jwks.json`, audience: FAKE_APPS });
-    expect(await verifier.verify(refreshed.body.accessToken)).toMatchObject({ userId: login.body.user.id, appid: FAKE_APPS[1], provider: 'fakeplat' });
+    expect(await verifier.verify(refreshed.body.accessToken)).toMatchObject({
+      userId: login.body.user.id,
+      appid: FAKE_APPS[1],
+      provider: 'fakeplat',
+    });
   });
 
   it('logs in to the provider’s first app when the login names none, while a login naming no provider stays WeChat', async () => {
@@ -100,7 +113,13 @@ describe('a provider of a platform that is not WeChat', () => {
     );
     expect(new Set(acrossApps.map((response) => response.body.user.id)).size).toBe(1);
     expect(acrossApps.filter((response) => response.body.isNewUser)).toHaveLength(1);
-    expect(rows()).toEqual({ ...before, users: before.users + 2, accounts: before.accounts + 3, unions: before.unions + 1, sessions: before.sessions + 40 });
+    expect(rows()).toEqual({
+      ...before,
+      users: before.users + 2,
+      accounts: before.accounts + 3,
+      unions: before.unions + 1,
+      sessions: before.sessions + 40,
+    });
   });
 
   it('leaves no rows behind when the exchange fails, and audits the failure under the provider', async () => {
@@ -113,7 +132,9 @@ describe('a provider of a platform that is not WeChat', () => {
     expect(crossed.body.error.code).toBe('INVALID_CODE');
     expect(rows()).toEqual(before);
     const printed: unknown[] = [];
-    await adminCommand(['audit', '--type', 'login_failed', '--limit', '1'], h.config, createLogger('silent'), (value) => printed.push(value));
+    await adminCommand(['audit', '--type', 'login_failed', '--limit', '1'], h.config, createLogger('silent'), (value) =>
+      printed.push(value),
+    );
     expect((printed[0] as unknown[])[0]).toMatchObject({ provider: 'fakeplat', app: FAKE_APPS[1], details: { code: 'INVALID_CODE' } });
   });
 
@@ -133,18 +154,26 @@ describe('a provider of a platform that is not WeChat', () => {
     const login = await fakeLogin(platform.mint(FAKE_APPS[0] ?? '', { secret: 'not-a-session-key' }).code, FAKE_APPS[0]);
     const status = await call(h.server.url, 'GET', '/api/wechat/session-key', { token: login.body.accessToken });
     expect({ status: status.status, code: status.body.error.code }).toEqual({ status: 400, code: 'UNKNOWN_APP' });
-    const decrypt = await call(h.server.url, 'POST', '/api/wechat/decrypt', { token: login.body.accessToken, json: { encryptedData: 'AAAA', iv: 'AAAAAAAAAAAAAAAAAAAAAA==' } });
+    const decrypt = await call(h.server.url, 'POST', '/api/wechat/decrypt', {
+      token: login.body.accessToken,
+      json: { encryptedData: 'AAAA', iv: 'AAAAAAAAAAAAAAAAAAAAAA==' },
+    });
     expect(decrypt.body.error.code).toBe('UNKNOWN_APP');
   });
 
   it('has its tokens refused by a server sharing the key where it is not configured, even for an app id WeChat serves there', async () => {
     // Provider app ids are the provider's business: this one is spelled like a WeChat appid the other server serves.
     const lookalike = new FakePlatform();
-    const withFake = await startHarness({ WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` }, { providers: [new FakeProvider(lookalike, [APP_A.appid])] });
+    const withFake = await startHarness(
+      { WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` },
+      { providers: [new FakeProvider(lookalike, [APP_A.appid])] },
+    );
     const wechatOnly = await startHarness({ DATA_DIR: withFake.config.dataDir, WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });
     try {
       const code = lookalike.mint(APP_A.appid).code;
-      const login = await call(withFake.server.url, 'POST', '/api/auth/login', { json: { provider: 'fakeplat', appid: APP_A.appid, code } });
+      const login = await call(withFake.server.url, 'POST', '/api/auth/login', {
+        json: { provider: 'fakeplat', appid: APP_A.appid, code },
+      });
       expect(claimsOf(login.body.accessToken)).toMatchObject({ idp: 'fakeplat', aud: APP_A.appid });
       expect((await call(withFake.server.url, 'GET', '/api/me', { token: login.body.accessToken })).status).toBe(200);
       const elsewhere = await call(wechatOnly.server.url, 'GET', '/api/me', { token: login.body.accessToken });

@@ -1,7 +1,7 @@
-import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createHmac } from 'node:crypto';
+import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, basicAuth, call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { APP_A, APP_B, basicAuth, call, type Harness, loginAs, startHarness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -271,7 +271,14 @@ describe('POST /api/auth/introspect', () => {
     const answer = await introspect(response.body.accessToken);
     expect(answer.status).toBe(200);
     expect(claims.idp).toBe('wechat');
-    expect(answer.body).toEqual({ active: true, sub: response.body.user.id, sid: claims.sid, aud: APP_A.appid, idp: 'wechat', exp: claims.exp });
+    expect(answer.body).toEqual({
+      active: true,
+      sub: response.body.user.id,
+      sid: claims.sid,
+      aud: APP_A.appid,
+      idp: 'wechat',
+      exp: claims.exp,
+    });
   });
 
   it('says inactive, and nothing more, for a revoked, expired or forged token', async () => {

@@ -20,7 +20,8 @@ const APP_B = 'wx00000000000000b2';
 export function defineRaceTests(ctx: StoreContext): void {
   const box = new SealedBox(randomBytes(32));
   const context = (app: string, subject: string): string => `session-key:${app}:${subject}`;
-  const link = (identity: ExternalIdentity, now: number): ReturnType<typeof linkAccount> => linkAccount(ctx.db, box, identity, context, now);
+  const link = (identity: ExternalIdentity, now: number): ReturnType<typeof linkAccount> =>
+    linkAccount(ctx.db, box, identity, context, now);
 
   /** Users and accounts written at `now`: the test's own rows, whatever else the shared database holds. */
   async function writtenAt(now: number): Promise<{ users: number; accounts: number }> {
@@ -56,7 +57,9 @@ export function defineRaceTests(ctx: StoreContext): void {
       const subject = openid();
       const first = await link({ provider: 'wechat', app: APP_A, subject, secret: 'a2V5LWE=' }, now);
       const union = { family: 'wechat', key: `oU${openid()}` };
-      const linked = await Promise.all(Array.from({ length: RACERS }, () => link({ provider: 'wechat', app: APP_A, subject, union, secret: 'a2V5LWI=' }, now + 1)));
+      const linked = await Promise.all(
+        Array.from({ length: RACERS }, () => link({ provider: 'wechat', app: APP_A, subject, union, secret: 'a2V5LWI=' }, now + 1)),
+      );
       expect(linked.every((each) => each.userId === first.userId && !each.isNewUser)).toBe(true);
       const owners = await ctx.db.selectFrom('union_identities').selectAll().where('union_key', '=', union.key).execute();
       expect(owners.map((owner) => [owner.family, owner.user_id])).toStrictEqual([['wechat', first.userId]]);
@@ -72,7 +75,9 @@ export function defineRaceTests(ctx: StoreContext): void {
       await insertRefreshToken(ctx.db, plain);
       await insertRefreshToken(ctx.db, rotated);
 
-      const plainWins = await Promise.all(Array.from({ length: RACERS }, (_, i) => markRefreshTokenUsed(ctx.db, plain.id, session.created_at + i)));
+      const plainWins = await Promise.all(
+        Array.from({ length: RACERS }, (_, i) => markRefreshTokenUsed(ctx.db, plain.id, session.created_at + i)),
+      );
       expect(plainWins.filter(Boolean)).toHaveLength(1);
 
       // As sessions.refresh does it: mark used, and only the winner writes the next token of the chain.
@@ -102,7 +107,10 @@ export function defineRaceTests(ctx: StoreContext): void {
       );
       expect(results.filter(Boolean)).toHaveLength(1);
       const winner = results.indexOf(true);
-      expect(await findSession(ctx.db, session.id)).toMatchObject({ revoked_at: session.created_at + winner + 1, revoke_reason: reasons[winner % 3] });
+      expect(await findSession(ctx.db, session.id)).toMatchObject({
+        revoked_at: session.created_at + winner + 1,
+        revoke_reason: reasons[winner % 3],
+      });
     });
   });
 }

@@ -1,20 +1,25 @@
-import { describe, expect, it } from 'vitest';
-import { findRefreshToken, hasUsedChild, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/tables/refresh-tokens.js';
 import { v7 as uuidv7 } from 'uuid';
-import { insertAuditEvent, listAuditEvents, type AuditEventRow } from '../../src/store/tables/audit-events.js';
+import { describe, expect, it } from 'vitest';
+import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
+import { findAccount, findAccountsBy, insertAccount, listAccountsOfUser, updateAccountOnLogin } from '../../src/store/tables/accounts.js';
+import { type AuditEventRow, insertAuditEvent, listAuditEvents } from '../../src/store/tables/audit-events.js';
+import { findRefreshToken, hasUsedChild, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/tables/refresh-tokens.js';
 import { findSession, insertSession, listSessionsOfUser, revokeSession, touchSession } from '../../src/store/tables/sessions.js';
 import {
   insertSigningKey,
-  listSigningKeys,
   listSigningKeyStates,
+  listSigningKeys,
   retireSigningKeysExcept,
-  withdrawSigningKeysExcept,
   WITHDRAWN_AT,
+  withdrawSigningKeysExcept,
 } from '../../src/store/tables/signing-keys.js';
-import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
-import { findUnionIdentitiesByKey, findUnionIdentity, insertUnionIdentity, listUnionIdentitiesOfUser } from '../../src/store/tables/union-identities.js';
+import {
+  findUnionIdentitiesByKey,
+  findUnionIdentity,
+  insertUnionIdentity,
+  listUnionIdentitiesOfUser,
+} from '../../src/store/tables/union-identities.js';
 import { findUserById, findUsersByPhone, insertUser, updateUser } from '../../src/store/tables/users.js';
-import { findAccount, findAccountsBy, insertAccount, listAccountsOfUser, updateAccountOnLogin } from '../../src/store/tables/accounts.js';
 import type { StoreContext } from './conformance.js';
 import { accountRow, openid, refreshTokenRow, sessionRow, signingKeyRow, T0, uniqueTime, userRow } from './rows.js';
 
@@ -166,7 +171,12 @@ export function defineTableTests(ctx: StoreContext): void {
       const user = userRow();
       await insertUser(ctx.db, user);
       const bare = sessionRow(user.id);
-      const full = sessionRow(user.id, { user_agent: 'Mozilla/5.0 MicroMessenger/8.0.50 🤖', ip: '2001:db8::1', revoked_at: T0 + 1, revoke_reason: 'admin' });
+      const full = sessionRow(user.id, {
+        user_agent: 'Mozilla/5.0 MicroMessenger/8.0.50 🤖',
+        ip: '2001:db8::1',
+        revoked_at: T0 + 1,
+        revoke_reason: 'admin',
+      });
       await insertSession(ctx.db, bare);
       await insertSession(ctx.db, full);
       expect(await findSession(ctx.db, bare.id)).toStrictEqual(bare);

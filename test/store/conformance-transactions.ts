@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findUserById, insertUser } from '../../src/store/tables/users.js';
-import { findAccount, insertAccount } from '../../src/store/tables/accounts.js';
-import type { StoreContext } from './conformance.js';
-import { accountRow, userRow } from './rows.js';
-import { rejectionOf } from './conformance-tables.js';
 import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
+import { findAccount, insertAccount } from '../../src/store/tables/accounts.js';
+import { findUserById, insertUser } from '../../src/store/tables/users.js';
+import type { StoreContext } from './conformance.js';
+import { rejectionOf } from './conformance-tables.js';
+import { accountRow, userRow } from './rows.js';
 
 /** A transaction that fails leaves nothing behind: the basis of account linking's retry. */
 export function defineTransactionTests(ctx: StoreContext): void {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { IdentityProvider } from '../../src/core/identity-provider.js';
-import { loadConfig, type Config } from '../../src/server/config.js';
-import { startServer, type RunningServer } from '../../src/server/start.js';
-import { startSimulator, type RunningSimulator } from '../../src/providers/wechat/simulator/index.js';
-import { engineOf, type Engine } from '../../src/store/sql/database.js';
+import { type RunningSimulator, startSimulator } from '../../src/providers/wechat/simulator/index.js';
+import { type Config, loadConfig } from '../../src/server/config.js';
+import { type RunningServer, startServer } from '../../src/server/start.js';
+import { type Engine, engineOf } from '../../src/store/sql/database.js';
 import { harnessDatabase } from './harness-database.js';
 import { countRowsSync, forgetDatabaseSync } from './sync-count.js';
 
@@ -63,8 +63,8 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
       RATE_LIMIT_REFRESH: '0',
       RATE_LIMIT_LOGIN_PER_OPENID: '0',
       RATE_LIMIT_REFRESH_PER_OPENID: '0',
-    RATE_LIMIT_INTROSPECT: '0',
-    RATE_LIMIT_WECHAT_PER_USER: '0',
+      RATE_LIMIT_INTROSPECT: '0',
+      RATE_LIMIT_WECHAT_PER_USER: '0',
       INTROSPECTION_CLIENTS: `${BACKEND.clientId}:${BACKEND.clientSecret}`,
       LOG_LEVEL: 'debug',
       ...env,
@@ -74,7 +74,12 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
       clock: () => Date.now() + offset,
       logDestination: new Writable({
         write(chunk: Buffer, _encoding, done): void {
-          logs.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+          logs.push(
+            ...chunk
+              .toString('utf8')
+              .split('\n')
+              .filter((line) => line !== ''),
+          );
           done();
         },
       }),

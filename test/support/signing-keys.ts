@@ -1,6 +1,6 @@
 import { importJWK, SignJWT } from 'jose';
-import type { Config } from '../../src/server/config.js';
 import { SealedBox } from '../../src/lib/crypto/sealed-box.js';
+import type { Config } from '../../src/server/config.js';
 import { loadDataEncryptionKey } from '../../src/server/data-encryption-key.js';
 import { openDatabase } from '../../src/store/sql/database.js';
 

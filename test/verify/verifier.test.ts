@@ -2,7 +2,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, introspectSession, TokenError, UnavailableError } from '../../src/verify/index.js';
-import { APP_A, APP_B, BACKEND, call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { APP_A, APP_B, BACKEND, call, type Harness, loginAs, startHarness } from '../support/harness.js';
 import { readV01Manifest, readV01Rows } from '../support/legacy-database.js';
 import { claimsOf, kidOf, signWithKey } from '../support/signing-keys.js';
 import { expressApp } from './apps.js';
@@ -18,7 +18,10 @@ afterAll(async () => {
 });
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => undefined, (error: unknown) => error);
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }
 
 describe('createTokenVerifier', () => {
@@ -79,7 +82,11 @@ describe('createTokenVerifier', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as { port: number };
     await new Promise((resolve) => probe.close(resolve));
-    const verifier = createTokenVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, audience: APP_A.appid, jwksTimeoutMs: 500 });
+    const verifier = createTokenVerifier({
+      jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+      audience: APP_A.appid,
+      jwksTimeoutMs: 500,
+    });
     const token = await accessToken(h);
     expect(await rejection(verifier.verify(token))).toMatchObject({ name: 'UnavailableError', code: 'KEYS_UNAVAILABLE' });
 

@@ -1,9 +1,9 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
+import type { Clock } from '../../lib/clock.js';
 import { randomToken } from '../../lib/crypto/random.js';
 import { WeappAuthError } from '../../lib/errors.js';
-import type { Clock } from '../../lib/clock.js';
-import { SIGNING_ALGORITHM, type KeyRefusal, type SigningKeyRing } from './signing-keys.js';
+import { type KeyRefusal, SIGNING_ALGORITHM, type SigningKeyRing } from './signing-keys.js';
 
 /** What a verified access token says. */
 export interface AccessClaims {

@@ -19,7 +19,7 @@ export function newRefreshToken(): RefreshTokenParts & { token: string; secretHa
 
 /** Splits a token as sent by a client; undefined for anything that cannot be one of ours. */
 export function parseRefreshToken(token: string): RefreshTokenParts | undefined {
-  const [id, secret, extra] = token.split('../../auth');
+  const [id, secret, extra] = token.split('.');
   if (id === undefined || secret === undefined || extra !== undefined) return undefined;
   if (id.length !== 22 || secret.length !== 43 || !PART.test(id) || !PART.test(secret)) return undefined;
   return { id, secret };

@@ -1,18 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../../lib/clock.js';
 import type { SealedBox } from '../../lib/crypto/sealed-box.js';
 import type { Database } from '../../store/sql/schema.js';
 import {
   insertSigningKey,
-  listSigningKeys,
   listSigningKeyStates,
+  listSigningKeys,
   retireSigningKeysExcept,
-  withdrawSigningKeysExcept,
-  WITHDRAWN_AT,
   type SigningKeyRow,
+  WITHDRAWN_AT,
+  withdrawSigningKeysExcept,
 } from '../../store/tables/signing-keys.js';
-import type { Clock } from '../../lib/clock.js';
 
 export const SIGNING_ALGORITHM = 'EdDSA';
 

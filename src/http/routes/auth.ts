@@ -8,7 +8,6 @@ import { limitPerIp, type RouteLimits } from '../rate-limits.js';
 import { documented, errorResponses, tokenResponseSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
-
 interface LoginBody {
   code: string;
   /** The identity provider; WeChat mini program when absent. */
@@ -121,7 +120,10 @@ export async function authRoutes(
 
   app.post(
     '/api/auth/logout',
-    { preHandler: app.authenticate, schema: { ...documented('auth', 'End this session', true), response: { 204: { type: 'null' }, ...errorResponses } } },
+    {
+      preHandler: app.authenticate,
+      schema: { ...documented('auth', 'End this session', true), response: { 204: { type: 'null' }, ...errorResponses } },
+    },
     async (request, reply) => {
       await services.sessions.revoke(authOf(request), 'logout');
       return reply.code(204).send();

@@ -22,11 +22,11 @@ export class SealedBox {
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     cipher.setAAD(Buffer.from(context));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('../../crypto');
+    return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
   }
 
   open(sealed: string, context: string): string {
-    const [version, iv, body, tag] = sealed.split('../../crypto');
+    const [version, iv, body, tag] = sealed.split('.');
     if (version !== VERSION || iv === undefined || body === undefined || tag === undefined) {
       throw new Error('sealed value has an unknown format');
     }

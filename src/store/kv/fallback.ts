@@ -1,4 +1,4 @@
-import { KvUnavailableError, MemoryKv, type Kv, type KvLock } from './kv.js';
+import { type Kv, type KvLock, KvUnavailableError, MemoryKv } from './kv.js';
 
 /** After Redis failed, operations go straight to memory this long before Redis is tried again. */
 const RETRY_AFTER_MS = 1_000;
@@ -21,11 +21,19 @@ export class FallbackKv implements Kv {
   ) {}
 
   get(key: string): Promise<string | undefined> {
-    return this.#either('get', () => this.shared.get(key), () => this.#local.get(key));
+    return this.#either(
+      'get',
+      () => this.shared.get(key),
+      () => this.#local.get(key),
+    );
   }
 
   set(key: string, value: string, ttlMs: number): Promise<void> {
-    return this.#either('set', () => this.shared.set(key, value, ttlMs), () => this.#local.set(key, value, ttlMs));
+    return this.#either(
+      'set',
+      () => this.shared.set(key, value, ttlMs),
+      () => this.#local.set(key, value, ttlMs),
+    );
   }
 
   deleteIfEquals(key: string, value: string): Promise<void> {
@@ -43,11 +51,19 @@ export class FallbackKv implements Kv {
   }
 
   increment(key: string, ttlMs: number): Promise<number> {
-    return this.#either('increment', () => this.shared.increment(key, ttlMs), () => this.#local.increment(key, ttlMs));
+    return this.#either(
+      'increment',
+      () => this.shared.increment(key, ttlMs),
+      () => this.#local.increment(key, ttlMs),
+    );
   }
 
   publish(channel: string, message: string): Promise<void> {
-    return this.#either('publish', () => this.shared.publish(channel, message), () => this.#local.publish(channel, message));
+    return this.#either(
+      'publish',
+      () => this.shared.publish(channel, message),
+      () => this.#local.publish(channel, message),
+    );
   }
 
   /** Listens on both: Redis carries other instances' messages, memory this instance's own while Redis is away. */

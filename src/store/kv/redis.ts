@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { randomToken } from '../../lib/crypto/random.js';
-import { KvUnavailableError, type Kv, type KvLock } from './kv.js';
+import { type Kv, type KvLock, KvUnavailableError } from './kv.js';
 
 /** Compare-and-delete in one step: GET then DEL from the client would race with another instance's SET. */
 const DELETE_IF_EQUALS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;

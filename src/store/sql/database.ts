@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { ConfigError } from '../../server/config.js';
-import { engineOf, redactUrl, unsupportedDatabaseUrl, type Engine } from './database-url.js';
+import { type Engine, engineOf, redactUrl, unsupportedDatabaseUrl } from './database-url.js';
 import { openMysql } from './mysql.js';
 import { openPostgres } from './postgres.js';
 import type { Database } from './schema.js';
 import { openSqlite } from './sqlite.js';
 
-export { engineOf, redactUrl, type Engine } from './database-url.js';
+export { type Engine, engineOf, redactUrl } from './database-url.js';
 
 export interface PoolStats {
   total: number;

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DatabaseHandle, Engine, PoolStats } from './database.js';
 import type { Database } from './schema.js';
 

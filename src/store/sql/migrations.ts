@@ -1,4 +1,14 @@
-import { MysqlAdapter, Migrator, SqliteAdapter, sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import {
+  type CreateTableBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+  MysqlAdapter,
+  SqliteAdapter,
+  sql,
+} from 'kysely';
 
 /**
  * Migrations live in code, not in files found at run time, so they ship inside the build and run the same from
@@ -254,7 +264,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
     // No failed migration: the migrator could not even start (read its table, take its lock).
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(failed === undefined ? `migrations could not run: ${reason}` : `migration ${failed} failed: ${reason}`, { cause: error });
+    throw new Error(failed === undefined ? `migrations could not run: ${reason}` : `migration ${failed} failed: ${reason}`, {
+      cause: error,
+    });
   }
   return results;
 }

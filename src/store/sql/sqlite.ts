@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { ConfigError } from '../../server/config.js';
 import { privateDirectory, privateFile } from '../../lib/private-files.js';
+import { ConfigError } from '../../server/config.js';
 import type { DatabaseHandle } from './database.js';
 import { kyselyHandle } from './kysely-handle.js';
 import type { Database } from './schema.js';

@@ -58,7 +58,13 @@ const MESSAGES = [
 
 function matches(error: unknown, depth: number): boolean {
   if (typeof error !== 'object' || error === null || depth > 4) return false;
-  const { code, errno, message, cause, errors } = error as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  const { code, errno, message, cause, errors } = error as {
+    code?: unknown;
+    errno?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
   if (typeof errno === 'number' && MYSQL_ERRNOS.has(errno)) return true;
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code) || MYSQL_CODES.has(code) || POSTGRES_STATES.has(code)) return true;

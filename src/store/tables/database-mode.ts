@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { ConfigError } from '../../server/config.js';
 import { DEFAULT_SIMULATOR_APP } from '../../providers/wechat/simulator/apps.js';
+import { ConfigError } from '../../server/config.js';
 import { redactUrl } from '../sql/database-url.js';
 import type { Database } from '../sql/schema.js';
 

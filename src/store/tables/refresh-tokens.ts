@@ -54,7 +54,11 @@ export async function spendSiblings(db: Kysely<Database>, parentId: string, keep
   await db
     .updateTable('refresh_tokens')
     .set({ used_at: 0 })
-    .where('id', 'in', siblings.map((row) => row.id))
+    .where(
+      'id',
+      'in',
+      siblings.map((row) => row.id),
+    )
     .where('used_at', 'is', null)
     .execute();
 }

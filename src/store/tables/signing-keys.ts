@@ -25,12 +25,7 @@ export async function insertSigningKey(db: Kysely<Database>, row: SigningKeyRow)
 
 /** Retires every unretired key but `keepKid`; retired keys stay in JWKS until the tokens they signed have expired. */
 export async function retireSigningKeysExcept(db: Kysely<Database>, keepKid: string, now: number): Promise<void> {
-  await db
-    .updateTable('signing_keys')
-    .set({ retired_at: now })
-    .where('kid', '!=', keepKid)
-    .where('retired_at', 'is', null)
-    .execute();
+  await db.updateTable('signing_keys').set({ retired_at: now }).where('kid', '!=', keepKid).where('retired_at', 'is', null).execute();
 }
 
 /**

@@ -4,12 +4,7 @@ import type { Database, UnionIdentitiesTable } from '../sql/schema.js';
 export type UnionIdentityRow = Selectable<UnionIdentitiesTable>;
 
 export async function findUnionIdentity(db: Kysely<Database>, family: string, key: string): Promise<UnionIdentityRow | undefined> {
-  return db
-    .selectFrom('union_identities')
-    .selectAll()
-    .where('family', '=', family)
-    .where('union_key', '=', key)
-    .executeTakeFirst();
+  return db.selectFrom('union_identities').selectAll().where('family', '=', family).where('union_key', '=', key).executeTakeFirst();
 }
 
 /** Fails with a unique violation when the (family, key) is taken: how the loser of a first-login race learns it lost. */
@@ -23,11 +18,5 @@ export async function findUnionIdentitiesByKey(db: Kysely<Database>, key: string
 }
 
 export async function listUnionIdentitiesOfUser(db: Kysely<Database>, userId: string): Promise<UnionIdentityRow[]> {
-  return db
-    .selectFrom('union_identities')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .orderBy('family')
-    .orderBy('union_key')
-    .execute();
+  return db.selectFrom('union_identities').selectAll().where('user_id', '=', userId).orderBy('family').orderBy('union_key').execute();
 }

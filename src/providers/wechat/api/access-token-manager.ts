@@ -100,8 +100,7 @@ export class AccessTokenManager {
   private async fetch(appid: string): Promise<CachedToken> {
     const app = this.apps.get(appid);
     if (app === undefined) throw new Error(`no credentials for ${appid}`);
-    const fetched =
-      this.settings.source === 'stable' ? await this.client.stableAccessToken(app) : await this.client.plainAccessToken(app);
+    const fetched = this.settings.source === 'stable' ? await this.client.stableAccessToken(app) : await this.client.plainAccessToken(app);
     const lifetime = fetched.expiresInSeconds * 1000;
     const entry: CachedToken = { token: fetched.token, renewAt: this.clock() + Math.max(lifetime - RENEW_MARGIN_MS, lifetime / 2) };
     await this.store.set(storeKey(appid), JSON.stringify(entry), lifetime);

@@ -57,7 +57,12 @@ export class WechatClient {
     const body = await callWechat(this.transport, {
       api: 'stable_token',
       query: {},
-      body: { grant_type: 'client_credential', appid: app.appid, secret: app.secret, force_refresh: forceRefresh } satisfies StableTokenRequest,
+      body: {
+        grant_type: 'client_credential',
+        appid: app.appid,
+        secret: app.secret,
+        force_refresh: forceRefresh,
+      } satisfies StableTokenRequest,
     });
     return accessTokenOf('stable_token', body);
   }

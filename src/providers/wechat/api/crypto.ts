@@ -2,7 +2,13 @@ import { createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { constantTimeEqual } from '../../../lib/crypto/random.js';
 
 /** Why encryptedData did not open; each has its own remedy, so callers must be able to tell them apart. */
-export type DecryptFailure = 'spaces_in_base64' | 'url_encoded' | 'not_base64' | 'bad_iv_length' | 'bad_data_length' | 'wrong_key_or_damaged';
+export type DecryptFailure =
+  | 'spaces_in_base64'
+  | 'url_encoded'
+  | 'not_base64'
+  | 'bad_iv_length'
+  | 'bad_data_length'
+  | 'wrong_key_or_damaged';
 
 export class DecryptError extends Error {
   override readonly name = 'DecryptError';
@@ -46,7 +52,10 @@ export function decryptUserData(sessionKey: string, encryptedData: string, iv: s
 
 function decodeBase64(field: string, value: string): Buffer {
   if (value.includes(' ')) {
-    throw new DecryptError('spaces_in_base64', `${field} contains spaces: a "+" was probably turned into a space by URL encoding; send it as JSON or encode it with encodeURIComponent`);
+    throw new DecryptError(
+      'spaces_in_base64',
+      `${field} contains spaces: a "+" was probably turned into a space by URL encoding; send it as JSON or encode it with encodeURIComponent`,
+    );
   }
   if (/%[0-9A-Fa-f]{2}/.test(value)) throw new DecryptError('url_encoded', `${field} is URL-encoded: decode it once before sending`);
   if (!BASE64.test(value) || value.length % 4 !== 0) throw new DecryptError('not_base64', `${field} is not base64`);
@@ -60,6 +69,8 @@ export function sessionKeySignature(sessionKey: string): string {
 
 /** Legacy getUserInfo: signature = sha1(rawData + session_key), hex. Compared in constant time. */
 export function verifyRawDataSignature(rawData: string, signature: string, sessionKey: string): boolean {
-  const expected = createHash('sha1').update(rawData + sessionKey).digest('hex');
+  const expected = createHash('sha1')
+    .update(rawData + sessionKey)
+    .digest('hex');
   return constantTimeEqual(expected, signature.toLowerCase());
 }

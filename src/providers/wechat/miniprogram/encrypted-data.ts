@@ -1,8 +1,8 @@
-import { WeappAuthError } from '../../../lib/errors.js';
-import { decryptUserData, DecryptError, verifyRawDataSignature } from '../api/crypto.js';
-import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import type { AuditLog } from '../../../core/audit.js';
-import { sessionKeyExpired, type AccountKey, type SessionKeys } from './session-keys.js';
+import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
+import { WeappAuthError } from '../../../lib/errors.js';
+import { DecryptError, decryptUserData, verifyRawDataSignature } from '../api/crypto.js';
+import { type AccountKey, type SessionKeys, sessionKeyExpired } from './session-keys.js';
 
 export interface EncryptedPayload {
   encryptedData: string;

@@ -1,13 +1,13 @@
+import type { PhoneView, Profiles } from '../../../core/profile.js';
+import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import type { AccessTokenManager } from '../api/access-token-manager.js';
 import type { WechatAppCredentials, WechatClient } from '../api/client.js';
 import { WechatApiError } from '../api/errors.js';
 import { ERRCODE } from '../api/wire.js';
-import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
-import type { EncryptedData, EncryptedPayload } from './encrypted-data.js';
-import type { PhoneView, Profiles } from '../../../core/profile.js';
-import type { SessionKeys } from './session-keys.js';
 import { wechatFailure } from '../failure.js';
+import type { EncryptedData, EncryptedPayload } from './encrypted-data.js';
+import type { SessionKeys } from './session-keys.js';
 
 /** Binding the user's phone number: the current way (a getPhoneNumber code) or the legacy one (encryptedData). */
 export class Phones {
@@ -29,7 +29,8 @@ export class Phones {
     try {
       phone = await this.deps.tokens.withToken(account.appid, (token) => this.deps.wechat.phoneNumber(token, code, account.openid));
     } catch (error) {
-      if (error instanceof WechatApiError && error.errcode === ERRCODE.INVALID_CODE) throw await this.explainInvalidCode(account.appid, code);
+      if (error instanceof WechatApiError && error.errcode === ERRCODE.INVALID_CODE)
+        throw await this.explainInvalidCode(account.appid, code);
       throw wechatFailure(error);
     }
     if (phone.watermarkAppid !== account.appid) {
@@ -42,7 +43,11 @@ export class Phones {
   async bindByEncryptedData(claims: AccessClaims, payload: EncryptedPayload): Promise<PhoneView> {
     const data = await this.deps.encryptedData.decrypt(claims, payload);
     const { phoneNumber, purePhoneNumber, countryCode } = data;
-    if (typeof phoneNumber !== 'string' || typeof purePhoneNumber !== 'string' || (typeof countryCode !== 'string' && typeof countryCode !== 'number')) {
+    if (
+      typeof phoneNumber !== 'string' ||
+      typeof purePhoneNumber !== 'string' ||
+      (typeof countryCode !== 'string' && typeof countryCode !== 'number')
+    ) {
       throw new WeappAuthError('DECRYPT_FAILED', 'the decrypted data is not a phone number (was it getPhoneNumber’s encryptedData?)', {
         details: { hint: 'not_phone_data' },
       });
@@ -56,7 +61,10 @@ export class Phones {
    */
   private async explainInvalidCode(appid: string, code: string): Promise<WeappAuthError> {
     const app = this.deps.apps.get(appid);
-    const invalid = new WeappAuthError('INVALID_PHONE_CODE', 'the phone code is invalid or expired (it lives 5 minutes and works once): ask the user to tap the button again');
+    const invalid = new WeappAuthError(
+      'INVALID_PHONE_CODE',
+      'the phone code is invalid or expired (it lives 5 minutes and works once): ask the user to tap the button again',
+    );
     if (app === undefined) return invalid;
     try {
       await this.deps.wechat.code2Session(app, code);

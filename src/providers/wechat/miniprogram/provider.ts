@@ -1,6 +1,6 @@
 import type { ExternalIdentity, IdentityProvider } from '../../../core/identity-provider.js';
-import { wechatFailure } from '../failure.js';
 import type { WechatAppCredentials, WechatClient } from '../api/client.js';
+import { wechatFailure } from '../failure.js';
 
 /** The provider id of WeChat mini programs, and the family their unionids are comparable within. */
 export const WECHAT = 'wechat';

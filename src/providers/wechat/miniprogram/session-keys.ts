@@ -1,14 +1,14 @@
+import type { Accounts } from '../../../core/accounts.js';
+import type { AuditLog } from '../../../core/audit.js';
+import type { SharedFlight } from '../../../core/shared-flight.js';
+import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import type { AccessTokenManager } from '../api/access-token-manager.js';
 import type { WechatClient } from '../api/client.js';
 import { WechatApiError } from '../api/errors.js';
-import { WECHAT } from './provider.js';
 import { ERRCODE } from '../api/wire.js';
-import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
-import type { Accounts } from '../../../core/accounts.js';
-import type { AuditLog } from '../../../core/audit.js';
-import type { SharedFlight } from '../../../core/shared-flight.js';
 import { wechatFailure } from '../failure.js';
+import { WECHAT } from './provider.js';
 
 /** The WeChat account behind a signed-in session, with its stored session_key opened. Never leaves the server. */
 export interface AccountKey {

@@ -5,7 +5,7 @@
  *   (the old one living out its own expiry), and force_refresh kills the current one at once, at most 20 times a
  *   (Beijing) day and 30 s apart. The two families never touch each other.
  */
-import { ERRCODE, type AccessTokenResponse } from '../api/wire.js';
+import { type AccessTokenResponse, ERRCODE } from '../api/wire.js';
 import { newAccessToken } from './ids.js';
 import { WechatError } from './wechat-errors.js';
 

@@ -44,6 +44,4 @@ export const faultBody = objectSchema(
   ['api'],
 );
 
-export const clockBody = objectSchema({ advanceSeconds: { type: 'integer', minimum: 0, maximum: 10 * 366 * 86400 } }, [
-  'advanceSeconds',
-]);
+export const clockBody = objectSchema({ advanceSeconds: { type: 'integer', minimum: 0, maximum: 10 * 366 * 86400 } }, ['advanceSeconds']);

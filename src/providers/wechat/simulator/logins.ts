@@ -2,7 +2,7 @@
  * Simulated users and their wx.login codes. Minting a code is what wx.login does on the phone: it gives the user a
  * fresh session_key at once, so the previous key stops passing checksession and stops decrypting.
  */
-import { ERRCODE, type Code2SessionResponse } from '../api/wire.js';
+import { type Code2SessionResponse, ERRCODE } from '../api/wire.js';
 import { newLoginCode, newSessionKey, newUserId } from './ids.js';
 import { WechatError } from './wechat-errors.js';
 

@@ -1,7 +1,7 @@
 /** The simulator on its own HTTP server: for the CLI and for tests (port 0 = a random free port). */
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import { simulatorPlugin, type SimulatorOptions } from './plugin.js';
+import { type SimulatorOptions, simulatorPlugin } from './plugin.js';
 
 export interface RunningSimulator {
   /** Base URL to point a WeChat SDK at, e.g. http://127.0.0.1:4000 (no trailing slash). */
@@ -9,9 +9,7 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-export async function startSimulator(
-  options: SimulatorOptions & { port?: number; host?: string } = {},
-): Promise<RunningSimulator> {
+export async function startSimulator(options: SimulatorOptions & { port?: number; host?: string } = {}): Promise<RunningSimulator> {
   // No logger: request URLs carry secret, js_code and access_token. Connections are cut on close so a
   // request held by a delay fault cannot stall shutdown.
   const app = Fastify({ logger: false, forceCloseConnections: true });

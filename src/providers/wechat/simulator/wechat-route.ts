@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ERRCODE, WECHAT_PATHS, type WechatApi } from '../api/wire.js';
 import { parseJsonObject } from './body.js';
 import type { SimulatorState } from './state.js';
-import { WechatError, errorBody } from './wechat-errors.js';
+import { errorBody, WechatError } from './wechat-errors.js';
 
 /** What api.weixin.qq.com sends with JSON answers. */
 const JSON_CONTENT_TYPE = 'application/json; encoding=utf-8';

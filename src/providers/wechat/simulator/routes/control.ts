@@ -2,10 +2,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Watermark, WechatApi } from '../../api/wire.js';
 import { parseJsonObject } from '../body.js';
-import { ControlError, badRequest, controlErrorHandler } from '../control-errors.js';
+import { badRequest, ControlError, controlErrorHandler } from '../control-errors.js';
 import { checkControlRequest } from '../control-guard.js';
 import { clockBody, encryptBody, faultBody, mintCodeBody, mintPhoneCodeBody } from '../control-schemas.js';
-import { encryptUserData, type EncryptedUserData } from '../crypto.js';
+import { type EncryptedUserData, encryptUserData } from '../crypto.js';
 import { FaultQueue } from '../faults.js';
 import type { SimUser } from '../logins.js';
 import { resetState, type SimulatorState } from '../state.js';

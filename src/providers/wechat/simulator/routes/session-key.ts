@@ -5,7 +5,7 @@ import { signatureMatches } from '../crypto.js';
 import type { SimUser } from '../logins.js';
 import type { SimulatorState } from '../state.js';
 import { WechatError } from '../wechat-errors.js';
-import { queryParam, wechatRoute, type WechatCall } from '../wechat-route.js';
+import { queryParam, type WechatCall, wechatRoute } from '../wechat-route.js';
 
 const SIG_METHOD = 'hmac_sha256';
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ERRCODE } from '../../api/wire.js';
 import type { SimulatorState } from '../state.js';
-import { WechatError, errorBody } from '../wechat-errors.js';
+import { errorBody, WechatError } from '../wechat-errors.js';
 import { loginRoutes } from './login.js';
 import { phoneRoutes } from './phone.js';
 import { sessionKeyRoutes } from './session-key.js';
