@@ -26,11 +26,7 @@ function onDatabase(label: string, engine: TestEngine, extra: () => Record<strin
 }
 
 export function engineSetups(withRedis: boolean): EngineSetup[] {
-  const setups = [
-    onDatabase('SQLite', 'sqlite'),
-    onDatabase('PostgreSQL', 'postgres'),
-    onDatabase('MariaDB', 'mariadb'),
-  ];
+  const setups = [onDatabase('SQLite', 'sqlite'), onDatabase('PostgreSQL', 'postgres'), onDatabase('MariaDB', 'mariadb')];
   // A prefix of its own: nothing another run or a test left in Redis is read, and what this run leaves expires.
   const redis = (): Record<string, string> => ({ REDIS_URL, REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}:` });
   if (withRedis) setups.push(onDatabase('PostgreSQL + Redis', 'postgres', redis));

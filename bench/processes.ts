@@ -2,7 +2,7 @@
  * Every process under test runs as a child of its own: its RSS and CPU are its own, and the load generator (this
  * process) never shares its event loop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -81,7 +81,12 @@ async function waitReady(child: ChildProcess, readyUrl: string): Promise<void> {
 function keepTail(child: ChildProcess): string[] {
   const lines: string[] = [];
   const keep = (chunk: Buffer): void => {
-    lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+    lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
     lines.splice(0, Math.max(0, lines.length - OUTPUT_TAIL));
   };
   child.stdout?.on('data', keep);

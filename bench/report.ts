@@ -1,7 +1,7 @@
 /** BENCHMARKS.md from one run's figures: every figure beside its same-run baseline, each target met or missed. */
 import type { Machine } from './machine.js';
 import type { Measured } from './scenarios.js';
-import { TARGETS, type BenchSettings } from './settings.js';
+import { type BenchSettings, TARGETS } from './settings.js';
 
 export interface FloorFigures {
   startupMs: number;
@@ -46,16 +46,18 @@ export interface Report {
 }
 
 export function renderReport(report: Report): string {
-  return [
-    header(report),
-    meSection(report),
-    loginSection(report),
-    latencySection(report),
-    memorySection(report),
-    startupSection(report),
-    diagnosticsSection(report),
-    notesSection(report),
-  ].join('\n\n') + '\n';
+  return (
+    [
+      header(report),
+      meSection(report),
+      loginSection(report),
+      latencySection(report),
+      memorySection(report),
+      startupSection(report),
+      diagnosticsSection(report),
+      notesSection(report),
+    ].join('\n\n') + '\n'
+  );
 }
 
 function header({ machine, settings, minutes }: Report): string {
@@ -156,8 +158,14 @@ ${rows.join('\n')}`;
 }
 
 function startupSection({ engines, floor, diagnostics }: Report): string {
-  const rows = engines.map((engine) => `| weapp-auth, ${engine.label}, fresh database | ${ms(engine.startupMs)} | yes: every migration, and the first signing key |`);
-  const restart = diagnostics === undefined ? [] : [`| weapp-auth, ${engines[0]?.label ?? ''}, restarted on its database | ${ms(diagnostics.restartMs)} | none pending |`];
+  const rows = engines.map(
+    (engine) =>
+      `| weapp-auth, ${engine.label}, fresh database | ${ms(engine.startupMs)} | yes: every migration, and the first signing key |`,
+  );
+  const restart =
+    diagnostics === undefined
+      ? []
+      : [`| weapp-auth, ${engines[0]?.label ?? ''}, restarted on its database | ${ms(diagnostics.restartMs)} | none pending |`];
   return `## Start-up
 
 From spawning \`node\` to the first \`200\` from the readiness route (\`/readyz\`, which queries the database), polled
@@ -226,9 +234,9 @@ function flagged({ floor, engines }: Report): string[] {
 }
 
 const MACHINE_NOTES = [
-  'autocannon (in the parent process), the server and the simulator share the machine\'s cores. On 2 cores the load generator takes most of one, so every figure is bounded by the machine rather than by the server alone; the ratios, measured under the same contention, are what compare.',
-  'Codes are minted through the simulator\'s control API before each login run (one call each, sized from two 1 s probes), so minting never competes with the measured load; the warm-up has codes of its own. After the warm-up and after the measured run one more login is sent and awaited, so requests autocannon abandoned at a run\'s end (500 of them in the latency runs) are served before the next run starts instead of queueing ahead of it.',
-  'Each engine runs on a database created for the run and dropped after (`test/support/test-databases.ts`): SQLite in a temporary file, PostgreSQL and MariaDB on the local servers over TCP, Redis (when included) with a key prefix of the run\'s own.',
+  "autocannon (in the parent process), the server and the simulator share the machine's cores. On 2 cores the load generator takes most of one, so every figure is bounded by the machine rather than by the server alone; the ratios, measured under the same contention, are what compare.",
+  "Codes are minted through the simulator's control API before each login run (one call each, sized from two 1 s probes), so minting never competes with the measured load; the warm-up has codes of its own. After the warm-up and after the measured run one more login is sent and awaited, so requests autocannon abandoned at a run's end (500 of them in the latency runs) are served before the next run starts instead of queueing ahead of it.",
+  "Each engine runs on a database created for the run and dropped after (`test/support/test-databases.ts`): SQLite in a temporary file, PostgreSQL and MariaDB on the local servers over TCP, Redis (when included) with a key prefix of the run's own.",
 ];
 
 /**
@@ -236,12 +244,12 @@ const MACHINE_NOTES = [
  * load average 5–7 on 2 cores); rerun on a quiet machine before trusting any absolute figure.
  */
 const FINDINGS = [
-  '**The guard does not re-verify signatures.** A CPU profile of 10 s of load on the guarded constant route spent 0.03% of its samples in jose\'s `verifySignature` (the 100 logins that minted the tokens) and 0.16% in `AccessTokens.verify` (the cache lookup). The guard\'s own work is a regex, two LRU lookups and a session-status query at most once a second per session.',
-  '**What costs per request is the app\'s fixed overhead, not the guard.** `/healthz` (no guard, no database) already runs at a fraction of the bare route. In the profile the identifiable per-request work was: pino redaction run for every per-request child logger even at `LOG_LEVEL=warn` (`@pinojs/redact` ~2% of samples; Fastify creates a child logger per request), async-hooks promise tracking (`promiseInitHook` ~1.2%, the price of AsyncLocalStorage), prom-client histogram and counter updates (~1.5%), `randomUUID` request ids, and the `onSend` header hook. Suggestions: build the redaction once (pino `redact` on the root logger only, or Fastify `childLoggerFactory` returning a cheap child when the level is above `info`); record metrics in one `onResponse` hook with pre-resolved label children (`histogram.labels(...)` cached per route) instead of labelled `observe` calls; use `hyperid` or a counter-based request id.',
+  "**The guard does not re-verify signatures.** A CPU profile of 10 s of load on the guarded constant route spent 0.03% of its samples in jose's `verifySignature` (the 100 logins that minted the tokens) and 0.16% in `AccessTokens.verify` (the cache lookup). The guard's own work is a regex, two LRU lookups and a session-status query at most once a second per session.",
+  "**What costs per request is the app's fixed overhead, not the guard.** `/healthz` (no guard, no database) already runs at a fraction of the bare route. In the profile the identifiable per-request work was: pino redaction run for every per-request child logger even at `LOG_LEVEL=warn` (`@pinojs/redact` ~2% of samples; Fastify creates a child logger per request), async-hooks promise tracking (`promiseInitHook` ~1.2%, the price of AsyncLocalStorage), prom-client histogram and counter updates (~1.5%), `randomUUID` request ids, and the `onSend` header hook. Suggestions: build the redaction once (pino `redact` on the root logger only, or Fastify `childLoggerFactory` returning a cheap child when the level is above `info`); record metrics in one `onResponse` hook with pre-resolved label children (`histogram.labels(...)` cached per route) instead of labelled `observe` calls; use `hyperid` or a counter-based request id.",
   '**`GET /api/me` reads the database at most twice per user per second.** Counted directly (better-sqlite3 `prepare` calls during 4 s of load on 100 users): 800 statements, the session-status and profile caches each refreshing once a second per user, as designed. The earlier smoke-run A/B that suggested a read per request was taken on a machine loaded by other test suites. On a quiet machine, in one process with autocannon, `/api/me` ran at 87% of `/healthz`; what remains between the guarded constant route and `/api/me` is those reads, Kysely preparing each statement anew, and serialising the user.',
   '**Failed requests in the delayed runs are `504 WECHAT_TIMEOUT`.** Reproduced with 500 connections against a 100 ms simulator delay: 256 of 3,706 logins waited behind the saturated queue past `WECHAT_TIMEOUT_MS` (5 s) and got the documented 504; none got a 500.',
-  '**500 closed-loop clients at 100 ms saturate any server on this machine.** They offer up to 5,000 logins/s; the floor route itself (one loopback call, no database) reached well under that and missed the 15 ms target too in the same run, so the closed-loop p99 is queueing, not per-login overhead. The open-loop table (half of each engine\'s capacity) is the fairer test of what a login adds; on a quiet machine with the load generator on other cores it is the figure to judge the target by.',
-  '**A login on SQLite spends most of its CPU in the database layer.** A CPU profile of 15 s of logins (SQLite, 50 connections) put 13.8% of all samples (about a fifth of the busy time) in Kysely\'s SQLite `executeQuery` (the synchronous better-sqlite3 statements, counted as its own time) and another 4.9% in better-sqlite3\'s `prepare`: Kysely\'s SQLite driver prepares every statement anew on every query. Token signing (jose, Ed25519 through WebCrypto, ~4% with its crypto job plumbing), sealing the session_key (AES-GCM, <0.5%) and random bytes (1.4%) are small beside it. Suggestions: cache prepared statements by SQL text in the SQLite dialect (a small LRU in a custom driver wrapping better-sqlite3), and count the statements one login runs (account upsert, user, session, refresh token, profile read) to merge what can be merged; each statement on PostgreSQL or MariaDB is also a network round trip.',
+  "**500 closed-loop clients at 100 ms saturate any server on this machine.** They offer up to 5,000 logins/s; the floor route itself (one loopback call, no database) reached well under that and missed the 15 ms target too in the same run, so the closed-loop p99 is queueing, not per-login overhead. The open-loop table (half of each engine's capacity) is the fairer test of what a login adds; on a quiet machine with the load generator on other cores it is the figure to judge the target by.",
+  "**A login on SQLite spends most of its CPU in the database layer.** A CPU profile of 15 s of logins (SQLite, 50 connections) put 13.8% of all samples (about a fifth of the busy time) in Kysely's SQLite `executeQuery` (the synchronous better-sqlite3 statements, counted as its own time) and another 4.9% in better-sqlite3's `prepare`: Kysely's SQLite driver prepares every statement anew on every query. Token signing (jose, Ed25519 through WebCrypto, ~4% with its crypto job plumbing), sealing the session_key (AES-GCM, <0.5%) and random bytes (1.4%) are small beside it. Suggestions: cache prepared statements by SQL text in the SQLite dialect (a small LRU in a custom driver wrapping better-sqlite3), and count the statements one login runs (account upsert, user, session, refresh token, profile read) to merge what can be merged; each statement on PostgreSQL or MariaDB is also a network round trip.",
   '**PostgreSQL and MariaDB logins queue on a pool of 10 connections** (`src/store/pool-settings.ts`). A login holds a connection for a find-or-create transaction and then writes the session and refresh token; at 500 concurrent logins the p50 grew far more on PostgreSQL and MariaDB than on SQLite. Worth measuring with `maxConnections` 20–50 (and counting the round trips one login makes: account upsert, session row, refresh-token row, profile read) before concluding anything about the engines themselves.',
 ];
 

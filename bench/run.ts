@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { engineSetups, type EngineSetup } from './engines.js';
+import { type EngineSetup, engineSetups } from './engines.js';
 import { describeMachine } from './machine.js';
 import { rssMiB } from './memory.js';
 import type { Service } from './processes.js';
-import { renderReport, type Diagnostics, type EngineFigures, type FloorFigures, type Report } from './report.js';
+import { type Diagnostics, type EngineFigures, type FloorFigures, type Report, renderReport } from './report.js';
 import { loginUsers, measureLogins, measureReads } from './scenarios.js';
 import { compileChildren, GUARDED_ENTRY, startFloor, startSimulator, startWeappAuth } from './services.js';
-import { readSettings, type BenchSettings } from './settings.js';
+import { type BenchSettings, readSettings } from './settings.js';
 
 /** Time after start before RSS "at rest" is read: lazy initialisation done, nothing yet loaded. */
 const SETTLE_MS = 2000;

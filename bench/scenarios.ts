@@ -1,6 +1,6 @@
 /** The measured scenarios, each against any service (weapp-auth or a floor) that answers the same requests. */
 import { CodeFeed } from './code-feed.js';
-import { runLoad, type LoadFigures, type LoadShape } from './load.js';
+import { type LoadFigures, type LoadShape, runLoad } from './load.js';
 import { sampleRss } from './memory.js';
 import type { Service } from './processes.js';
 import type { BenchSettings } from './settings.js';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { freePort, startService, type Service } from './processes.js';
+import { freePort, type Service, startService } from './processes.js';
 import { APP } from './settings.js';
 
 /** Where the TypeScript child entries are compiled, so they start and weigh what plain JavaScript does. */

@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 import { adminCommand, UsageError } from './admin/commands.js';
-import { ConfigError, loadConfig } from './config.js';
-import { configSecrets, createLogger } from './http/logging.js';
-import { rotateSigningKey } from './keys-command.js';
-import { simulatorBanner, startServer } from './server.js';
-import { simulatorCommand } from './simulator/command.js';
-import { connectDatabase, redactUrl } from './store/database.js';
-import { migrateToLatest } from './store/migrations.js';
+import { rotateSigningKey } from './admin/keys.js';
+import { configSecrets, createLogger } from './observability/logging.js';
+import { simulatorCommand } from './providers/wechat/simulator/command.js';
+import { ConfigError, loadConfig } from './server/config.js';
+import { simulatorBanner, startServer } from './server/start.js';
+import { connectDatabase, redactUrl } from './store/sql/database.js';
+import { migrateToLatest } from './store/sql/migrations.js';
 
 const USAGE = `usage: weapp-auth <command>
 
   serve                 start the server (configuration from the environment; see README)
   migrate               bring the database named by DATABASE_URL to the latest schema
-  users list [--limit N]                      newest users, with their WeChat accounts
-  users find --id|--openid|--unionid|--phone X
+  users list [--limit N]                      newest users, with their linked accounts
+  users find --id|--openid|--subject|--unionid|--phone X
   sessions list --user ID                     a user's sessions: active, expired, revoked (and why)
   sessions revoke --session ID | --user ID    revoke one session, or all of a user's
   audit [--user ID] [--type T] [--since DATE] [--limit N]

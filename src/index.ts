@@ -2,9 +2,17 @@
  * weapp-auth as a library: start the server from code (to add your own guarded routes), or reuse its parts.
  * The CLI (`weapp-auth serve`) is the same startServer with the configuration read from the environment.
  */
-export { loadConfig, ConfigError, type Config, type WechatAppConfig } from './config.js';
-export { startServer, simulatorBanner, type RunningServer, type ServerOptions } from './server.js';
-export { WeappAuthError, ERROR_CODES, type ErrorCode } from './errors.js';
+
+export type { ExternalIdentity, IdentityProvider } from './core/identity-provider.js';
+export type { AccessClaims } from './core/tokens/access-tokens.js';
 export { ERROR_STATUS } from './http/error-status.js';
-export type { AccessClaims } from './auth/access-tokens.js';
-export { startSimulator, simulatorPlugin, DEFAULT_SIMULATOR_APP, type RunningSimulator, type SimulatorApp } from './simulator/index.js';
+export { ERROR_CODES, type ErrorCode, WeappAuthError } from './lib/errors.js';
+export {
+  DEFAULT_SIMULATOR_APP,
+  type RunningSimulator,
+  type SimulatorApp,
+  simulatorPlugin,
+  startSimulator,
+} from './providers/wechat/simulator/index.js';
+export { type Config, ConfigError, loadConfig, type WechatAppConfig, type WechatConfig } from './server/config.js';
+export { type RunningServer, type ServerOptions, simulatorBanner, startServer } from './server/start.js';

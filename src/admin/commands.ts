@@ -1,16 +1,17 @@
 import { parseArgs } from 'node:util';
-import type { Logger } from 'pino';
-import { systemClock } from '../auth/clock.js';
-import { compose } from '../compose.js';
-import type { Config } from '../config.js';
 import type { Kysely } from 'kysely';
-import { listAuditEvents } from '../store/audit-events.js';
-import type { Database } from '../store/schema.js';
-import { findSession, listSessionsOfUser } from '../store/sessions.js';
-import { findUserById, findUserByUnionid, findUsersByPhone, listUsers, type UserRow } from '../store/users.js';
-import { findAccountsByWechatId, listAccountsOfUser } from '../store/wechat-accounts.js';
+import type { Logger } from 'pino';
+import { systemClock } from '../lib/clock.js';
+import { compose } from '../server/compose.js';
+import type { Config } from '../server/config.js';
+import type { Database } from '../store/sql/schema.js';
+import { findAccountsBy, listAccountsOfUser } from '../store/tables/accounts.js';
+import { listAuditEvents } from '../store/tables/audit-events.js';
+import { findSession, listSessionsOfUser } from '../store/tables/sessions.js';
+import { findUnionIdentitiesByKey, listUnionIdentitiesOfUser } from '../store/tables/union-identities.js';
+import { findUserById, findUsersByPhone, listUsers, type UserRow } from '../store/tables/users.js';
 import { maskedConfig } from './config-view.js';
-import { auditView, sessionView, userView, type UserView } from './views.js';
+import { auditView, sessionView, type UserView, userView } from './views.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -50,21 +51,24 @@ export async function adminCommand(argv: string[], config: Config, logger: Logge
 }
 
 async function usersWithAccounts(db: Kysely<Database>, users: UserRow[]): Promise<UserView[]> {
-  return Promise.all(users.map(async (user) => userView(user, await listAccountsOfUser(db, user.id))));
+  return Promise.all(
+    users.map(async (user) => userView(user, await listUnionIdentitiesOfUser(db, user.id), await listAccountsOfUser(db, user.id))),
+  );
 }
 
+/** --openid is WeChat's name for an account's subject; --subject finds any provider's. --unionid looks in every family. */
 async function findUsers(db: Kysely<Database>, args: string[]): Promise<UserRow[]> {
-  const by = options(args, { id: false, openid: false, unionid: false, phone: false });
+  const by = options(args, { id: false, openid: false, subject: false, unionid: false, phone: false });
   const given = Object.entries(by).filter(([, value]) => value !== undefined);
-  if (given.length !== 1) throw new UsageError('users find needs exactly one of --id, --openid, --unionid, --phone');
+  if (given.length !== 1) throw new UsageError('users find needs exactly one of --id, --openid, --subject, --unionid, --phone');
   if (by.id !== undefined) return present(await findUserById(db, by.id));
   if (by.phone !== undefined) return findUsersByPhone(db, by.phone);
-  if (by.unionid !== undefined) {
-    const direct = present(await findUserByUnionid(db, by.unionid));
-    if (direct.length > 0) return direct;
-  }
-  const accounts = await findAccountsByWechatId(db, by.openid !== undefined ? { openid: by.openid } : { unionid: by.unionid ?? '' });
-  const ids = [...new Set(accounts.map((account) => account.user_id))];
+  const subject = by.openid ?? by.subject;
+  const owners =
+    subject !== undefined
+      ? await findAccountsBy(db, { subject })
+      : [...(await findUnionIdentitiesByKey(db, by.unionid ?? '')), ...(await findAccountsBy(db, { unionKey: by.unionid ?? '' }))];
+  const ids = [...new Set(owners.map((owner) => owner.user_id))];
   return (await Promise.all(ids.map((id) => findUserById(db, id)))).filter((user): user is UserRow => user !== undefined);
 }
 
@@ -103,10 +107,17 @@ function limitOf(args: string[]): number {
 }
 
 /** String options by name; `true` marks a required one. Unknown options and positionals are usage errors. */
-function options<T extends Record<string, boolean>>(args: string[], spec: T): { [K in keyof T]: T[K] extends true ? string : string | undefined } {
+function options<T extends Record<string, boolean>>(
+  args: string[],
+  spec: T,
+): { [K in keyof T]: T[K] extends true ? string : string | undefined } {
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args, options: Object.fromEntries(Object.keys(spec).map((name) => [name, { type: 'string' as const }])), strict: true }).values;
+    values = parseArgs({
+      args,
+      options: Object.fromEntries(Object.keys(spec).map((name) => [name, { type: 'string' as const }])),
+      strict: true,
+    }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -1,5 +1,5 @@
-import type { Config } from '../config.js';
-import { redactUrl } from '../store/database.js';
+import type { Config } from '../server/config.js';
+import { redactUrl } from '../store/sql/database.js';
 
 const MASK = '***';
 
@@ -7,7 +7,12 @@ const MASK = '***';
 export function maskedConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
-    apps: config.apps.map((app) => ({ appid: app.appid, secret: app.secret === '' ? '(simulator)' : MASK })),
+    providers: {
+      wechat: {
+        ...config.providers.wechat,
+        apps: config.providers.wechat.apps.map((app) => ({ appid: app.appid, secret: app.secret === '' ? '(simulator)' : MASK })),
+      },
+    },
     databaseUrl: redactUrl(config.databaseUrl),
     dataEncryptionKey: config.dataEncryptionKey === undefined ? `(generated in ${config.dataDir})` : MASK,
     redis: config.redis === undefined ? undefined : { ...config.redis, url: redactUrl(config.redis.url) },

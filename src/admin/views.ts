@@ -1,7 +1,8 @@
-import type { AuditEventRow } from '../store/audit-events.js';
-import type { SessionRow } from '../store/sessions.js';
-import type { UserRow } from '../store/users.js';
-import type { WechatAccountRow } from '../store/wechat-accounts.js';
+import type { AccountRow } from '../store/tables/accounts.js';
+import type { AuditEventRow } from '../store/tables/audit-events.js';
+import type { SessionRow } from '../store/tables/sessions.js';
+import type { UnionIdentityRow } from '../store/tables/union-identities.js';
+import type { UserRow } from '../store/tables/users.js';
 
 /**
  * What the admin CLI prints: everything an operator needs to find and help a user, nothing secret (no sealed
@@ -9,30 +10,43 @@ import type { WechatAccountRow } from '../store/wechat-accounts.js';
  */
 export interface UserView {
   id: string;
-  unionid: string | null;
+  /** Cross-app keys linked to the user: WeChat's unionid is family 'wechat'. */
+  unions: { family: string; key: string }[];
   nickname: string | null;
   phone: string | null;
   createdAt: string;
-  accounts: { appid: string; openid: string; sessionKeyUpdatedAt: string }[];
+  /** Linked accounts: WeChat's are (wechat, appid, openid); secretUpdatedAt is when the session_key last changed. */
+  accounts: { provider: string; app: string; subject: string; secretUpdatedAt: string | null }[];
 }
 
-export function userView(user: UserRow, accounts: WechatAccountRow[]): UserView {
+export function userView(user: UserRow, unions: UnionIdentityRow[], accounts: AccountRow[]): UserView {
   return {
     id: user.id,
-    unionid: user.unionid,
+    unions: unions.map((union) => ({ family: union.family, key: union.union_key })),
     nickname: user.nickname,
     phone: user.phone_number,
     createdAt: iso(user.created_at),
-    accounts: accounts.map((account) => ({ appid: account.appid, openid: account.openid, sessionKeyUpdatedAt: iso(account.session_key_updated_at) })),
+    accounts: accounts.map((account) => ({
+      provider: account.provider,
+      app: account.app,
+      subject: account.subject,
+      secretUpdatedAt: account.secret_updated_at === null ? null : iso(account.secret_updated_at),
+    })),
   };
 }
 
 export function sessionView(session: SessionRow, now: number): Record<string, string | null> {
-  const state = session.revoked_at !== null ? `revoked (${session.revoke_reason ?? 'unknown'})` : Number(session.expires_at) <= now ? 'expired' : 'active';
+  const state =
+    session.revoked_at !== null
+      ? `revoked (${session.revoke_reason ?? 'unknown'})`
+      : Number(session.expires_at) <= now
+        ? 'expired'
+        : 'active';
   return {
     id: session.id,
     state,
-    appid: session.appid,
+    provider: session.provider,
+    app: session.app,
     createdAt: iso(session.created_at),
     lastUsedAt: iso(session.last_used_at),
     expiresAt: iso(session.expires_at),
@@ -48,7 +62,8 @@ export function auditView(event: AuditEventRow): Record<string, unknown> {
     type: event.type,
     userId: event.user_id,
     sessionId: event.session_id,
-    appid: event.appid,
+    provider: event.provider,
+    app: event.app,
     requestId: event.request_id,
     ip: event.ip,
     userAgent: event.user_agent,

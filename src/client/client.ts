@@ -1,7 +1,7 @@
 import { AuthClientError } from './errors.js';
-import { phoneRequestBody, type PhoneButtonDetail } from './phone.js';
+import { type PhoneButtonDetail, phoneRequestBody } from './phone.js';
 import type { HttpMethod, Platform, PlatformRequest } from './platform.js';
-import { wxPlatform, type CallbackMiniProgramApi } from './platforms/callback.js';
+import { type CallbackMiniProgramApi, wxPlatform } from './platforms/callback.js';
 import { recoveryFor } from './recovery.js';
 import { Session } from './session.js';
 import { TokenStore } from './token-store.js';
@@ -70,7 +70,13 @@ function toPlatform(platform: Platform | CallbackMiniProgramApi): Platform {
 
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const platform = toPlatform(options.platform);
-  const transport = new Transport(platform, options.baseUrl, options.maxConcurrentRequests ?? 10, options.timeout, options.trustedOrigins ?? []);
+  const transport = new Transport(
+    platform,
+    options.baseUrl,
+    options.maxConcurrentRequests ?? 10,
+    options.timeout,
+    options.trustedOrigins ?? [],
+  );
   const store = new TokenStore(platform, options.storageKey ?? 'weapp-auth:tokens');
   const session = new Session(transport, platform, store, {
     appid: options.appid,
@@ -83,7 +89,12 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     const method = call.method ?? 'GET';
     const body = async (): Promise<Body | undefined> => (typeof data === 'function' ? data() : data);
     const send = async (token: string | undefined, payload: Body | undefined): Promise<T> =>
-      (await transport.send({ ...rest, method, ...(token === undefined ? {} : { token }), ...(payload === undefined ? {} : { data: payload }) })) as T;
+      (await transport.send({
+        ...rest,
+        method,
+        ...(token === undefined ? {} : { token }),
+        ...(payload === undefined ? {} : { data: payload }),
+      })) as T;
 
     if (auth === false) return send(undefined, await body());
     const token = await session.token();

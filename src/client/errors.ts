@@ -7,7 +7,13 @@
  * - ENCRYPTED_DATA_STALE: encryptedData made with a session_key that a re-login replaced; ask the user again.
  * - UNTRUSTED_ORIGIN: a token would go to a host that is neither baseUrl's nor in trustedOrigins.
  */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'LOGIN_FAILED' | 'BAD_RESPONSE' | 'PHONE_DENIED' | 'ENCRYPTED_DATA_STALE' | 'UNTRUSTED_ORIGIN';
+export type ClientErrorCode =
+  | 'NETWORK_ERROR'
+  | 'LOGIN_FAILED'
+  | 'BAD_RESPONSE'
+  | 'PHONE_DENIED'
+  | 'ENCRYPTED_DATA_STALE'
+  | 'UNTRUSTED_ORIGIN';
 
 /** Every rejection of the SDK: a stable `code` to branch on, and the server's status and request id when it answered. */
 export class AuthClientError extends Error {

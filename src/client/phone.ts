@@ -13,6 +13,7 @@ export interface PhoneButtonDetail {
 /** The body of `POST /api/me/phone`: the code when there is one, encryptedData + iv only without it. */
 export function phoneRequestBody(detail: PhoneButtonDetail): { code: string } | { encryptedData: string; iv: string } {
   if (typeof detail.code === 'string' && detail.code !== '') return { code: detail.code };
-  if (typeof detail.encryptedData === 'string' && typeof detail.iv === 'string') return { encryptedData: detail.encryptedData, iv: detail.iv };
+  if (typeof detail.encryptedData === 'string' && typeof detail.iv === 'string')
+    return { encryptedData: detail.encryptedData, iv: detail.iv };
   throw new AuthClientError('PHONE_DENIED', `no phone number was shared (${detail.errMsg ?? 'no code in the event'})`);
 }

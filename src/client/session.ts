@@ -170,7 +170,12 @@ export class Session {
 
   private save(response: unknown): Renewal {
     const r = response as Partial<TokenResponse> | null;
-    if (typeof r?.accessToken !== 'string' || typeof r.refreshToken !== 'string' || typeof r.expiresIn !== 'number' || r.user === undefined) {
+    if (
+      typeof r?.accessToken !== 'string' ||
+      typeof r.refreshToken !== 'string' ||
+      typeof r.expiresIn !== 'number' ||
+      r.user === undefined
+    ) {
       throw new AuthClientError('BAD_RESPONSE', 'the server answered the login or refresh without tokens');
     }
     const now = this.options.now();

@@ -1,6 +1,6 @@
 import { AuthClientError, errorFromResponse } from './errors.js';
 import { Limiter } from './limiter.js';
-import { PlatformFailure, type HttpMethod, type Platform, type PlatformRequest } from './platform.js';
+import { type HttpMethod, type Platform, PlatformFailure, type PlatformRequest } from './platform.js';
 
 export interface Call {
   /** A path on the server (`/api/me`) or an absolute URL. */
@@ -39,7 +39,10 @@ export class Transport {
     const header: Record<string, string> = { 'content-type': 'application/json', ...call.header };
     if (call.token !== undefined) {
       if (!this.trusted.has(originOf(url))) {
-        throw new AuthClientError('UNTRUSTED_ORIGIN', `not sending the access token to ${originOf(url)}: add it to trustedOrigins, or send with auth: false`);
+        throw new AuthClientError(
+          'UNTRUSTED_ORIGIN',
+          `not sending the access token to ${originOf(url)}: add it to trustedOrigins, or send with auth: false`,
+        );
       }
       header.Authorization = `Bearer ${call.token}`;
     }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import type { IntrospectionConfig } from '../config.js';
+import { runWithRequestContext } from '../lib/request-context.js';
+import type { Config, IntrospectionConfig } from '../server/config.js';
+import { clientInfo, distrustInvalidForwardedFor } from './client-info.js';
 import { installErrorHandlers } from './errors.js';
 import { createAppGuard, createAuthGuard } from './guard.js';
-import { runWithRequestContext } from '../request-context.js';
-import { clientInfo, distrustInvalidForwardedFor } from './client-info.js';
 import { installJsonParser } from './json-body.js';
 import { countRequests, metricsRoute } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
@@ -16,7 +16,6 @@ import { jwksRoutes } from './routes/jwks.js';
 import { meRoutes } from './routes/me.js';
 import { wechatRoutes } from './routes/wechat.js';
 import type { Services } from './services.js';
-import type { Config } from '../config.js';
 
 export interface AppOptions {
   services: Services;

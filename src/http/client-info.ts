@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
-import type { ClientInfo } from '../auth/sessions.js';
+import type { ClientInfo } from '../core/sessions.js';
 
 /** The caller's address (through trusted proxies only) and user agent, as recorded on its session. */
 export function clientInfo(request: FastifyRequest): ClientInfo {

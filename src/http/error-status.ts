@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../lib/errors.js';
 
 /** The HTTP status each error code is answered with. README's error table is this table. */
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -10,6 +10,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   UNKNOWN_APP: 400,
+  UNKNOWN_PROVIDER: 400,
   INVALID_NICKNAME: 400,
   INVALID_CODE: 400,
   CODE_USED: 400,

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { WeappAuthError, type ErrorCode } from '../errors.js';
-import { KvUnavailableError } from '../store/kv.js';
-import { isDatabaseUnavailable } from '../store/unavailable.js';
+import { type ErrorCode, WeappAuthError } from '../lib/errors.js';
+import { KvUnavailableError } from '../store/kv/kv.js';
+import { isDatabaseUnavailable } from '../store/sql/unavailable.js';
 import { ERROR_STATUS } from './error-status.js';
 import { MESSAGES_ZH, prefersChinese } from './messages-zh.js';
 
@@ -36,7 +36,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
     const error = thrown instanceof WeappAuthError ? thrown : (outage(thrown) ?? thrown);
     if (error instanceof WeappAuthError) {
       const status = ERROR_STATUS[error.code];
-      if (status >= 500) request.log.warn({ errorCode: error.code, details: error.details, cause: describeCause(error.cause) }, error.message);
+      if (status >= 500)
+        request.log.warn({ errorCode: error.code, details: error.details, cause: describeCause(error.cause) }, error.message);
       return sendError(reply, error);
     }
     const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
@@ -55,7 +56,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
 
 function outage(thrown: unknown): WeappAuthError | undefined {
   const options = { cause: thrown };
-  if (thrown instanceof KvUnavailableError) return new WeappAuthError('REDIS_UNAVAILABLE', 'Redis, which this request needs, cannot be reached', options);
+  if (thrown instanceof KvUnavailableError)
+    return new WeappAuthError('REDIS_UNAVAILABLE', 'Redis, which this request needs, cannot be reached', options);
   if (isDatabaseUnavailable(thrown)) return new WeappAuthError('DATABASE_UNAVAILABLE', 'the database cannot be reached', options);
   return undefined;
 }

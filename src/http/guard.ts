@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { AccessClaims, AccessTokens } from '../auth/access-tokens.js';
-import type { Sessions } from '../auth/sessions.js';
-import { WeappAuthError } from '../errors.js';
+import type { Sessions } from '../core/sessions.js';
+import type { AccessClaims, AccessTokens } from '../core/tokens/access-tokens.js';
+import { WeappAuthError } from '../lib/errors.js';
 import { bearerToken } from '../verify/bearer.js';
 import { TokenError } from '../verify/errors.js';
 

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { RateLimiter } from '../auth/rate-limiter.js';
-import type { IntrospectionConfig } from '../config.js';
-import { constantTimeEqual, sha256Hex } from '../crypto/random.js';
-import { WeappAuthError } from '../errors.js';
+import type { RateLimiter } from '../core/rate-limiter.js';
+import { constantTimeEqual, sha256Hex } from '../lib/crypto/random.js';
+import { WeappAuthError } from '../lib/errors.js';
+import type { IntrospectionConfig } from '../server/config.js';
 
 const BASIC = /^Basic ([A-Za-z0-9+/]+={0,2})$/i;
 /** Compared against for an unknown client id, so that an unknown id costs the same as a wrong secret. */
@@ -21,7 +21,10 @@ export function introspectionCallers(limiter: RateLimiter, settings: Introspecti
     const header = request.headers.authorization;
     if (header === undefined || header === '') {
       if (settings.anonymousPerIpPerMinute === undefined) {
-        throw unauthorized(reply, 'introspection needs a backend’s credentials: HTTP Basic client_id:client_secret from INTROSPECTION_CLIENTS');
+        throw unauthorized(
+          reply,
+          'introspection needs a backend’s credentials: HTTP Basic client_id:client_secret from INTROSPECTION_CLIENTS',
+        );
       }
       await limiter.hit(`introspect:ip:${request.ip}`, settings.anonymousPerIpPerMinute);
       return;

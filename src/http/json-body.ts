@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import secureJsonParse from 'secure-json-parse';
-import { WeappAuthError } from '../errors.js';
+import { WeappAuthError } from '../lib/errors.js';
 
 /**
  * JSON bodies parsed with prototype-poisoning protection, as Fastify does, except that an empty body is no

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../lib/errors.js';
 
 /**
  * Chinese messages, one per error code, for clients that prefer Chinese (Accept-Language). Codes and details
@@ -13,6 +13,7 @@ export const MESSAGES_ZH: Readonly<Record<ErrorCode, string>> = {
   NOT_FOUND: '接口不存在',
   METHOD_NOT_ALLOWED: '不支持该请求方法',
   UNKNOWN_APP: '服务器未配置该小程序 appid',
+  UNKNOWN_PROVIDER: '服务器未配置该登录方式（provider）',
   INVALID_NICKNAME: '昵称不合法：须为 1 到 32 个可见字符，不能含控制字符、文字方向控制符、私用区字符或非字符',
   INVALID_CODE: 'code 无效或已过期，请重新调用 wx.login',
   CODE_USED: 'code 已被使用，请重新调用 wx.login',
@@ -50,7 +51,12 @@ export function prefersChinese(acceptLanguage: string | undefined): boolean {
     .split(',')
     .map((part) => {
       const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-      const q = Number(params.find((param) => param.trim().startsWith('q='))?.trim().slice(2) ?? '1');
+      const q = Number(
+        params
+          .find((param) => param.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? '1',
+      );
       return { tag, q: Number.isFinite(q) ? q : 0 };
     })
     .filter((entry) => entry.tag !== '' && entry.tag !== '*' && entry.q > 0)

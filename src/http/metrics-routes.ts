@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { constantTimeEqual } from '../crypto/random.js';
-import { WeappAuthError } from '../errors.js';
-import type { Metrics } from '../metrics/metrics.js';
+import { constantTimeEqual } from '../lib/crypto/random.js';
+import { WeappAuthError } from '../lib/errors.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /** Counts every request by its route pattern (never the raw URL, which would explode the label set). */
 export function countRequests(app: FastifyInstance, metrics: Metrics): void {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { RateLimiter } from '../auth/rate-limiter.js';
+import type { RateLimiter } from '../core/rate-limiter.js';
 import { authOf } from './guard.js';
 
 /** Requests per minute (0 = unlimited), counted in the shared kv so every instance counts the same window. */

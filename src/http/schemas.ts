@@ -63,7 +63,11 @@ export const encryptedPayloadProperties = {
 } as const;
 
 /** OpenAPI fragments for the route modules: tag, summary and, for guarded routes, the bearer requirement. */
-export function documented(tag: string, summary: string, guarded: boolean): { tags: string[]; summary: string; security?: { bearer: [] }[] } {
+export function documented(
+  tag: string,
+  summary: string,
+  guarded: boolean,
+): { tags: string[]; summary: string; security?: { bearer: [] }[] } {
   return { tags: [tag], summary, ...(guarded ? { security: [{ bearer: [] }] } : {}) };
 }
 

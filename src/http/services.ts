@@ -1,13 +1,13 @@
-import type { AccessTokens } from '../auth/access-tokens.js';
-import type { EncryptedData } from '../auth/encrypted-data.js';
-import type { Phones } from '../auth/phone.js';
-import type { RateLimiter } from '../auth/rate-limiter.js';
-import type { Metrics } from '../metrics/metrics.js';
-import type { SessionKeys } from '../auth/session-keys.js';
-import type { Login } from '../auth/login.js';
-import type { Profiles } from '../auth/profile.js';
-import type { Sessions } from '../auth/sessions.js';
-import type { SigningKeyRing } from '../auth/signing-keys.js';
+import type { Login } from '../core/login.js';
+import type { Profiles } from '../core/profile.js';
+import type { RateLimiter } from '../core/rate-limiter.js';
+import type { Sessions } from '../core/sessions.js';
+import type { AccessTokens } from '../core/tokens/access-tokens.js';
+import type { SigningKeyRing } from '../core/tokens/signing-keys.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { EncryptedData } from '../providers/wechat/miniprogram/encrypted-data.js';
+import type { Phones } from '../providers/wechat/miniprogram/phone.js';
+import type { SessionKeys } from '../providers/wechat/miniprogram/session-keys.js';
 
 /** The domain services the HTTP layer calls; built once by the server and handed to every route module. */
 export interface Services {

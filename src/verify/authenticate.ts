@@ -1,6 +1,6 @@
-import { errorBody, TokenError, UnavailableError, type ErrorBody } from './errors.js';
-import type { TokenVerifier } from './verifier.js';
+import { type ErrorBody, errorBody, TokenError, UnavailableError } from './errors.js';
 import type { VerifiedAuth } from './verified-auth.js';
+import type { TokenVerifier } from './verifier.js';
 
 export type Outcome = { auth: VerifiedAuth; refusal?: undefined } | { auth?: undefined; refusal: ErrorBody; status: 401 | 503 };
 

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { authenticate } from './authenticate.js';
 import type { ErrorBody } from './errors.js';
-import type { TokenVerifier } from './verifier.js';
 import type { VerifiedAuth } from './verified-auth.js';
+import type { TokenVerifier } from './verifier.js';
 
 /** The parts of Express's req/res used here (plain Node http objects have them too), so Express is not a dependency. */
 export interface ExpressLikeRequest {

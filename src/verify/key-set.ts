@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type CryptoKey,
   createLocalJWKSet,
   errors,
-  type CryptoKey,
   type FlattenedJWSInput,
   type JSONWebKeySet,
   type JWK,

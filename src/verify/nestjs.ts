@@ -1,8 +1,8 @@
-import { ServiceUnavailableException, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
+import { type CanActivate, type ExecutionContext, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { authenticate } from './authenticate.js';
-import type { TokenVerifier } from './verifier.js';
 import type { VerifiedAuth } from './verified-auth.js';
+import type { TokenVerifier } from './verifier.js';
 
 /**
  * NestJS guard, decorator-free so it needs no experimentalDecorators: `app.useGlobalGuards(new WeappAuthGuard(verifier))`

@@ -6,8 +6,10 @@ export interface VerifiedAuth {
   userId: string;
   /** `sid`: the session, for revocation checks. */
   sessionId: string;
-  /** `aud`: the mini program's appid. */
+  /** `aud`: the mini program's appid (or, for another provider, its app id). */
   appid: string;
+  /** `idp`: the identity provider the user signed in through; 'wechat' for tokens that name none (issued by 0.1). */
+  provider: string;
   /** `exp` in epoch milliseconds. */
   expiresAt: number;
   /** `jti`. */

@@ -63,7 +63,8 @@ const TOKEN_TYPE = 'at+jwt';
 
 /** jose's verdicts on a token (not on our ability to check it) become TokenErrors. */
 function tokenError(error: unknown): unknown {
-  if (error instanceof errors.JWTExpired) return new TokenError('TOKEN_EXPIRED', 'the access token has expired; refresh it', { cause: error });
+  if (error instanceof errors.JWTExpired)
+    return new TokenError('TOKEN_EXPIRED', 'the access token has expired; refresh it', { cause: error });
   const refused =
     error instanceof errors.JWTClaimValidationFailed ||
     error instanceof errors.JWSSignatureVerificationFailed ||
@@ -91,9 +92,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const maxLifetime = options.maxTokenLifetimeSeconds ?? 900;
   // While JWKS cannot be fetched the last key set is used, for no longer than a token lives: by then clients cannot
   // refresh either, and a key withdrawn meanwhile must not stay trusted indefinitely.
-  const keys = new RemoteKeySet(new URL(options.jwksUrl), { timeoutMs: options.jwksTimeoutMs ?? 5000, now, staleIfErrorMs: maxLifetime * 1000 });
+  const keys = new RemoteKeySet(new URL(options.jwksUrl), {
+    timeoutMs: options.jwksTimeoutMs ?? 5000,
+    now,
+    staleIfErrorMs: maxLifetime * 1000,
+  });
   const checkSession =
-    options.checkSession === undefined ? undefined : cachedSessionCheck(options.checkSession, (options.sessionCacheSeconds ?? 30) * 1000, now);
+    options.checkSession === undefined
+      ? undefined
+      : cachedSessionCheck(options.checkSession, (options.sessionCacheSeconds ?? 30) * 1000, now);
   const failOpen = options.onSessionCheckError === 'accept-token';
 
   async function sessionIsLive(auth: VerifiedAuth, token: string): Promise<boolean> {
@@ -121,16 +128,17 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (error) {
       throw tokenError(error);
     }
-    const { sub, sid, aud, exp, iat, jti } = claims;
+    const { sub, sid, aud, exp, iat, jti, idp = 'wechat' } = claims;
     const appid = Array.isArray(aud) ? aud[0] : aud;
-    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof appid !== 'string' || typeof exp !== 'number') {
+    const named = typeof sub === 'string' && typeof sid === 'string' && typeof appid === 'string' && typeof idp === 'string';
+    if (!named || typeof exp !== 'number') {
       throw new TokenError('TOKEN_INVALID', 'the access token lacks required claims');
     }
     // The server's own checks: it never issues longer-lived or future-dated tokens, so one is a forgery.
     if (typeof iat !== 'number' || exp - iat > maxLifetime || iat > now() / 1000 + tolerance) {
       throw new TokenError('TOKEN_INVALID', 'the access token claims a lifetime the server never issues');
     }
-    const auth: VerifiedAuth = { userId: sub, sessionId: sid, appid, expiresAt: exp * 1000, tokenId: jti, claims };
+    const auth: VerifiedAuth = { userId: sub, sessionId: sid, appid, provider: idp, expiresAt: exp * 1000, tokenId: jti, claims };
     if (!(await sessionIsLive(auth, token))) throw new TokenError('SESSION_REVOKED', 'the session was ended; log in again');
     return auth;
   }

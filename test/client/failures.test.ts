@@ -2,7 +2,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthClientError } from '../../src/client/index.js';
-import { injectFault, startHarness, type Harness } from '../support/harness.js';
+import { type Harness, injectFault, startHarness } from '../support/harness.js';
 import { fakeWx } from './fake-wx.js';
 import { clientFor, parallel, STORAGE_KEY } from './helpers.js';
 
@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 async function rejection(promise: Promise<unknown>): Promise<AuthClientError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AuthClientError);
   return error as AuthClientError;
 }

@@ -51,7 +51,11 @@ export function fakeWx(simulatorUrl: string, options: FakeWxOptions = {}): FakeW
     login(option) {
       wx.logins += 1;
       const keep = options.keepSessionKey === true && wx.sessionKey !== undefined ? { sessionKey: wx.sessionKey } : {};
-      mintCode(simulatorUrl, { appid: options.appid ?? APP_A.appid, ...(wx.openid === undefined ? {} : { openid: wx.openid }), ...keep }).then(
+      mintCode(simulatorUrl, {
+        appid: options.appid ?? APP_A.appid,
+        ...(wx.openid === undefined ? {} : { openid: wx.openid }),
+        ...keep,
+      }).then(
         (minted) => {
           wx.openid = minted.openid;
           wx.sessionKey = minted.sessionKey;

@@ -1,4 +1,4 @@
-import { createAuthClient, type AuthClient, type AuthClientOptions } from '../../src/client/index.js';
+import { type AuthClient, type AuthClientOptions, createAuthClient } from '../../src/client/index.js';
 import { call, type Harness } from '../support/harness.js';
 import type { FakeWx } from './fake-wx.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthClient, taroPlatform, uniPlatform, type PromiseMiniProgramApi, type User } from '../../src/client/index.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { fakeWx, type FakeWx } from './fake-wx.js';
+import { createAuthClient, type PromiseMiniProgramApi, taroPlatform, type User, uniPlatform } from '../../src/client/index.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { type FakeWx, fakeWx } from './fake-wx.js';
 
 let h: Harness;
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Sdk from '../../src/client/index.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { type Harness, startHarness } from '../support/harness.js';
 import { fakeWx } from './fake-wx.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,10 +24,9 @@ afterAll(async () => {
 /** Loads the file as the mini program runtime does: a module wrapper, globals limited to what a mini program has. */
 function loadInMiniProgram(wx: unknown): { sdk: typeof Sdk; context: object } {
   const context = createContext({ wx, console, setTimeout, clearTimeout, Promise });
-  const wrapper = runInContext(`(function (module, exports) {${code}\n})`, context, { filename: 'miniprogram_npm/weapp-auth/index.js' }) as (
-    module: { exports: object },
-    exports: object,
-  ) => void;
+  const wrapper = runInContext(`(function (module, exports) {${code}\n})`, context, {
+    filename: 'miniprogram_npm/weapp-auth/index.js',
+  }) as (module: { exports: object }, exports: object) => void;
   const module = { exports: {} };
   wrapper(module, module.exports);
   return { sdk: module.exports as typeof Sdk, context };
@@ -47,7 +46,9 @@ describe('the built SDK in a mini-program-like sandbox', () => {
   it('loads with only wx and the timer globals, and logs in and calls the API against a running server', async () => {
     const wx = fakeWx(h.simulator.url);
     const { sdk, context } = loadInMiniProgram(wx);
-    expect(runInContext('typeof require + typeof process + typeof Buffer + typeof fetch', context)).toBe('undefinedundefinedundefinedundefined');
+    expect(runInContext('typeof require + typeof process + typeof Buffer + typeof fetch', context)).toBe(
+      'undefinedundefinedundefinedundefined',
+    );
 
     const client = sdk.createAuthClient({ platform: wx, baseUrl: h.server.url });
     const me = await client.request<{ id: string; phoneBound: boolean }>({ url: '/api/me' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthClientError, type User } from '../../src/client/index.js';
-import { call, mintCode, startHarness, type Harness } from '../support/harness.js';
-import { fakeWx, type FakeWx } from './fake-wx.js';
+import { call, type Harness, mintCode, startHarness } from '../support/harness.js';
+import { type FakeWx, fakeWx } from './fake-wx.js';
 import { clientFor } from './helpers.js';
 
 const PHONE = { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' };
@@ -88,9 +88,13 @@ describe('SESSION_KEY_EXPIRED: one re-login, then one retry', () => {
     const client = clientFor(h, wx);
     await client.login();
     await rotateKeyElsewhere(wx);
-    const minted = await call(h.simulator.url, 'POST', '/control/phone-codes', { json: { openid: wx.openid, phoneNumber: PHONE.purePhoneNumber } });
+    const minted = await call(h.simulator.url, 'POST', '/control/phone-codes', {
+      json: { openid: wx.openid, phoneNumber: PHONE.purePhoneNumber },
+    });
 
-    expect(await client.getPhoneNumber({ errMsg: 'getPhoneNumber:ok', code: minted.body.code, encryptedData: 'ignored', iv: 'ignored' })).toEqual(PHONE);
+    expect(
+      await client.getPhoneNumber({ errMsg: 'getPhoneNumber:ok', code: minted.body.code, encryptedData: 'ignored', iv: 'ignored' }),
+    ).toEqual(PHONE);
     expect(wx.logins).toBe(1);
     expect(wx.count('POST /api/me/phone')).toBe(1);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/client/index.js';
-import { startHarness, wechatCalls, type Harness } from '../support/harness.js';
+import { type Harness, startHarness, wechatCalls } from '../support/harness.js';
 import { fakeWx } from './fake-wx.js';
 import { clientFor, parallel, revokeStoredSession, STORAGE_KEY } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { markdownFiles, parseMarkdown, type Markdown } from './markdown.js';
+import { type Markdown, markdownFiles, parseMarkdown } from './markdown.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -70,7 +70,9 @@ describe('the checker', () => {
 
   it('finds links and images, not examples in code', () => {
     const { links } = parseMarkdown(
-      ['[a](a.md) and ![b](img/b.png "title")', '`[c](c.md)`', '```', '[d](d.md)', '```', '[![e](e.png)](f.md#x)', '[g]: ./g.md'].join('\n'),
+      ['[a](a.md) and ![b](img/b.png "title")', '`[c](c.md)`', '```', '[d](d.md)', '```', '[![e](e.png)](f.md#x)', '[g]: ./g.md'].join(
+        '\n',
+      ),
     );
     expect(links.map((link) => link.target)).toEqual(['a.md', 'img/b.png', 'e.png', 'f.md#x', './g.md']);
   });

@@ -30,7 +30,10 @@ export interface Markdown {
  * connector (`_`), hyphen or space, then each space becomes `-`. CJK characters are letters and stay.
  */
 export function slugify(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '').replace(/ /g, '-');
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '')
+    .replace(/ /g, '-');
 }
 
 /** The text GitHub slugs: the heading as rendered, without code ticks, emphasis, link targets or HTML tags. */

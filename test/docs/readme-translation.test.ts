@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMarkdown, type Heading } from './markdown.js';
+import { type Heading, parseMarkdown } from './markdown.js';
 
 interface Readme {
   lines: string[];
@@ -54,13 +54,15 @@ describe('README.zh-CN.md', () => {
     const rows = Math.max(english.headings.length, chinese.headings.length);
     const side = (heading: Heading | undefined): string => (heading ? `${'#'.repeat(heading.level)} ${heading.text}` : '(none)');
     const pairs = Array.from({ length: rows }, (_, i) => `${side(english.headings[i])}  ↔  ${side(chinese.headings[i])}`);
-    expect(chinese.headings.map((heading) => heading.level), `headings, README.md ↔ README.zh-CN.md:\n${pairs.join('\n')}`).toEqual(
-      english.headings.map((heading) => heading.level),
-    );
+    expect(
+      chinese.headings.map((heading) => heading.level),
+      `headings, README.md ↔ README.zh-CN.md:\n${pairs.join('\n')}`,
+    ).toEqual(english.headings.map((heading) => heading.level));
   });
 
   it('lists the same error codes with the same statuses, in the same order', () => {
-    const rows = (doc: Readme): string[] => doc.lines.flatMap((line) => /^\| `([A-Z_]+)` \| (\d{3}) \|/.exec(line)?.slice(1, 3).join(' ') ?? []);
+    const rows = (doc: Readme): string[] =>
+      doc.lines.flatMap((line) => /^\| `([A-Z_]+)` \| (\d{3}) \|/.exec(line)?.slice(1, 3).join(' ') ?? []);
     expect(rows(english).length).toBeGreaterThan(30);
     expect(rows(chinese)).toEqual(rows(english));
   });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { call, loginAs, type Harness, type JsonResponse } from '../support/harness.js';
+import { call, type Harness, type JsonResponse, loginAs } from '../support/harness.js';
 import { startHarnessBehindProxy } from '../support/harness-behind-proxy.js';
 
 /**
@@ -63,17 +63,23 @@ describe.each(['postgres', 'mariadb'] as const)('%s cut for two seconds under lo
       };
 
       const load = Promise.all([
-        ...readers.map((session) => loop(async () => void (await send('me', () => call(h.server.url, 'GET', '/api/me', { token: session.accessToken }))))),
+        ...readers.map((session) =>
+          loop(async () => void (await send('me', () => call(h.server.url, 'GET', '/api/me', { token: session.accessToken })))),
+        ),
         ...chains.map((chain) =>
           loop(async () => {
-            const response = await send('refresh', () => call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: chain.refreshToken } }));
-            if (response?.status === 200) Object.assign(chain, { accessToken: response.body.accessToken, refreshToken: response.body.refreshToken });
+            const response = await send('refresh', () =>
+              call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: chain.refreshToken } }),
+            );
+            if (response?.status === 200)
+              Object.assign(chain, { accessToken: response.body.accessToken, refreshToken: response.body.refreshToken });
           }),
         ),
         ...Array.from({ length: LOOPS.login }, () =>
           loop(async () => {
             const response = await send('login', async () => (await loginAs(h)).response);
-            if (response?.status === 200) newSessions.push({ accessToken: response.body.accessToken, refreshToken: response.body.refreshToken });
+            if (response?.status === 200)
+              newSessions.push({ accessToken: response.body.accessToken, refreshToken: response.body.refreshToken });
           }),
         ),
       ]);
@@ -92,7 +98,10 @@ describe.each(['postgres', 'mariadb'] as const)('%s cut for two seconds under lo
       expect(unavailable.length).toBeGreaterThan(0);
       // Every kind of request was served both before the cut and after it.
       for (const kind of Object.keys(LOOPS)) {
-        expect(outcomes.slice(0, cutAt).some((o) => o.kind === kind && o.status === 200), `${kind} before the cut`).toBe(true);
+        expect(
+          outcomes.slice(0, cutAt).some((o) => o.kind === kind && o.status === 200),
+          `${kind} before the cut`,
+        ).toBe(true);
       }
       // An outage is not a bug: nothing is logged as an unhandled error.
       expect(h.logs.filter((line) => line.includes('unhandled error'))).toEqual([]);
@@ -116,7 +125,10 @@ describe.each(['postgres', 'mariadb'] as const)('%s cut for two seconds under lo
           sessions.slice(i, i + 16).map(async (session, j) => {
             const me = await call(h.server.url, 'GET', '/api/me', { token: session.accessToken });
             const refreshed = await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: session.refreshToken } });
-            if (me.status !== 200 || refreshed.status !== 200) failures.push(`session ${i + j}: me ${me.status}, refresh ${refreshed.status} ${JSON.stringify(refreshed.body?.error?.code)}`);
+            if (me.status !== 200 || refreshed.status !== 200)
+              failures.push(
+                `session ${i + j}: me ${me.status}, refresh ${refreshed.status} ${JSON.stringify(refreshed.body?.error?.code)}`,
+              );
           }),
         );
       }

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { startServerProcess, type ServerProcess } from '../fleet/processes.js';
-import { APP_A, call, injectFault, mintCode, wechatCalls, type JsonResponse } from '../support/harness.js';
+import { type RunningSimulator, startSimulator } from '../../src/providers/wechat/simulator/index.js';
+import { type ServerProcess, startServerProcess } from '../fleet/processes.js';
+import { APP_A, call, injectFault, type JsonResponse, mintCode, wechatCalls } from '../support/harness.js';
 import { until } from '../support/until.js';
 
 /**
@@ -93,7 +93,11 @@ describe('SIGTERM under load', () => {
 
     const settled = await logins;
     const failures = settled.flatMap((s, i) =>
-      s.status === 'rejected' ? [`login ${i}: ${String(s.reason)}`] : s.value.status === 200 ? [] : [`login ${i}: ${s.value.status} ${JSON.stringify(s.value.body)}`],
+      s.status === 'rejected'
+        ? [`login ${i}: ${String(s.reason)}`]
+        : s.value.status === 200
+          ? []
+          : [`login ${i}: ${s.value.status} ${JSON.stringify(s.value.body)}`],
     );
     expect(failures).toEqual([]);
     sessions = settled.map((s) => (s as PromiseFulfilledResult<JsonResponse>).value.body);

@@ -50,7 +50,12 @@ function missingDatabaseName(): string {
 describe('a start that cannot use its database', () => {
   it('names DATABASE_URL, password masked, and the cause when PostgreSQL is unreachable', async () => {
     const port = await unusedPort();
-    const { code, stderr } = await runCli(['serve'], { ...APP, NODE_ENV: 'test', DATA_DIR: dir, DATABASE_URL: `postgres://weapp:pw-never-printed@127.0.0.1:${port}/weapp` });
+    const { code, stderr } = await runCli(['serve'], {
+      ...APP,
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+      DATABASE_URL: `postgres://weapp:pw-never-printed@127.0.0.1:${port}/weapp`,
+    });
     expect(code).toBe(78);
     expect(stderr).toContain(`cannot use the database at DATABASE_URL=postgres://weapp:***@127.0.0.1:${port}/weapp: `);
     expect(stderr).toContain('ECONNREFUSED');
@@ -69,7 +74,12 @@ describe('a start that cannot use its database', () => {
   });
 
   it('says when the MariaDB database does not exist, through the mariadb:// alias', async () => {
-    const { code, stderr } = await runCli(['serve'], { ...APP, NODE_ENV: 'test', DATA_DIR: dir, DATABASE_URL: `mariadb://root@127.0.0.1:3306/${missingDatabaseName()}` });
+    const { code, stderr } = await runCli(['serve'], {
+      ...APP,
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+      DATABASE_URL: `mariadb://root@127.0.0.1:3306/${missingDatabaseName()}`,
+    });
     expect(code).toBe(78);
     expect(stderr).toMatch(/DATABASE_URL=mariadb:\/\/root@127\.0\.0\.1:3306\/weapp_missing_[0-9a-f]+: Unknown database/);
     expect(stderr).not.toMatch(STACK_LINE);
@@ -78,7 +88,12 @@ describe('a start that cannot use its database', () => {
   it('migrates a database named by mariadb://, MySQL’s alias', async () => {
     const database = await createTestDatabase('mariadb');
     try {
-      const { code, stdout } = await runCli(['migrate'], { ...APP, NODE_ENV: 'test', DATA_DIR: dir, DATABASE_URL: database.url.replace(/^mysql:/, 'mariadb:') });
+      const { code, stdout } = await runCli(['migrate'], {
+        ...APP,
+        NODE_ENV: 'test',
+        DATA_DIR: dir,
+        DATABASE_URL: database.url.replace(/^mysql:/, 'mariadb:'),
+      });
       expect(code).toBe(0);
       expect(stdout).toContain('is at the latest schema');
     } finally {
@@ -87,9 +102,16 @@ describe('a start that cannot use its database', () => {
   });
 
   it('refuses an unsupported URL scheme, naming what is', async () => {
-    const { code, stderr } = await runCli(['serve'], { ...APP, NODE_ENV: 'test', DATA_DIR: dir, DATABASE_URL: 'mongodb://admin:hunter2@127.0.0.1/weapp' });
+    const { code, stderr } = await runCli(['serve'], {
+      ...APP,
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+      DATABASE_URL: 'mongodb://admin:hunter2@127.0.0.1/weapp',
+    });
     expect(code).toBe(78);
-    expect(stderr).toContain('DATABASE_URL "mongodb://admin:***@127.0.0.1/weapp" is not supported: use sqlite:PATH, postgres://…, mysql://… or mariadb://…');
+    expect(stderr).toContain(
+      'DATABASE_URL "mongodb://admin:***@127.0.0.1/weapp" is not supported: use sqlite:PATH, postgres://…, mysql://… or mariadb://…',
+    );
     expect(stderr).not.toContain('hunter2');
   });
 });

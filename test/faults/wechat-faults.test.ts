@@ -1,6 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APP_A, call, injectFault, loginAs, mintCode, startHarness, wechatCalls, type Harness, type JsonResponse } from '../support/harness.js';
+import {
+  APP_A,
+  call,
+  type Harness,
+  injectFault,
+  type JsonResponse,
+  loginAs,
+  mintCode,
+  startHarness,
+  wechatCalls,
+} from '../support/harness.js';
 
 /**
  * Every WeChat API the server calls besides jscode2session (whose faults test/server/failures.test.ts covers), under
@@ -56,13 +66,15 @@ async function keyStatus(h: Harness, token: string): Promise<JsonResponse> {
 }
 
 function rows(h: Harness): Record<string, number> {
-  return { users: h.count('users'), accounts: h.count('wechat_accounts'), sessions: h.count('sessions'), refresh: h.count('refresh_tokens') };
+  return { users: h.count('users'), accounts: h.count('accounts'), sessions: h.count('sessions'), refresh: h.count('refresh_tokens') };
 }
 
 /** POST /api/me/phone with a getPhoneNumber code: reaches the access-token fetch, then getuserphonenumber. */
 async function phoneBinding(h: Harness): Promise<Attempt> {
   const user = await signIn(h);
-  const minted = await call(h.simulator.url, 'POST', '/control/phone-codes', { json: { appid: APP_A.appid, openid: user.openid, phoneNumber: PHONE } });
+  const minted = await call(h.simulator.url, 'POST', '/control/phone-codes', {
+    json: { appid: APP_A.appid, openid: user.openid, phoneNumber: PHONE },
+  });
   expect(minted.status).toBe(200);
   const me = (): Promise<JsonResponse> => call(h.server.url, 'GET', '/api/me', { token: user.token });
   return {
@@ -100,7 +112,9 @@ async function keyCheck(h: Harness): Promise<Attempt> {
 async function decryptDiagnosis(h: Harness): Promise<Attempt> {
   const user = await signIn(h);
   await mintCode(h.simulator.url, { openid: user.openid }); // rotates the key at WeChat only
-  const sealed = await call(h.simulator.url, 'POST', '/control/encrypt', { json: { appid: APP_A.appid, openid: user.openid, data: { stepInfoList: [] } } });
+  const sealed = await call(h.simulator.url, 'POST', '/control/encrypt', {
+    json: { appid: APP_A.appid, openid: user.openid, data: { stepInfoList: [] } },
+  });
   expect(sealed.status).toBe(200);
   return {
     send: () => call(h.server.url, 'POST', '/api/wechat/decrypt', { token: user.token, json: sealed.body }),
@@ -135,7 +149,12 @@ async function keyReset(h: Harness): Promise<Attempt> {
 
 const ROUTES: Route[] = [
   { name: 'stable_token (through POST /api/me/phone)', api: 'stable_token', env: {}, prepare: phoneBinding },
-  { name: 'token (WECHAT_TOKEN_SOURCE=plain, through POST /api/me/phone)', api: 'token', env: { WECHAT_TOKEN_SOURCE: 'plain' }, prepare: phoneBinding },
+  {
+    name: 'token (WECHAT_TOKEN_SOURCE=plain, through POST /api/me/phone)',
+    api: 'token',
+    env: { WECHAT_TOKEN_SOURCE: 'plain' },
+    prepare: phoneBinding,
+  },
   { name: 'getuserphonenumber (POST /api/me/phone)', api: 'getuserphonenumber', env: {}, prepare: phoneBinding },
   { name: 'checksession (GET /api/wechat/session-key)', api: 'checksession', env: {}, prepare: keyCheck },
   { name: 'checksession (diagnosing a failed POST /api/wechat/decrypt)', api: 'checksession', env: {}, prepare: decryptDiagnosis },
@@ -155,9 +174,21 @@ const FAILURES: Failure[] = [
   { name: 'busy (-1) through every retry', fault: { errcode: -1, times: 3 }, calls: 3, status: 503, code: 'WECHAT_UNAVAILABLE' },
   // WeChat hangs and then fails, so the call we gave up on did nothing there (one that WeChat completed after we
   // gave up is tested on its own below).
-  { name: 'no answer within WECHAT_TIMEOUT_MS', fault: { delayMs: 4 * TIMEOUT_MS, errcode: -1 }, calls: 1, status: 504, code: 'WECHAT_TIMEOUT' },
+  {
+    name: 'no answer within WECHAT_TIMEOUT_MS',
+    fault: { delayMs: 4 * TIMEOUT_MS, errcode: -1 },
+    calls: 1,
+    status: 504,
+    code: 'WECHAT_TIMEOUT',
+  },
   { name: 'minute quota (45011)', fault: { errcode: 45011 }, calls: 1, status: 429, code: 'WECHAT_RATE_LIMITED' },
-  { name: 'an HTML error page', fault: { body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }, calls: 1, status: 502, code: 'WECHAT_BAD_RESPONSE' },
+  {
+    name: 'an HTML error page',
+    fault: { body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
+    calls: 1,
+    status: 502,
+    code: 'WECHAT_BAD_RESPONSE',
+  },
   {
     name: 'broken JSON labelled JSON',
     fault: { body: '{"errcode":0,"errmsg":"ok","access_token":"tr', contentType: 'application/json; encoding=utf-8' },

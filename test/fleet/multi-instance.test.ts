@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
-import { MIGRATION_NAMES } from '../../src/store/migrations.js';
+import { type RunningSimulator, startSimulator } from '../../src/providers/wechat/simulator/index.js';
+import { type DatabaseHandle, openDatabase } from '../../src/store/sql/database.js';
+import { MIGRATION_NAMES } from '../../src/store/sql/migrations.js';
 import { APP_A, call, mintCode, wechatCalls } from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
-import { startServerProcess, type ServerProcess } from './processes.js';
+import { type ServerProcess, startServerProcess } from './processes.js';
 
 const INSTANCES = 3;
 
@@ -101,18 +101,23 @@ describe.each(['postgres', 'mariadb'] as const)('%s: several server processes, o
       Array.from({ length: 200 }, async (_, i) => {
         const minted = await mintCode(simulator.url);
         const login = await call(at(i), 'POST', '/api/auth/login', { json: { code: minted.code } });
-        const phone = await call(simulator.url, 'POST', '/control/phone-codes', { json: { openid: minted.openid, phoneNumber: '13800138000' } });
+        const phone = await call(simulator.url, 'POST', '/control/phone-codes', {
+          json: { openid: minted.openid, phoneNumber: '13800138000' },
+        });
         return { token: login.body.accessToken as string, code: phone.body.code as string };
       }),
     );
     expect(await wechatCalls(simulator.url, 'stable_token')).toBe(0);
-    const answers = await Promise.all(users.map((user, i) => call(at(i), 'POST', '/api/me/phone', { token: user.token, json: { code: user.code } })));
+    const answers = await Promise.all(
+      users.map((user, i) => call(at(i), 'POST', '/api/me/phone', { token: user.token, json: { code: user.code } })),
+    );
     expect(answers.map((answer) => answer.status)).toEqual(Array(200).fill(200));
     expect(await wechatCalls(simulator.url, 'stable_token')).toBe(1);
   });
 
   it('counts the per-openid refresh limit across the instances', async () => {
-    let refreshToken = (await call(at(0), 'POST', '/api/auth/login', { json: { code: (await mintCode(simulator.url)).code } })).body.refreshToken;
+    let refreshToken = (await call(at(0), 'POST', '/api/auth/login', { json: { code: (await mintCode(simulator.url)).code } })).body
+      .refreshToken;
     const statuses: number[] = [];
     for (let i = 0; i < 4; i += 1) {
       const answer = await call(at(i), 'POST', '/api/auth/refresh', { json: { refreshToken } });

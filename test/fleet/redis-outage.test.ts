@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, mintCode, startHarness, type Harness, type JsonResponse } from '../support/harness.js';
+import { call, type Harness, type JsonResponse, mintCode, startHarness } from '../support/harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
 import { until } from '../support/until.js';
@@ -97,10 +97,14 @@ function keyStatus(h: Harness, accessToken: string | undefined): Promise<JsonRes
 
 /** Waits until /readyz answers 200 with `body`. */
 async function readyz(h: Harness, body: Record<string, string>, timeoutMs?: number): Promise<void> {
-  await until(`/readyz to say ${JSON.stringify(body)}`, async () => {
-    const response = await call(h.server.url, 'GET', '/readyz');
-    return response.status === 200 && JSON.stringify(response.body) === JSON.stringify(body);
-  }, timeoutMs);
+  await until(
+    `/readyz to say ${JSON.stringify(body)}`,
+    async () => {
+      const response = await call(h.server.url, 'GET', '/readyz');
+      return response.status === 200 && JSON.stringify(response.body) === JSON.stringify(body);
+    },
+    timeoutMs,
+  );
 }
 
 async function subscribers(): Promise<number> {
@@ -109,7 +113,9 @@ async function subscribers(): Promise<number> {
 }
 
 describe('Redis cut for three seconds under load, on a fleet of two', () => {
-  it('answers everything meanwhile, revokes on logout, reports it in /readyz, and shares state again once back', { timeout: 90_000 }, async () => {
+  it('answers everything meanwhile, revokes on logout, reports it in /readyz, and shares state again once back', {
+    timeout: 90_000,
+  }, async () => {
     const instances = [a, b];
     const at = (i: number): Harness => instances[i % 2] as Harness;
     const readers = await Promise.all(Array.from({ length: LOOPS.me }, (_, i) => signedIn(at(i))));
@@ -149,7 +155,8 @@ describe('Redis cut for three seconds under load, on a fleet of two', () => {
       ...chains.map((chain, i) =>
         loop(async (round) => {
           const response = await send('refresh', () => refresh(at(i + round), chain.refreshToken));
-          if (response?.status === 200) Object.assign(chain, { accessToken: response.body.accessToken, refreshToken: response.body.refreshToken });
+          if (response?.status === 200)
+            Object.assign(chain, { accessToken: response.body.accessToken, refreshToken: response.body.refreshToken });
         }),
       ),
       ...Array.from({ length: LOOPS.login }, (_, i) => loop(async (round) => void (await send('login', () => login(at(i + round)))))),
@@ -166,7 +173,9 @@ describe('Redis cut for three seconds under load, on a fleet of two', () => {
           if (loggedOut?.status !== 204) return;
           if ((await me(here, accessToken)).status !== 401) failures.push('logout: the same instance still accepts the token');
           const refusedThere = async (): Promise<boolean> => (await me(there, accessToken)).status === 401;
-          await until('the other instance to refuse a logged-out token', refusedThere, 3_000).catch((error: Error) => failures.push(error.message));
+          await until('the other instance to refuse a logged-out token', refusedThere, 3_000).catch((error: Error) =>
+            failures.push(error.message),
+          );
           const refused = await refresh(there, refreshToken);
           if (refused.body?.error?.code !== 'SESSION_REVOKED') failures.push(`logout: a refresh after logout answered ${refused.status}`);
         }),
@@ -196,7 +205,10 @@ describe('Redis cut for three seconds under load, on a fleet of two', () => {
     expect(failures).toEqual([]);
     expect(outcomes.filter((o) => o.status !== 200 && o.status !== 204)).toEqual([]);
     for (const kind of Object.keys(LOOPS)) {
-      expect(outcomes.some((o) => o.kind === kind && o.at > cutAt && o.at < restoredAt), `${kind} served while Redis was cut`).toBe(true);
+      expect(
+        outcomes.some((o) => o.kind === kind && o.at > cutAt && o.at < restoredAt),
+        `${kind} served while Redis was cut`,
+      ).toBe(true);
     }
     for (const h of instances) {
       expect(h.logs.filter((line) => line.includes('unhandled error'))).toEqual([]);

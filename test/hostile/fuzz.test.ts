@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { call, type Harness, loginAs, startHarness } from '../support/harness.js';
 
 /**
  * Generated requests at every endpoint: random methods, paths, headers, encodings, sizes and bodies. The server
@@ -56,14 +56,31 @@ function text(): fc.Arbitrary<string> {
     fc.string({ unit: 'binary' }),
     fc.string({ minLength: 100, maxLength: 5000 }),
     fc.base64String(),
-    fc.constantFrom('', ' ', 'wx00000000000000a1', "' OR 1=1 --", '../../etc/passwd', '\u0000', 'https://cdn.example.com/a.png', 'javascript:alert(1)'),
+    fc.constantFrom(
+      '',
+      ' ',
+      'wx00000000000000a1',
+      "' OR 1=1 --",
+      '../../etc/passwd',
+      '\u0000',
+      'https://cdn.example.com/a.png',
+      'javascript:alert(1)',
+    ),
     // Text a person sees: direction overrides, invisible-only, broken UTF-16, private use, emoji sequences.
     fc.constantFrom('a\u202Eb', '\u200B', '\u3164', 'a\uD800', '\uDC00', '\uE000', '\uFFFF', '\u{E0041}', '👨\u200D👩\u200D👧', 'e\u0301'),
   );
 }
 
 function scalar(): fc.Arbitrary<unknown> {
-  return fc.oneof(text(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.jsonValue(), { maxLength: 3 }), fc.object());
+  return fc.oneof(
+    text(),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.jsonValue(), { maxLength: 3 }),
+    fc.object(),
+  );
 }
 
 /** One of the live sessions' tokens, read when sampled (after beforeAll has logged in). */
@@ -75,8 +92,18 @@ function liveToken(list: () => string[]): fc.Arbitrary<string> {
 function bodyFor(path: string): fc.Arbitrary<Record<string, unknown>> {
   const fields: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
     '/api/auth/login': { code: scalar(), appid: scalar() },
-    '/api/auth/refresh': { refreshToken: fc.oneof(scalar(), liveToken(() => refreshTokens)) },
-    '/api/auth/introspect': { token: fc.oneof(scalar(), liveToken(() => tokens)) },
+    '/api/auth/refresh': {
+      refreshToken: fc.oneof(
+        scalar(),
+        liveToken(() => refreshTokens),
+      ),
+    },
+    '/api/auth/introspect': {
+      token: fc.oneof(
+        scalar(),
+        liveToken(() => tokens),
+      ),
+    },
     '/api/me': { nickname: scalar(), avatarUrl: fc.oneof(scalar(), fc.webUrl()) },
     '/api/me/phone': { code: scalar(), encryptedData: fc.oneof(scalar(), fc.base64String()), iv: fc.oneof(scalar(), fc.base64String()) },
     '/api/wechat/decrypt': { encryptedData: fc.oneof(scalar(), fc.base64String()), iv: fc.oneof(scalar(), fc.base64String()) },
@@ -92,7 +119,9 @@ function body(): fc.Arbitrary<Buffer | undefined> {
     fc.string().map((value) => Buffer.from(value)),
     fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes)),
     fc.integer({ min: 60_000, max: 200_000 }).map((size) => Buffer.from(`{"code":"${'a'.repeat(size)}"}`)),
-    fc.constantFrom('{', '{"code":', '[]', 'null', '""', '{"code":"\uD800"}', '\u0000', '{"a":1}{"b":2}', '{"__proto__":{"x":1}}').map((value) => Buffer.from(value)),
+    fc
+      .constantFrom('{', '{"code":', '[]', 'null', '""', '{"code":"\uD800"}', '\u0000', '{"a":1}{"b":2}', '{"__proto__":{"x":1}}')
+      .map((value) => Buffer.from(value)),
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumMissingOutsideCi, launchChromium, tap, type Browser } from './chromium.js';
+import { type Browser, CHROMIUM_PATH, chromiumMissingOutsideCi, launchChromium, tap } from './chromium.js';
 import { startTempServer, type TempServer } from './servers.js';
 
 const skip = chromiumMissingOutsideCi();
@@ -33,7 +33,14 @@ const text = (page: Page, selector: string): Promise<string> => page.locator(sel
 
 /** The log's entries as `METHOD /path status`, newest first. */
 const logged = (page: Page): Promise<string[]> =>
-  page.locator('.entry-head').evaluateAll((heads) => heads.map((head) => [...head.children].slice(1, 4).map((part) => part.textContent).join(' ')));
+  page.locator('.entry-head').evaluateAll((heads) =>
+    heads.map((head) =>
+      [...head.children]
+        .slice(1, 4)
+        .map((part) => part.textContent)
+        .join(' '),
+    ),
+  );
 
 describe.skipIf(skip)('the playground in Chromium', () => {
   let running: TempServer;
@@ -68,7 +75,7 @@ describe.skipIf(skip)('the playground in Chromium', () => {
   });
 
   it('shows the access token’s header and claims, not its signature', async () => {
-    const claims = JSON.parse(await page.locator('#claims-body').textContent() ?? '') as Record<string, Record<string, unknown>>;
+    const claims = JSON.parse((await page.locator('#claims-body').textContent()) ?? '') as Record<string, Record<string, unknown>>;
     expect(claims.header).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt' });
     expect(claims.payload).toMatchObject({ sub: userId, iss: 'weapp-auth' });
     expect(Object.keys(claims)).toEqual(['header', 'payload']);
@@ -148,7 +155,9 @@ describe.skipIf(skip)('the playground in Chromium', () => {
   it('ran without a script error or a CSP violation', () => {
     // Every refused call above is an expected 401/503; Chromium reports failed fetches as console errors, so those
     // are allowed and anything else is not.
-    expect(problems.filter((problem) => !/Failed to load resource: the server responded with a status of (401|503)/.test(problem))).toEqual([]);
+    expect(problems.filter((problem) => !/Failed to load resource: the server responded with a status of (401|503)/.test(problem))).toEqual(
+      [],
+    );
   });
 
   it('never shows a whole token, code or session key', async () => {

@@ -35,7 +35,7 @@ export function renderAssetsModule(): string {
     '  body: string;',
     '}',
     '',
-    '/** The playground page\'s files by name, as served under /playground/ (index.html at /). */',
+    "/** The playground page's files by name, as served under /playground/ (index.html at /). */",
     'export const PLAYGROUND_ASSETS: Readonly<Record<string, PlaygroundAsset>> = {',
     ...entries,
     '};',

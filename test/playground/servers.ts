@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { loadConfig } from '../../src/server/config.js';
+import { type RunningServer, startServer } from '../../src/server/start.js';
 
 export interface TempServer {
   server: RunningServer;

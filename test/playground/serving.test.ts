@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_ASSETS } from '../../src/playground/assets.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/providers/wechat/simulator/index.js';
 import { ASSETS_MODULE, renderAssetsModule } from './embed-assets.js';
 import { startTempServer, type TempServer } from './servers.js';
 

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCommand, UsageError } from '../../src/admin/commands.js';
-import { createLogger } from '../../src/http/logging.js';
-import { APP_A, call, loginAs, mintCode, startHarness, type Harness } from '../support/harness.js';
+import { createLogger } from '../../src/observability/logging.js';
+import { APP_A, call, type Harness, loginAs, mintCode, startHarness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,14 +17,21 @@ async function admin(...argv: string[]): Promise<any> {
   return printed[0];
 }
 
-async function eventsOf(userId: string): Promise<{ type: string; requestId: string | null; ip: string | null; userAgent: string | null; details: any; sessionId: string | null }[]> {
+async function eventsOf(
+  userId: string,
+): Promise<
+  { type: string; requestId: string | null; ip: string | null; userAgent: string | null; details: any; sessionId: string | null }[]
+> {
   return admin('audit', '--user', userId, '--limit', '100');
 }
 
 describe('the audit log', () => {
   it('records login, new user, refresh, reuse and revocation, logout, with request id, IP and user agent', async () => {
     const minted = await mintCode(h.simulator.url);
-    const login = await call(h.server.url, 'POST', '/api/auth/login', { json: { code: minted.code }, headers: { 'user-agent': 'audit-test/1.0' } });
+    const login = await call(h.server.url, 'POST', '/api/auth/login', {
+      json: { code: minted.code },
+      headers: { 'user-agent': 'audit-test/1.0' },
+    });
     const userId: string = login.body.user.id;
     const requestId = login.headers.get('x-request-id');
     let events = await eventsOf(userId);
@@ -50,7 +57,7 @@ describe('the audit log', () => {
   it('records a failed login with its code, and a decrypt failure with its diagnosis', async () => {
     await call(h.server.url, 'POST', '/api/auth/login', { json: { code: 'no-such-code' } });
     const failed = await admin('audit', '--type', 'login_failed', '--limit', '1');
-    expect(failed[0]).toMatchObject({ type: 'login_failed', appid: APP_A.appid, details: { code: 'INVALID_CODE' } });
+    expect(failed[0]).toMatchObject({ type: 'login_failed', provider: 'wechat', app: APP_A.appid, details: { code: 'INVALID_CODE' } });
 
     const { minted, response } = await loginAs(h);
     await mintCode(h.simulator.url, { openid: minted.openid }); // a later wx.login rotates the key
@@ -66,13 +73,23 @@ describe('the admin CLI', () => {
     const unionid = `oUadmin${Date.now()}`.padEnd(28, 'u');
     const { minted, response } = await loginAs(h, { unionid });
     const userId = response.body.user.id;
-    const phoneCode = (await call(h.simulator.url, 'POST', '/control/phone-codes', { json: { openid: minted.openid, phoneNumber: '13912345678' } })).body.code;
+    const phoneCode = (
+      await call(h.simulator.url, 'POST', '/control/phone-codes', { json: { openid: minted.openid, phoneNumber: '13912345678' } })
+    ).body.code;
     await call(h.server.url, 'POST', '/api/me/phone', { token: response.body.accessToken, json: { code: phoneCode } });
 
-    for (const query of [['--id', userId], ['--openid', minted.openid], ['--unionid', unionid], ['--phone', '13912345678']]) {
+    const queries = [
+      ['--id', userId],
+      ['--openid', minted.openid],
+      ['--subject', minted.openid],
+      ['--unionid', unionid],
+      ['--phone', '13912345678'],
+    ];
+    for (const query of queries) {
       const found = await admin('users', 'find', ...query);
       expect(found.map((user: { id: string }) => user.id)).toEqual([userId]);
-      expect(found[0].accounts).toEqual([expect.objectContaining({ appid: APP_A.appid, openid: minted.openid })]);
+      expect(found[0].unions).toEqual([{ family: 'wechat', key: unionid }]);
+      expect(found[0].accounts).toEqual([expect.objectContaining({ provider: 'wechat', app: APP_A.appid, subject: minted.openid })]);
       expect(JSON.stringify(found)).not.toContain(minted.sessionKey);
     }
     expect(await admin('users', 'find', '--openid', 'oNobody')).toEqual([]);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCommand } from '../../src/admin/commands.js';
 import { normalizeIp } from '../../src/http/client-info.js';
-import { createLogger } from '../../src/http/logging.js';
-import { call, mintCode, startHarness, type Harness } from '../support/harness.js';
+import { createLogger } from '../../src/observability/logging.js';
+import { call, type Harness, mintCode, startHarness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,7 +20,10 @@ async function admin(...argv: string[]): Promise<any> {
 /** Logs in a new user with this X-Forwarded-For and returns the answer and the IPs its session and audit event hold. */
 async function loginFrom(forwardedFor: string): Promise<{ status: number; sessionIp: string | null; auditIp: string | null }> {
   const minted = await mintCode(h.simulator.url);
-  const login = await call(h.server.url, 'POST', '/api/auth/login', { json: { code: minted.code }, headers: { 'x-forwarded-for': forwardedFor } });
+  const login = await call(h.server.url, 'POST', '/api/auth/login', {
+    json: { code: minted.code },
+    headers: { 'x-forwarded-for': forwardedFor },
+  });
   if (login.status !== 200) return { status: login.status, sessionIp: null, auditIp: null };
   const userId: string = login.body.user.id;
   const [session] = await admin('sessions', 'list', '--user', userId);
@@ -54,6 +57,7 @@ describe('normalizeIp', () => {
     expect(normalizeIp('FE80::1%eth0')).toBe('fe80::1');
     expect(normalizeIp(`fe80::1%${'z'.repeat(200)}`)).toBe('fe80::1');
     expect(normalizeIp('192.0.2.1')).toBe('192.0.2.1');
-    for (const bad of [undefined, '', 'unknown', '<script>', '192.0.2.1:80', '192.0.2.256', ' 192.0.2.1']) expect(normalizeIp(bad)).toBeNull();
+    for (const bad of [undefined, '', 'unknown', '<script>', '192.0.2.1:80', '192.0.2.256', ' 192.0.2.1'])
+      expect(normalizeIp(bad)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskedConfig } from '../../src/admin/config-view.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/server/config.js';
 
 function problemsOf(env: Record<string, string>): string {
   try {
@@ -23,8 +23,8 @@ describe('loadConfig', () => {
   it('uses the real WeChat when a secret is configured', () => {
     const config = loadConfig({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's3cret' });
     expect(config.simulatorMode).toBe(false);
-    expect(config.wechat.apiBase).toBe('https://api.weixin.qq.com');
-    expect(config.apps).toEqual([{ appid: 'wx0123456789abcdef', secret: 's3cret' }]);
+    expect(config.providers.wechat.apiBase).toBe('https://api.weixin.qq.com');
+    expect(config.providers.wechat.apps).toEqual([{ appid: 'wx0123456789abcdef', secret: 's3cret' }]);
   });
 
   it('refuses production without credentials or a data-encryption key, naming both', () => {
@@ -34,7 +34,13 @@ describe('loadConfig', () => {
   });
 
   it('names each bad variable and what it must be', () => {
-    const message = problemsOf({ PORT: 'eighty', ACCESS_TOKEN_TTL: '5', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe', DATA_ENCRYPTION_KEY: 'c2hvcnQ=' });
+    const message = problemsOf({
+      PORT: 'eighty',
+      ACCESS_TOKEN_TTL: '5',
+      LOG_LEVEL: 'loud',
+      TRUST_PROXY: 'maybe',
+      DATA_ENCRYPTION_KEY: 'c2hvcnQ=',
+    });
     expect(message).toMatch(/PORT must be an integer from 0 to 65535, got "eighty"/);
     expect(message).toMatch(/ACCESS_TOKEN_TTL must be an integer from 30/);
     expect(message).toMatch(/LOG_LEVEL must be one of/);
@@ -52,7 +58,7 @@ describe('loadConfig', () => {
 
   it('reads several apps, the first being the default', () => {
     const config = loadConfig({ WECHAT_APPS: 'wx0123456789abcdef:a, wx0123456789abcde0:b:c' });
-    expect(config.apps).toEqual([
+    expect(config.providers.wechat.apps).toEqual([
       { appid: 'wx0123456789abcdef', secret: 'a' },
       { appid: 'wx0123456789abcde0', secret: 'b:c' },
     ]);
@@ -61,7 +67,9 @@ describe('loadConfig', () => {
   it('never starts the simulator by accident where a real deployment is meant', () => {
     expect(problemsOf({ WECHAT_APPID: 'wx0123456789abcdef' })).toMatch(/WECHAT_SECRET is missing for wx0123456789abcdef/);
     expect(problemsOf({ DATABASE_URL: 'postgres://db/weapp' })).toMatch(/looks like a deployment \(a server DATABASE_URL\)/);
-    expect(problemsOf({ DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') })).toMatch(/looks like a deployment \(DATA_ENCRYPTION_KEY\)/);
+    expect(problemsOf({ DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') })).toMatch(
+      /looks like a deployment \(DATA_ENCRYPTION_KEY\)/,
+    );
     expect(loadConfig({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SIMULATOR: 'true' }).simulatorMode).toBe(true);
     expect(problemsOf({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's', WECHAT_SIMULATOR: 'true' })).toMatch(/conflicts/);
   });
@@ -103,9 +111,14 @@ describe('loadConfig', () => {
   });
 
   it('refuses a plain-http WeChat base in production, except to this machine', () => {
-    const production = { NODE_ENV: 'production', WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 's', DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') };
+    const production = {
+      NODE_ENV: 'production',
+      WECHAT_APPID: 'wx0123456789abcdef',
+      WECHAT_SECRET: 's',
+      DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
+    };
     expect(problemsOf({ ...production, WECHAT_API_BASE: 'http://wechat-proxy.internal' })).toMatch(/must be https in production/);
-    expect(loadConfig({ ...production, WECHAT_API_BASE: 'http://127.0.0.1:4000' }).wechat.apiBase).toBe('http://127.0.0.1:4000');
+    expect(loadConfig({ ...production, WECHAT_API_BASE: 'http://127.0.0.1:4000' }).providers.wechat.apiBase).toBe('http://127.0.0.1:4000');
   });
 
   it('reads TRUST_PROXY as a switch, a hop count or the proxies’ addresses', () => {
@@ -120,7 +133,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}).httpTimeouts).toEqual({ headersMs: 10_000, requestMs: 30_000, keepAliveMs: 72_000 });
     const set = { HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' };
     expect(loadConfig(set).httpTimeouts).toEqual({ headersMs: 2000, requestMs: 5000, keepAliveMs: 65_000 });
-    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toMatch(/HTTP_HEADERS_TIMEOUT_MS \(20000\) must not exceed/);
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toMatch(
+      /HTTP_HEADERS_TIMEOUT_MS \(20000\) must not exceed/,
+    );
     expect(problemsOf({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' })).toMatch(/HTTP_KEEP_ALIVE_TIMEOUT_MS must be an integer from 100/);
   });
 

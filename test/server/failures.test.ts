@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, injectFault, loginAs, mintCode, startHarness, wechatCalls, type Harness } from '../support/harness.js';
+import { call, type Harness, injectFault, loginAs, mintCode, startHarness, wechatCalls } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -8,7 +8,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 function rows(): Record<string, number> {
-  return { users: h.count('users'), accounts: h.count('wechat_accounts'), sessions: h.count('sessions'), refresh: h.count('refresh_tokens') };
+  return { users: h.count('users'), accounts: h.count('accounts'), sessions: h.count('sessions'), refresh: h.count('refresh_tokens') };
 }
 
 /** Logs in with a fresh code while `fault` is armed and returns the answer, checking nothing was written. */
@@ -76,12 +76,32 @@ describe('malformed requests get a 4xx with a stable code, never a 500', () => {
     ['code missing', { body: '{"appid":"wx00000000000000a1"}', headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
     ['code empty', { body: '{"code":""}', headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
     ['code with spaces', { body: '{"code":"a b"}', headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
-    ['code far too long', { body: JSON.stringify({ code: 'a'.repeat(5000) }), headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
+    [
+      'code far too long',
+      { body: JSON.stringify({ code: 'a'.repeat(5000) }), headers: { 'content-type': 'application/json' } },
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['appid malformed', { body: '{"code":"abc","appid":"x"}', headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
-    ['prototype poisoning', { body: '{"code":"abc","__proto__":{"admin":true}}', headers: { 'content-type': 'application/json' } }, 400, 'INVALID_JSON'],
+    [
+      'prototype poisoning',
+      { body: '{"code":"abc","__proto__":{"admin":true}}', headers: { 'content-type': 'application/json' } },
+      400,
+      'INVALID_JSON',
+    ],
     ['form-encoded', { body: 'code=abc', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['JSON sent as text/plain', { body: '{"code":"abc"}', headers: { 'content-type': 'text/plain;charset=UTF-8' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['huge body', { body: JSON.stringify({ code: 'a', pad: 'x'.repeat(200_000) }), headers: { 'content-type': 'application/json' } }, 413, 'BODY_TOO_LARGE'],
+    [
+      'JSON sent as text/plain',
+      { body: '{"code":"abc"}', headers: { 'content-type': 'text/plain;charset=UTF-8' } },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'huge body',
+      { body: JSON.stringify({ code: 'a', pad: 'x'.repeat(200_000) }), headers: { 'content-type': 'application/json' } },
+      413,
+      'BODY_TOO_LARGE',
+    ],
     ['unknown route', { path: '/api/nope' }, 404, 'NOT_FOUND'],
   ];
   for (const [name, init, status, code] of bad) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BACKEND, basicAuth, call, injectFault, mintCode, startHarness, wechatCalls, type Harness } from '../support/harness.js';
+import { BACKEND, basicAuth, call, type Harness, injectFault, mintCode, startHarness, wechatCalls } from '../support/harness.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 let started: Harness[] = [];
@@ -53,7 +53,10 @@ describe('instances sharing Redis', () => {
     const before = await wechatCalls(a.simulator.url, 'jscode2session');
     const sessionsBefore = a.count('sessions');
     await injectFault(a.simulator.url, { api: 'jscode2session', delayMs: 400 });
-    const asClient = (userAgent: string): Parameters<typeof call>[3] => ({ json: { code: minted.code }, headers: { 'user-agent': userAgent } });
+    const asClient = (userAgent: string): Parameters<typeof call>[3] => ({
+      json: { code: minted.code },
+      headers: { 'user-agent': userAgent },
+    });
     const owning = call(a.server.url, 'POST', '/api/auth/login', asClient('MicroMessenger/8.0.50 (the phone)'));
     const deadline = Date.now() + 5000;
     while ((await wechatCalls(a.simulator.url, 'jscode2session')) === before && Date.now() < deadline) await sleep(10);
@@ -144,7 +147,9 @@ describe('instances sharing Redis', () => {
     expect((await call(a.server.url, 'GET', '/api/me', { token: one })).status).toBe(200);
 
     const introspect = (h: Harness, client = BACKEND): Promise<number> =>
-      call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: one }, headers: basicAuth(client) }).then((answer) => answer.status);
+      call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: one }, headers: basicAuth(client) }).then(
+        (answer) => answer.status,
+      );
     const introspections = [];
     for (const h of [a, b, a]) introspections.push(await introspect(h));
     expect(introspections).toEqual([200, 200, 429]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/errors.js';
 import { MESSAGES_ZH, prefersChinese } from '../../src/http/messages-zh.js';
-import { call, startHarness, type Harness } from '../support/harness.js';
+import { ERROR_CODES } from '../../src/lib/errors.js';
+import { call, type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {

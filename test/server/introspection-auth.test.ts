@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskedConfig } from '../../src/admin/config-view.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { basicAuth, call, loginAs, startHarness, type Harness, type JsonResponse } from '../support/harness.js';
+import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { basicAuth, call, type Harness, type JsonResponse, loginAs, startHarness } from '../support/harness.js';
 
 /** Introspection is for backends: each authenticates with its own secret and is limited on its own. */
 const ORDERS = { clientId: 'orders', clientSecret: 'orders-secret-0123456789abcdef0123456789' };
@@ -74,7 +74,9 @@ describe('POST /api/auth/introspect, anonymous callers off (the default)', () =>
 
   it('refuses a caller without credentials, before reading its body', async () => {
     expectRefused(await introspect(h, token));
-    expectRefused(await call(h.server.url, 'POST', '/api/auth/introspect', { raw: '{"token":', headers: { 'content-type': 'application/json' } }));
+    expectRefused(
+      await call(h.server.url, 'POST', '/api/auth/introspect', { raw: '{"token":', headers: { 'content-type': 'application/json' } }),
+    );
   });
 
   it('refuses a wrong secret, an unknown backend, a user’s bearer token and garbage alike', async () => {
@@ -91,7 +93,14 @@ describe('POST /api/auth/introspect, anonymous callers off (the default)', () =>
   });
 
   it('answers a backend with its secret, plain or stored as a hash', async () => {
-    const wanted = { active: true, sub: expect.any(String), sid: expect.any(String), aud: expect.any(String), exp: expect.any(Number) };
+    const wanted = {
+      active: true,
+      sub: expect.any(String),
+      sid: expect.any(String),
+      aud: expect.any(String),
+      idp: 'wechat',
+      exp: expect.any(Number),
+    };
     expect((await introspect(h, token, basicAuth(BILLING))).body).toEqual(wanted);
     expect((await introspect(h, token, basicAuth(ORDERS))).body).toEqual(wanted);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rotateSigningKey } from '../../src/keys-command.js';
-import { basicAuth, call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { rotateSigningKey } from '../../src/admin/keys.js';
+import { basicAuth, call, type Harness, loginAs, startHarness } from '../support/harness.js';
 import { claimsOf, kidOf, signWithKey } from '../support/signing-keys.js';
 
 let started: Harness[] = [];
@@ -77,7 +77,9 @@ describe('keys rotate --now (a leaked key)', () => {
     expect(await me(h, minted)).toEqual({ status: 401, code: 'TOKEN_EXPIRED' });
     const pending = await signWithKey(h.config, pendingKid, claimsOf(login.accessToken));
     expect(await me(h, pending)).toEqual({ status: 401, code: 'TOKEN_EXPIRED' });
-    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: minted }, headers: basicAuth() })).body).toEqual({ active: false });
+    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: minted }, headers: basicAuth() })).body).toEqual({
+      active: false,
+    });
 
     const refreshed = await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: login.refreshToken } });
     expect(refreshed.status).toBe(200);
@@ -115,7 +117,9 @@ describe('a leaked key', () => {
 
     const tenYears = await signWithKey(h.config, kidOf(session), { ...claims, exp: claims.iat + 10 * 365 * 86_400 });
     expect(await me(h, tenYears)).toEqual({ status: 401, code: 'TOKEN_INVALID' });
-    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: tenYears }, headers: basicAuth() })).body).toEqual({ active: false });
+    expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: tenYears }, headers: basicAuth() })).body).toEqual({
+      active: false,
+    });
     // The genuine token, re-signed as issued, still passes: the refusals above are the key and the lifetime.
     expect((await me(h, await signWithKey(h.config, kidOf(session), claims))).status).toBe(200);
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryKv, type Kv } from '../../src/store/kv.js';
-import { RedisKv } from '../../src/store/kv-redis.js';
+import { type Kv, MemoryKv } from '../../src/store/kv/kv.js';
+import { RedisKv } from '../../src/store/kv/redis.js';
 
 const opened: Kv[] = [];
 afterEach(async () => {

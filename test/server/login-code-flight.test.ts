@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, injectFault, mintCode, startHarness, wechatCalls, type Harness, type JsonResponse } from '../support/harness.js';
+import { call, type Harness, injectFault, type JsonResponse, mintCode, startHarness, wechatCalls } from '../support/harness.js';
 
 /** A login code in flight serves its own client only: the device that double-tapped, not another holding the code. */
 let h: Harness;
@@ -31,7 +31,10 @@ async function untilExchanges(count: number): Promise<void> {
 }
 
 /** `owner` logs in with a fresh code that WeChat holds for a moment; `second` sends the same code meanwhile. */
-async function codeInFlight(owner: Client, second: Client): Promise<{ owned: JsonResponse; other: JsonResponse; exchanges: number; sessions: number }> {
+async function codeInFlight(
+  owner: Client,
+  second: Client,
+): Promise<{ owned: JsonResponse; other: JsonResponse; exchanges: number; sessions: number }> {
   const minted = await mintCode(h.simulator.url);
   const exchangesBefore = await wechatCalls(h.simulator.url, 'jscode2session');
   const sessionsBefore = h.count('sessions');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, call, loginAs, mintCode, startHarness, wechatCalls, type Harness } from '../support/harness.js';
+import { APP_A, APP_B, call, type Harness, loginAs, mintCode, startHarness, wechatCalls } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,7 +14,15 @@ describe('POST /api/auth/login', () => {
     expect(response.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, isNewUser: true });
     expect(response.body.accessToken.split('.')).toHaveLength(3);
     expect(response.body.refreshToken).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
-    expect(Object.keys(response.body.user).sort()).toEqual(['avatarUrl', 'createdAt', 'id', 'nickname', 'phone', 'phoneBound', 'updatedAt']);
+    expect(Object.keys(response.body.user).sort()).toEqual([
+      'avatarUrl',
+      'createdAt',
+      'id',
+      'nickname',
+      'phone',
+      'phoneBound',
+      'updatedAt',
+    ]);
   });
 
   it('finds the same user on a later login with a new code', async () => {

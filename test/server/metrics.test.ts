@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, injectFault, loginAs, mintCode, startHarness, type Harness } from '../support/harness.js';
+import { call, type Harness, injectFault, loginAs, mintCode, startHarness } from '../support/harness.js';
 
 let h: Harness;
 afterEach(async () => h.close());

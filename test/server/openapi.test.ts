@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startHarness, type Harness } from '../support/harness.js';
+import { call, type Harness, startHarness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -41,7 +41,9 @@ describe('OpenAPI', () => {
     const document = (await call(h.server.url, 'GET', '/docs/json')).body;
     expect(document.paths['/api/me'].get.security).toEqual([{ bearer: [] }]);
     expect(document.paths['/api/auth/login'].post.security).toBeUndefined();
-    expect(document.paths['/api/auth/login'].post.responses['4XX'] ?? document.paths['/api/auth/login'].post.responses['4xx']).toBeDefined();
+    expect(
+      document.paths['/api/auth/login'].post.responses['4XX'] ?? document.paths['/api/auth/login'].post.responses['4xx'],
+    ).toBeDefined();
   });
 
   it('serves the interactive page at /docs, under a content security policy', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, startServer, WeappAuthError, type RunningServer } from '../../src/index.js';
+import { loadConfig, type RunningServer, startServer, WeappAuthError } from '../../src/index.js';
 import { call } from '../support/harness.js';
 
 const SHOP = 'wx00000000000000a1';
@@ -16,7 +16,10 @@ beforeAll(async () => {
   const config = loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', WECHAT_APPS: `${SHOP},${OTHER}`, WECHAT_SIMULATOR: 'true' });
   server = await startServer(config, {
     routes: async (app) => {
-      app.get('/api/orders', { preHandler: app.authenticate }, async (request) => ({ owner: request.auth?.userId, appid: request.auth?.appid }));
+      app.get('/api/orders', { preHandler: app.authenticate }, async (request) => ({
+        owner: request.auth?.userId,
+        appid: request.auth?.appid,
+      }));
       app.get('/api/shop/cart', { preHandler: app.authenticateApp(SHOP) }, async (request) => ({ owner: request.auth?.userId }));
       app.post('/api/notes', async (request) => ({ received: request.body }));
       app.get('/api/catalog', async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send({ items: [] }));
@@ -55,7 +58,10 @@ describe('routes an operator adds', () => {
   it('take a token of any app the server serves with app.authenticate, and of one app with app.authenticateApp', async () => {
     const shop = await loginTo(SHOP);
     const other = await loginTo(OTHER);
-    expect((await call(server.url, 'GET', '/api/orders', { token: other.accessToken })).body).toEqual({ owner: other.user.id, appid: OTHER });
+    expect((await call(server.url, 'GET', '/api/orders', { token: other.accessToken })).body).toEqual({
+      owner: other.user.id,
+      appid: OTHER,
+    });
     expect((await call(server.url, 'GET', '/api/shop/cart', { token: shop.accessToken })).body).toEqual({ owner: shop.user.id });
     const refused = await call(server.url, 'GET', '/api/shop/cart', { token: other.accessToken });
     expect(refused.status).toBe(401);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, call, loginAs, mintCode, startHarness, type Harness, type MintedCode } from '../support/harness.js';
+import { APP_A, APP_B, call, type Harness, loginAs, type MintedCode, mintCode, startHarness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -43,7 +43,10 @@ async function encryptWithPlus(openid: string, data: Record<string, unknown>): P
 describe('POST /api/me/phone with the getPhoneNumber button code', () => {
   it('binds the number, and GET /api/me shows it', async () => {
     const s = await signIn();
-    const response = await call(h.server.url, 'POST', '/api/me/phone', { token: s.token, json: { code: await phoneCode(s.minted.openid) } });
+    const response = await call(h.server.url, 'POST', '/api/me/phone', {
+      token: s.token,
+      json: { code: await phoneCode(s.minted.openid) },
+    });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ phoneNumber: '13580006666', purePhoneNumber: '13580006666', countryCode: '86' });
     const me = await call(h.server.url, 'GET', '/api/me', { token: s.token });
@@ -118,7 +121,10 @@ describe('POST /api/wechat/decrypt', () => {
   it('decrypts WeRun data encrypted by WeChat (the simulator) for this user', async () => {
     const s = await signIn();
     const steps = { stepInfoList: [{ timestamp: 1_700_000_000, step: 4321 }] };
-    const response = await call(h.server.url, 'POST', '/api/wechat/decrypt', { token: s.token, json: await encrypt(s.minted.openid, steps) });
+    const response = await call(h.server.url, 'POST', '/api/wechat/decrypt', {
+      token: s.token,
+      json: await encrypt(s.minted.openid, steps),
+    });
     expect(response.status).toBe(200);
     expect(response.body.stepInfoList).toEqual(steps.stepInfoList);
     expect(response.body.watermark.appid).toBe(APP_A.appid);
@@ -242,7 +248,9 @@ describe('POST /api/wechat/verify-signature (legacy rawData)', () => {
   it('checks sha1(rawData + session_key) against the signature', async () => {
     const s = await signIn();
     const rawData = JSON.stringify({ nickName: 'Band', gender: 1 });
-    const signature = createHash('sha1').update(rawData + s.minted.sessionKey).digest('hex');
+    const signature = createHash('sha1')
+      .update(rawData + s.minted.sessionKey)
+      .digest('hex');
     const good = await call(h.server.url, 'POST', '/api/wechat/verify-signature', { token: s.token, json: { rawData, signature } });
     expect(good.body).toEqual({ valid: true });
     const bad = await call(h.server.url, 'POST', '/api/wechat/verify-signature', {
@@ -250,7 +258,10 @@ describe('POST /api/wechat/verify-signature (legacy rawData)', () => {
       json: { rawData: `${rawData} `, signature },
     });
     expect(bad.body).toEqual({ valid: false });
-    const malformed = await call(h.server.url, 'POST', '/api/wechat/verify-signature', { token: s.token, json: { rawData, signature: 'xyz' } });
+    const malformed = await call(h.server.url, 'POST', '/api/wechat/verify-signature', {
+      token: s.token,
+      json: { rawData, signature: 'xyz' },
+    });
     expect(malformed.status).toBe(400);
   });
 });
@@ -258,7 +269,9 @@ describe('POST /api/wechat/verify-signature (legacy rawData)', () => {
 describe('concurrent session-key resets (found by the fuzzer)', () => {
   it('all succeed: the ones that lose the race at WeChat see the key the winner stored', async () => {
     const s = await signIn();
-    const answers = await Promise.all(Array.from({ length: 5 }, () => call(h.server.url, 'POST', '/api/wechat/session-key/reset', { token: s.token })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => call(h.server.url, 'POST', '/api/wechat/session-key/reset', { token: s.token })),
+    );
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
     expect((await call(h.server.url, 'GET', '/api/wechat/session-key', { token: s.token })).body.current).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeNickname } from '../../src/auth/profile.js';
-import { call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { normalizeNickname } from '../../src/core/profile.js';
+import { call, type Harness, loginAs, startHarness } from '../support/harness.js';
 
 /** Emoji made of several code points: a family joined by zero-width joiners, a flag spelt with tag characters. */
 const FAMILY = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}';
@@ -107,7 +107,9 @@ describe('the profile cache behind GET /api/me', () => {
     try {
       const otherLogin = (await loginAs(other, { openid: own.minted.openid })).response.body;
       expect(otherLogin.user.id).toBe(own.response.body.user.id);
-      expect((await call(other.server.url, 'PATCH', '/api/me', { token: otherLogin.accessToken, json: { nickname: 'Elsewhere' } })).status).toBe(200);
+      expect(
+        (await call(other.server.url, 'PATCH', '/api/me', { token: otherLogin.accessToken, json: { nickname: 'Elsewhere' } })).status,
+      ).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await call(h.server.url, 'GET', '/api/me', { token: ownToken })).body.nickname).toBe('Elsewhere');
     } finally {

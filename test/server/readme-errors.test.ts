@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/errors.js';
 import { ERROR_STATUS } from '../../src/http/error-status.js';
+import { ERROR_CODES } from '../../src/lib/errors.js';
 
 describe('README error table', () => {
   it('lists every error code with the status the server answers', () => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { startServer } from '../../src/server.js';
-import { APP_A, APP_B, call, injectFault, loginAs, mintCode, startHarness, type Harness } from '../support/harness.js';
+import { loadConfig } from '../../src/server/config.js';
+import { startServer } from '../../src/server/start.js';
+import { APP_A, APP_B, call, type Harness, injectFault, loginAs, mintCode, startHarness } from '../support/harness.js';
 
 const METRICS_TOKEN = `metrics-${randomBytes(16).toString('hex')}`;
 const DATA_ENCRYPTION_KEY = randomBytes(32).toString('base64');
@@ -49,7 +49,11 @@ describe('a full run at trace level', () => {
   it('masks a secret WeChat echoes in its errmsg, whatever line carries it', async () => {
     const minted = await mintCode(h.simulator.url);
     // WeChat quoting the request back: the AppSecret and the code, in an errcode that is logged as a warning (502).
-    await injectFault(h.simulator.url, { api: 'jscode2session', errcode: 40013, errmsg: `invalid appsecret ${APP_A.secret}, code ${minted.code}` });
+    await injectFault(h.simulator.url, {
+      api: 'jscode2session',
+      errcode: 40013,
+      errmsg: `invalid appsecret ${APP_A.secret}, code ${minted.code}`,
+    });
     const answer = await call(h.server.url, 'POST', '/api/auth/login', { json: { code: minted.code } });
     expect(answer.body.error.code).toBe('WECHAT_CREDENTIALS_REJECTED');
     const warning = h.logs.find((line) => line.includes('"errorCode":"WECHAT_CREDENTIALS_REJECTED"'));
@@ -100,7 +104,9 @@ describe('simulator mode, where WeChat’s URLs pass through our own request log
     try {
       const minted = (await call(server.url, 'POST', '/sim/control/codes', { json: {} })).body;
       const login = (await call(server.url, 'POST', '/api/auth/login', { json: { code: minted.code } })).body;
-      const phoneCode = (await call(server.url, 'POST', '/sim/control/phone-codes', { json: { openid: minted.openid, phoneNumber: '13800138000' } })).body.code;
+      const phoneCode = (
+        await call(server.url, 'POST', '/sim/control/phone-codes', { json: { openid: minted.openid, phoneNumber: '13800138000' } })
+      ).body.code;
       expect((await call(server.url, 'POST', '/api/me/phone', { token: login.accessToken, json: { code: phoneCode } })).status).toBe(200);
       const payload = (await call(server.url, 'POST', '/sim/control/encrypt', { json: { openid: minted.openid, data: { a: 1 } } })).body;
       expect((await call(server.url, 'POST', '/api/wechat/decrypt', { token: login.accessToken, json: payload })).status).toBe(200);
@@ -110,7 +116,14 @@ describe('simulator mode, where WeChat’s URLs pass through our own request log
       expect(log).toContain('/sim/sns/jscode2session?');
       expect(log).toContain('/sim/wxa/business/getuserphonenumber?');
       expect(log).not.toMatch(/[?&](secret|js_code|access_token|signature)=(?!\*\*\*)/);
-      for (const secret of [server.apps[0]?.secret ?? '', minted.code, minted.sessionKey, phoneCode, login.refreshToken, login.accessToken]) {
+      for (const secret of [
+        server.apps[0]?.secret ?? '',
+        minted.code,
+        minted.sessionKey,
+        phoneCode,
+        login.refreshToken,
+        login.accessToken,
+      ]) {
         expect(secret).not.toBe('');
         expect(log).not.toContain(secret);
       }

@@ -3,11 +3,11 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { openDatabase, redactUrl } from '../../src/store/database.js';
-import { call, loginAs, startHarness, type Harness } from '../support/harness.js';
-import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-databases.js';
+import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { type RunningServer, startServer } from '../../src/server/start.js';
+import { openDatabase, redactUrl } from '../../src/store/sql/database.js';
+import { call, type Harness, loginAs, startHarness } from '../support/harness.js';
+import { createTestDatabase, type TestDatabase, testEngine } from '../support/test-databases.js';
 
 let dir: string;
 let server: RunningServer;

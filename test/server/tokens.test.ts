@@ -1,7 +1,7 @@
-import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createHmac } from 'node:crypto';
+import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, basicAuth, call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { APP_A, APP_B, basicAuth, call, type Harness, loginAs, startHarness } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -265,12 +265,20 @@ describe('POST /api/auth/introspect', () => {
     return call(h.server.url, 'POST', '/api/auth/introspect', { json: { token }, headers: basicAuth() });
   }
 
-  it('says a live token is active, with its subject, session, audience and expiry', async () => {
+  it('says a live token is active, with its subject, session, audience, provider and expiry', async () => {
     const { response } = await loginAs(h);
     const claims = decodePart(response.body.accessToken, 1);
     const answer = await introspect(response.body.accessToken);
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ active: true, sub: response.body.user.id, sid: claims.sid, aud: APP_A.appid, exp: claims.exp });
+    expect(claims.idp).toBe('wechat');
+    expect(answer.body).toEqual({
+      active: true,
+      sub: response.body.user.id,
+      sid: claims.sid,
+      aud: APP_A.appid,
+      idp: 'wechat',
+      exp: claims.exp,
+    });
   });
 
   it('says inactive, and nothing more, for a revoked, expired or forged token', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, injectFault, loginAs, startHarness, wechatCalls, type Harness } from '../support/harness.js';
+import { call, type Harness, injectFault, loginAs, startHarness, wechatCalls } from '../support/harness.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const started: Harness[] = [];
@@ -103,7 +103,12 @@ describe('a fleet sharing Redis', () => {
   it('lets a read-only instance use the token a fetching instance stored, and never fetch one itself', async () => {
     const prefix = `test-${randomBytes(6).toString('hex')}:`;
     const fetcher = await harness({ REDIS_URL, REDIS_KEY_PREFIX: prefix });
-    const reader = await harness({ REDIS_URL, REDIS_KEY_PREFIX: prefix, WECHAT_TOKEN_MODE: 'read-only', WECHAT_API_BASE: fetcher.simulator.url });
+    const reader = await harness({
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      WECHAT_TOKEN_MODE: 'read-only',
+      WECHAT_API_BASE: fetcher.simulator.url,
+    });
 
     const early = await lookUpPhone(reader, await userWithPhoneCode(reader, fetcher.simulator.url));
     expect(early.status).toBe(503);

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIMULATOR_APP } from '../../src/simulator/index.js';
+import { DEFAULT_SIMULATOR_APP } from '../../src/providers/wechat/simulator/index.js';
 
 const RUNNER = fileURLToPath(new URL('./fixtures/run-command.ts', import.meta.url));
 

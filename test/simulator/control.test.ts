@@ -1,7 +1,7 @@
 import { createDecipheriv } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { type RunningSimulator, startSimulator } from '../../src/providers/wechat/simulator/index.js';
 import { APP, RID_SUFFIX, useSimulator } from './helpers.js';
 
 const sim = useSimulator();
@@ -234,7 +234,13 @@ describe('bad input to the control API: 400 with a message, never a 500', () => 
 });
 
 /** Any request, with any Host (fetch will not set one) and a body sent as given, with no Content-Type of its own. */
-function raw(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; code?: string }> {
+function raw(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; code?: string }> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (response) => {
@@ -261,7 +267,10 @@ describe('the control API refuses what a web page could send it', () => {
   });
 
   it('a body without a Content-Type: 415; no body at all is fine (curl -X POST)', async () => {
-    expect(await raw(sim.url, 'POST', '/control/codes', { 'content-length': '2' }, '{}')).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(await raw(sim.url, 'POST', '/control/codes', { 'content-length': '2' }, '{}')).toEqual({
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
     expect((await raw(sim.url, 'POST', '/control/codes', {})).status).toBe(200);
   });
 
@@ -274,7 +283,10 @@ describe('the control API refuses what a web page could send it', () => {
       { 'sec-fetch-site': 'same-site' },
     ];
     for (const headers of crossSite) {
-      expect(await raw(sim.url, 'POST', '/control/codes', { ...json, ...headers }, '{}')).toEqual({ status: 403, code: 'CROSS_SITE_REQUEST' });
+      expect(await raw(sim.url, 'POST', '/control/codes', { ...json, ...headers }, '{}')).toEqual({
+        status: 403,
+        code: 'CROSS_SITE_REQUEST',
+      });
       expect(await raw(sim.url, 'GET', '/control/stats', headers)).toEqual({ status: 403, code: 'CROSS_SITE_REQUEST' });
     }
   });
@@ -288,7 +300,10 @@ describe('the control API refuses what a web page could send it', () => {
 
   it('a host name that is not its own (DNS rebinding): 403; loopback names and IP addresses: served', async () => {
     const port = new URL(sim.url).port;
-    expect(await raw(sim.url, 'POST', '/control/codes', { ...json, host: `rebound.evil.example:${port}` }, '{}')).toEqual({ status: 403, code: 'UNKNOWN_HOST' });
+    expect(await raw(sim.url, 'POST', '/control/codes', { ...json, host: `rebound.evil.example:${port}` }, '{}')).toEqual({
+      status: 403,
+      code: 'UNKNOWN_HOST',
+    });
     expect(await raw(sim.url, 'GET', '/control/stats', { host: 'rebound.evil.example' })).toEqual({ status: 403, code: 'UNKNOWN_HOST' });
     for (const host of [`localhost:${port}`, `app.localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `192.168.1.20:${port}`]) {
       expect((await raw(sim.url, 'POST', '/control/codes', { ...json, host, origin: `http://${host}` }, '{}')).status).toBe(200);

@@ -1,6 +1,11 @@
 /** Shared test plumbing: one in-process simulator per test file, reset before each test, spoken to over HTTP. */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { DEFAULT_SIMULATOR_APP, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import {
+  DEFAULT_SIMULATOR_APP,
+  type RunningSimulator,
+  type SimulatorOptions,
+  startSimulator,
+} from '../../src/providers/wechat/simulator/index.js';
 
 export const APP = DEFAULT_SIMULATOR_APP;
 export const RID_SUFFIX = /, rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;

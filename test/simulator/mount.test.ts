@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatorPlugin } from '../../src/simulator/index.js';
+import { simulatorPlugin } from '../../src/providers/wechat/simulator/index.js';
 import { APP, clientFor } from './helpers.js';
 
 describe('simulatorPlugin mounted under /sim in a host app', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APP, RID_SUFFIX, useSimulator, type SimulatorClient } from './helpers.js';
+import { APP, RID_SUFFIX, type SimulatorClient, useSimulator } from './helpers.js';
 
 const sim = useSimulator();
 const credentials = { grant_type: 'client_credential', appid: APP.appid, secret: APP.secret };

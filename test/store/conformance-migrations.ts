@@ -1,13 +1,22 @@
 import type { Worker } from 'node:worker_threads';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { engineOf, openDatabase } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
-import { findUserById, insertUser } from '../../src/store/users.js';
+import { engineOf, openDatabase } from '../../src/store/sql/database.js';
+import { MIGRATION_NAMES, migrateToLatest } from '../../src/store/sql/migrations.js';
+import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
+import type { AccountRow } from '../../src/store/tables/accounts.js';
+import { findSession, insertSession } from '../../src/store/tables/sessions.js';
+import { findUserById, insertUser } from '../../src/store/tables/users.js';
+import { migrateToLatest as migrateLikeRelease01 } from '../fixtures/v0.1/migrations.js';
 import { startTsWorker } from '../support/ts-worker.js';
 import type { StoreContext } from './conformance.js';
-import { migrateOnce, type MigrateAnswer } from './migrate-once.js';
-import { userRow } from './rows.js';
+import { rejectionOf } from './conformance-tables.js';
+import { type MigrateAnswer, migrateOnce } from './migrate-once.js';
+import { sessionRow, T0, userRow } from './rows.js';
+
+const APP_A = 'wx00000000000000a1';
+const APP_B = 'wx00000000000000b2';
 
 /** Instances starting together, each with its own connections, as a scaled-out start does. */
 const INSTANCES = 4;
@@ -41,6 +50,98 @@ export function defineMigrationTests(ctx: StoreContext): void {
         const user = userRow({ phone_pure_number: '61234567' });
         await insertUser(handle.db, user);
         expect(await findUserById(handle.db, user.id)).toStrictEqual(user);
+      } finally {
+        await handle.close();
+      }
+    });
+
+    it('move a 0.1 database’s WeChat accounts, unionids, sessions and audit events into the provider-neutral tables', async () => {
+      const url = await ctx.fresh();
+      const handle = openDatabase(url);
+      try {
+        // The release's own migrations build its schema; its rows go in as it wrote them.
+        const db = handle.db as unknown as Kysely<any>;
+        await migrateLikeRelease01(db);
+        const linked = { ...userRow({ created_at: T0 }), unionid: 'oUnionAbC' };
+        const lone = { ...userRow({ created_at: T0 + 1 }), unionid: null };
+        await db.insertInto('users').values([linked, lone]).execute();
+        const v01Account = (appid: string, openid: string, userId: string, unionid: string | null): Record<string, unknown> => {
+          return {
+            appid,
+            openid,
+            user_id: userId,
+            unionid,
+            session_key_sealed: `v1.${openid}`,
+            session_key_updated_at: T0 + 5,
+            created_at: T0 + 2,
+          };
+        };
+        await db
+          .insertInto('wechat_accounts')
+          .values([
+            v01Account(APP_A, 'oOpenA', linked.id, 'oUnionAbC'),
+            v01Account(APP_B, 'oOpenB', linked.id, 'oUnionAbC'),
+            v01Account(APP_A, 'oOpenLone', lone.id, null),
+          ])
+          .execute();
+        const { provider: _provider, app: _app, subject: _subject, ...session } = sessionRow(linked.id);
+        await db
+          .insertInto('sessions')
+          .values({ ...session, appid: APP_B, openid: 'oOpenB' })
+          .execute();
+        const event = {
+          id: uuidv7(),
+          at: T0,
+          type: 'login',
+          user_id: linked.id,
+          session_id: session.id,
+          request_id: null,
+          ip: null,
+          user_agent: null,
+          details: null,
+        };
+        await db
+          .insertInto('audit_events')
+          .values({ ...event, appid: APP_B })
+          .execute();
+
+        // Every migration after the release's three runs, and succeeds.
+        const applied = (await migrateToLatest(handle.db))?.map((result) => `${result.migrationName}:${result.status}`);
+        expect(applied).toStrictEqual(MIGRATION_NAMES.slice(3).map((name) => `${name}:Success`));
+
+        const account = (app: string, subject: string, userId: string, unionKey: string | null): AccountRow => {
+          const union = { union_family: unionKey === null ? null : 'wechat', union_key: unionKey };
+          return {
+            provider: 'wechat',
+            app,
+            subject,
+            user_id: userId,
+            ...union,
+            secret_sealed: `v1.${subject}`,
+            secret_updated_at: T0 + 5,
+            created_at: T0 + 2,
+          };
+        };
+        expect(await handle.db.selectFrom('accounts').selectAll().orderBy('subject').execute()).toStrictEqual([
+          account(APP_A, 'oOpenA', linked.id, 'oUnionAbC'),
+          account(APP_B, 'oOpenB', linked.id, 'oUnionAbC'),
+          account(APP_A, 'oOpenLone', lone.id, null),
+        ]);
+        expect(await handle.db.selectFrom('union_identities').selectAll().execute()).toStrictEqual([
+          { family: 'wechat', union_key: 'oUnionAbC', user_id: linked.id, created_at: T0 },
+        ]);
+        const withoutUnionid = [linked, lone].map(({ unionid: _unionid, ...user }) => user);
+        expect(await handle.db.selectFrom('users').selectAll().orderBy('created_at').execute()).toStrictEqual(withoutUnionid);
+        expect(await findSession(handle.db, session.id)).toStrictEqual({ ...session, provider: 'wechat', app: APP_B, subject: 'oOpenB' });
+        expect(await handle.db.selectFrom('audit_events').selectAll().execute()).toStrictEqual([{ ...event, provider: null, app: APP_B }]);
+
+        // SQLite rebuilt users under deferred foreign keys: every reference still resolves, and is still enforced.
+        if (engineOf(url) === 'sqlite') expect((await sql`pragma foreign_key_check`.execute(handle.db)).rows).toStrictEqual([]);
+        expect(isUniqueViolation(await rejectionOf(insertSession(handle.db, sessionRow(userRow().id))))).toBe(false);
+        // Other platforms' app ids and subjects fit where WeChat's 18-character appids and 28-character openids did.
+        const wide = sessionRow(lone.id, { provider: 'baidu', app: 'k'.repeat(64), subject: 's'.repeat(128) });
+        await insertSession(handle.db, wide);
+        expect(await findSession(handle.db, wide.id)).toStrictEqual(wide);
       } finally {
         await handle.close();
       }

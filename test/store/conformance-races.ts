@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { linkWechatAccount, type WechatIdentity } from '../../src/auth/link-account.js';
-import { SealedBox } from '../../src/crypto/sealed-box.js';
-import { findRefreshToken, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/refresh-tokens.js';
-import { findSession, insertSession, revokeSession } from '../../src/store/sessions.js';
-import { insertUser } from '../../src/store/users.js';
+import { linkAccount } from '../../src/core/accounts.js';
+import type { ExternalIdentity } from '../../src/core/identity-provider.js';
+import { SealedBox } from '../../src/lib/crypto/sealed-box.js';
+import { findRefreshToken, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/tables/refresh-tokens.js';
+import { findSession, insertSession, revokeSession } from '../../src/store/tables/sessions.js';
+import { insertUser } from '../../src/store/tables/users.js';
 import type { StoreContext } from './conformance.js';
 import { openid, refreshTokenRow, sessionRow, uniqueTime, userRow } from './rows.js';
 
@@ -18,19 +19,22 @@ const APP_B = 'wx00000000000000b2';
  */
 export function defineRaceTests(ctx: StoreContext): void {
   const box = new SealedBox(randomBytes(32));
+  const context = (app: string, subject: string): string => `session-key:${app}:${subject}`;
+  const link = (identity: ExternalIdentity, now: number): ReturnType<typeof linkAccount> =>
+    linkAccount(ctx.db, box, identity, context, now);
 
   /** Users and accounts written at `now`: the test's own rows, whatever else the shared database holds. */
   async function writtenAt(now: number): Promise<{ users: number; accounts: number }> {
     const users = await ctx.db.selectFrom('users').select('id').where('created_at', '=', now).execute();
-    const accounts = await ctx.db.selectFrom('wechat_accounts').select('user_id').where('created_at', '=', now).execute();
+    const accounts = await ctx.db.selectFrom('accounts').select('user_id').where('created_at', '=', now).execute();
     return { users: users.length, accounts: accounts.length };
   }
 
   describe('races', () => {
     it(`${RACERS} parallel first links of one (appid, openid) make exactly one user and one account`, async () => {
       const now = uniqueTime();
-      const identity: WechatIdentity = { appid: APP_A, openid: openid(), unionid: null, sessionKey: 'c2Vzc2lvbi1rZXk=' };
-      const linked = await Promise.all(Array.from({ length: RACERS }, () => linkWechatAccount(ctx.db, box, identity, now)));
+      const identity: ExternalIdentity = { provider: 'wechat', app: APP_A, subject: openid(), secret: 'c2Vzc2lvbi1rZXk=' };
+      const linked = await Promise.all(Array.from({ length: RACERS }, () => link(identity, now)));
       expect(new Set(linked.map((each) => each.userId)).size).toBe(1);
       expect(linked.filter((each) => each.isNewUser)).toHaveLength(1);
       // Losers' users were rolled back with their transactions: no orphan without an account.
@@ -39,15 +43,26 @@ export function defineRaceTests(ctx: StoreContext): void {
 
     it(`${RACERS} parallel first logins of one unionid in two apps make one user with two accounts`, async () => {
       const now = uniqueTime();
-      const unionid = `oU${openid()}`;
-      const inA: WechatIdentity = { appid: APP_A, openid: openid(), unionid, sessionKey: 'a2V5LWE=' };
-      const inB: WechatIdentity = { appid: APP_B, openid: openid(), unionid, sessionKey: 'a2V5LWI=' };
-      const linked = await Promise.all(
-        Array.from({ length: RACERS }, (_, i) => linkWechatAccount(ctx.db, box, i % 2 === 0 ? inA : inB, now)),
-      );
+      const union = { family: 'wechat', key: `oU${openid()}` };
+      const inA: ExternalIdentity = { provider: 'wechat', app: APP_A, subject: openid(), union, secret: 'a2V5LWE=' };
+      const inB: ExternalIdentity = { provider: 'wechat', app: APP_B, subject: openid(), union, secret: 'a2V5LWI=' };
+      const linked = await Promise.all(Array.from({ length: RACERS }, (_, i) => link(i % 2 === 0 ? inA : inB, now)));
       expect(new Set(linked.map((each) => each.userId)).size).toBe(1);
       expect(linked.filter((each) => each.isNewUser)).toHaveLength(1);
       expect(await writtenAt(now)).toStrictEqual({ users: 1, accounts: 2 });
+    });
+
+    it(`${RACERS} parallel logins learning a union key late link it to the account's user once`, async () => {
+      const now = uniqueTime();
+      const subject = openid();
+      const first = await link({ provider: 'wechat', app: APP_A, subject, secret: 'a2V5LWE=' }, now);
+      const union = { family: 'wechat', key: `oU${openid()}` };
+      const linked = await Promise.all(
+        Array.from({ length: RACERS }, () => link({ provider: 'wechat', app: APP_A, subject, union, secret: 'a2V5LWI=' }, now + 1)),
+      );
+      expect(linked.every((each) => each.userId === first.userId && !each.isNewUser)).toBe(true);
+      const owners = await ctx.db.selectFrom('union_identities').selectAll().where('union_key', '=', union.key).execute();
+      expect(owners.map((owner) => [owner.family, owner.user_id])).toStrictEqual([['wechat', first.userId]]);
     });
 
     it(`${RACERS} parallel uses of one refresh token: exactly one wins, also inside rotating transactions`, async () => {
@@ -60,7 +75,9 @@ export function defineRaceTests(ctx: StoreContext): void {
       await insertRefreshToken(ctx.db, plain);
       await insertRefreshToken(ctx.db, rotated);
 
-      const plainWins = await Promise.all(Array.from({ length: RACERS }, (_, i) => markRefreshTokenUsed(ctx.db, plain.id, session.created_at + i)));
+      const plainWins = await Promise.all(
+        Array.from({ length: RACERS }, (_, i) => markRefreshTokenUsed(ctx.db, plain.id, session.created_at + i)),
+      );
       expect(plainWins.filter(Boolean)).toHaveLength(1);
 
       // As sessions.refresh does it: mark used, and only the winner writes the next token of the chain.
@@ -90,7 +107,10 @@ export function defineRaceTests(ctx: StoreContext): void {
       );
       expect(results.filter(Boolean)).toHaveLength(1);
       const winner = results.indexOf(true);
-      expect(await findSession(ctx.db, session.id)).toMatchObject({ revoked_at: session.created_at + winner + 1, revoke_reason: reasons[winner % 3] });
+      expect(await findSession(ctx.db, session.id)).toMatchObject({
+        revoked_at: session.created_at + winner + 1,
+        revoke_reason: reasons[winner % 3],
+      });
     });
   });
 }

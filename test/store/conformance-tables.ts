@@ -1,19 +1,25 @@
-import { describe, expect, it } from 'vitest';
-import { findRefreshToken, hasUsedChild, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/refresh-tokens.js';
 import { v7 as uuidv7 } from 'uuid';
-import { insertAuditEvent, listAuditEvents, type AuditEventRow } from '../../src/store/audit-events.js';
-import { findSession, insertSession, listSessionsOfUser, revokeSession, touchSession } from '../../src/store/sessions.js';
+import { describe, expect, it } from 'vitest';
+import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
+import { findAccount, findAccountsBy, insertAccount, listAccountsOfUser, updateAccountOnLogin } from '../../src/store/tables/accounts.js';
+import { type AuditEventRow, insertAuditEvent, listAuditEvents } from '../../src/store/tables/audit-events.js';
+import { findRefreshToken, hasUsedChild, insertRefreshToken, markRefreshTokenUsed } from '../../src/store/tables/refresh-tokens.js';
+import { findSession, insertSession, listSessionsOfUser, revokeSession, touchSession } from '../../src/store/tables/sessions.js';
 import {
   insertSigningKey,
-  listSigningKeys,
   listSigningKeyStates,
+  listSigningKeys,
   retireSigningKeysExcept,
-  withdrawSigningKeysExcept,
   WITHDRAWN_AT,
-} from '../../src/store/signing-keys.js';
-import { isUniqueViolation } from '../../src/store/transaction-conflict.js';
-import { findUserById, findUserByUnionid, findUsersByPhone, insertUser, updateUser } from '../../src/store/users.js';
-import { findAccount, findAccountsByWechatId, insertAccount, listAccountsOfUser, updateAccountOnLogin } from '../../src/store/wechat-accounts.js';
+  withdrawSigningKeysExcept,
+} from '../../src/store/tables/signing-keys.js';
+import {
+  findUnionIdentitiesByKey,
+  findUnionIdentity,
+  insertUnionIdentity,
+  listUnionIdentitiesOfUser,
+} from '../../src/store/tables/union-identities.js';
+import { findUserById, findUsersByPhone, insertUser, updateUser } from '../../src/store/tables/users.js';
 import type { StoreContext } from './conformance.js';
 import { accountRow, openid, refreshTokenRow, sessionRow, signingKeyRow, T0, uniqueTime, userRow } from './rows.js';
 
@@ -34,7 +40,6 @@ export function defineTableTests(ctx: StoreContext): void {
     it('round-trips every column: nulls as null, BIGINT times as numbers', async () => {
       const bare = userRow();
       const full = userRow({
-        unionid: `oU${openid()}`,
         nickname: 'Ada',
         avatar_url: `https://thirdwx.qlogo.cn/mmopen/${'x'.repeat(900)}/132`,
         phone_number: '+85261234567',
@@ -60,17 +65,6 @@ export function defineTableTests(ctx: StoreContext): void {
       }
     });
 
-    it('finds a user by unionid, comparing it exactly (case matters)', async () => {
-      const unionid = `oUaBcD${openid()}`;
-      const user = userRow({ unionid });
-      const otherCase = userRow({ unionid: unionid.toLowerCase() });
-      await insertUser(ctx.db, user);
-      await insertUser(ctx.db, otherCase);
-      expect((await findUserByUnionid(ctx.db, unionid))?.id).toBe(user.id);
-      expect((await findUserByUnionid(ctx.db, unionid.toLowerCase()))?.id).toBe(otherCase.id);
-      expect(await findUserByUnionid(ctx.db, `${unionid}x`)).toBeUndefined();
-    });
-
     it('updates only the given columns, bumps updated_at, and says whether the user exists', async () => {
       const user = userRow({ nickname: 'before', avatar_url: 'https://a.example/1.png' });
       await insertUser(ctx.db, user);
@@ -83,10 +77,7 @@ export function defineTableTests(ctx: StoreContext): void {
       expect(await updateUser(ctx.db, userRow().id, { nickname: 'nobody' }, T0)).toBe(false);
     });
 
-    it('refuses a second user with the same unionid as a unique violation, but allows many without one', async () => {
-      const unionid = `oU${openid()}`;
-      await insertUser(ctx.db, userRow({ unionid }));
-      expect(isUniqueViolation(await rejectionOf(insertUser(ctx.db, userRow({ unionid }))))).toBe(true);
+    it('refuses a second user with the same id as a unique violation', async () => {
       await insertUser(ctx.db, userRow());
       await insertUser(ctx.db, userRow());
       const user = userRow();
@@ -95,45 +86,78 @@ export function defineTableTests(ctx: StoreContext): void {
     });
   });
 
-  describe('wechat_accounts', () => {
-    it('round-trips an account and finds it only by its own (appid, openid)', async () => {
+  describe('union_identities', () => {
+    it('finds a union key within its family only, comparing it exactly (case matters)', async () => {
+      const key = `oUaBcD${openid()}`;
+      const user = userRow();
+      const otherCase = userRow();
+      const otherFamily = userRow();
+      for (const row of [user, otherCase, otherFamily]) await insertUser(ctx.db, row);
+      const identity = { family: 'wechat', union_key: key, user_id: user.id, created_at: T0 };
+      await insertUnionIdentity(ctx.db, identity);
+      await insertUnionIdentity(ctx.db, { family: 'wechat', union_key: key.toLowerCase(), user_id: otherCase.id, created_at: T0 });
+      await insertUnionIdentity(ctx.db, { family: 'douyin', union_key: key, user_id: otherFamily.id, created_at: T0 + 1 });
+      expect(await findUnionIdentity(ctx.db, 'wechat', key)).toStrictEqual(identity);
+      expect((await findUnionIdentity(ctx.db, 'wechat', key.toLowerCase()))?.user_id).toBe(otherCase.id);
+      expect((await findUnionIdentity(ctx.db, 'douyin', key))?.user_id).toBe(otherFamily.id);
+      expect(await findUnionIdentity(ctx.db, 'wechat', `${key}x`)).toBeUndefined();
+      expect(await findUnionIdentity(ctx.db, 'qq', key)).toBeUndefined();
+    });
+
+    it('refuses a second owner of one (family, key) as a unique violation; another family is another key', async () => {
+      const key = `oU${openid()}`;
+      const [first, second] = [userRow(), userRow()];
+      await insertUser(ctx.db, first);
+      await insertUser(ctx.db, second);
+      await insertUnionIdentity(ctx.db, { family: 'wechat', union_key: key, user_id: first.id, created_at: T0 });
+      const taken = insertUnionIdentity(ctx.db, { family: 'wechat', union_key: key, user_id: second.id, created_at: T0 });
+      expect(isUniqueViolation(await rejectionOf(taken))).toBe(true);
+      await insertUnionIdentity(ctx.db, { family: 'alipay', union_key: key, user_id: second.id, created_at: T0 });
+    });
+  });
+
+  describe('accounts', () => {
+    it('round-trips an account and finds it only by its own (provider, app, subject)', async () => {
       const user = userRow();
       await insertUser(ctx.db, user);
       const account = accountRow(user.id);
+      const bare = accountRow(user.id, { provider: 'fake', app: 'fake-app', secret_sealed: null, secret_updated_at: null });
       await insertAccount(ctx.db, account);
-      expect(await findAccount(ctx.db, account.appid, account.openid)).toStrictEqual(account);
-      expect(await findAccount(ctx.db, 'wx00000000000000b2', account.openid)).toBeUndefined();
+      await insertAccount(ctx.db, bare);
+      expect(await findAccount(ctx.db, account)).toStrictEqual(account);
+      expect(await findAccount(ctx.db, bare)).toStrictEqual(bare);
+      expect(await findAccount(ctx.db, { ...account, app: 'wx00000000000000b2' })).toBeUndefined();
+      expect(await findAccount(ctx.db, { ...account, provider: 'douyin' })).toBeUndefined();
       // Mixed-case openids differing only in case are two people: a `_ci` collation would merge them.
-      expect(await findAccount(ctx.db, account.appid, account.openid.toLowerCase())).toBeUndefined();
+      expect(await findAccount(ctx.db, { ...account, subject: account.subject.toLowerCase() })).toBeUndefined();
     });
 
-    it('stores the latest session_key on login, and a unionid only when one is given', async () => {
+    it('stores the latest secret on login, and a union key only when one is given', async () => {
       const user = userRow();
       await insertUser(ctx.db, user);
-      const account = accountRow(user.id, { unionid: 'oUfirst' });
-      const neighbour = accountRow(user.id, { appid: 'wx00000000000000b2' });
+      const account = accountRow(user.id, { union_family: 'wechat', union_key: 'oUfirst' });
+      const neighbour = accountRow(user.id, { app: 'wx00000000000000b2' });
       await insertAccount(ctx.db, account);
       await insertAccount(ctx.db, neighbour);
-      const key = { appid: account.appid, openid: account.openid };
-      await updateAccountOnLogin(ctx.db, key, { sessionKeySealed: 'v1.new', unionid: null, now: T0 + 9 });
-      expect(await findAccount(ctx.db, key.appid, key.openid)).toStrictEqual({
-        ...account,
-        session_key_sealed: 'v1.new',
-        session_key_updated_at: T0 + 9,
-      });
-      await updateAccountOnLogin(ctx.db, key, { sessionKeySealed: 'v1.newer', unionid: 'oUlater', now: T0 + 10 });
-      expect((await findAccount(ctx.db, key.appid, key.openid))?.unionid).toBe('oUlater');
-      expect(await findAccount(ctx.db, neighbour.appid, neighbour.openid)).toStrictEqual(neighbour);
+      await updateAccountOnLogin(ctx.db, account, { secretSealed: 'v1.new', union: null, now: T0 + 9 });
+      expect(await findAccount(ctx.db, account)).toStrictEqual({ ...account, secret_sealed: 'v1.new', secret_updated_at: T0 + 9 });
+      await updateAccountOnLogin(ctx.db, account, { secretSealed: 'v1.newer', union: { family: 'wechat', key: 'oUlater' }, now: T0 + 10 });
+      expect(await findAccount(ctx.db, account)).toMatchObject({ union_family: 'wechat', union_key: 'oUlater', secret_sealed: 'v1.newer' });
+      // A login without a secret keeps the one stored.
+      await updateAccountOnLogin(ctx.db, account, { secretSealed: null, union: null, now: T0 + 11 });
+      expect(await findAccount(ctx.db, account)).toMatchObject({ secret_sealed: 'v1.newer', secret_updated_at: T0 + 10 });
+      expect(await findAccount(ctx.db, neighbour)).toStrictEqual(neighbour);
     });
 
-    it('refuses a second account for one (appid, openid) as a unique violation; another app or case is another account', async () => {
+    it('refuses a second account for one (provider, app, subject) as a unique violation; another app, provider or case is another account', async () => {
       const user = userRow();
       await insertUser(ctx.db, user);
       const account = accountRow(user.id);
       await insertAccount(ctx.db, account);
-      expect(isUniqueViolation(await rejectionOf(insertAccount(ctx.db, accountRow(user.id, { openid: account.openid }))))).toBe(true);
-      await insertAccount(ctx.db, accountRow(user.id, { openid: account.openid, appid: 'wx00000000000000b2' }));
-      await insertAccount(ctx.db, accountRow(user.id, { openid: account.openid.toUpperCase() }));
+      expect(isUniqueViolation(await rejectionOf(insertAccount(ctx.db, accountRow(user.id, { subject: account.subject }))))).toBe(true);
+      await insertAccount(ctx.db, accountRow(user.id, { subject: account.subject, app: 'wx00000000000000b2' }));
+      await insertAccount(ctx.db, accountRow(user.id, { subject: account.subject, provider: 'qq' }));
+      await insertAccount(ctx.db, accountRow(user.id, { subject: account.subject.toUpperCase() }));
     });
 
     it('refuses an account for a user that does not exist, and that is not a unique violation', async () => {
@@ -147,7 +171,12 @@ export function defineTableTests(ctx: StoreContext): void {
       const user = userRow();
       await insertUser(ctx.db, user);
       const bare = sessionRow(user.id);
-      const full = sessionRow(user.id, { user_agent: 'Mozilla/5.0 MicroMessenger/8.0.50 🤖', ip: '2001:db8::1', revoked_at: T0 + 1, revoke_reason: 'admin' });
+      const full = sessionRow(user.id, {
+        user_agent: 'Mozilla/5.0 MicroMessenger/8.0.50 🤖',
+        ip: '2001:db8::1',
+        revoked_at: T0 + 1,
+        revoke_reason: 'admin',
+      });
       await insertSession(ctx.db, bare);
       await insertSession(ctx.db, full);
       expect(await findSession(ctx.db, bare.id)).toStrictEqual(bare);
@@ -249,7 +278,8 @@ export function defineTableTests(ctx: StoreContext): void {
         type,
         user_id: userId,
         session_id: null,
-        appid: 'wx00000000000000a1',
+        provider: 'wechat',
+        app: 'wx00000000000000a1',
         request_id: 'req-1',
         ip: '203.0.113.9',
         user_agent: 'Mozilla/5.0 小程序 🐼',
@@ -264,11 +294,14 @@ export function defineTableTests(ctx: StoreContext): void {
   });
 
   describe('admin look-ups', () => {
-    it('finds users by phone (full or bare number), accounts by openid or unionid, and a user’s sessions', async () => {
+    it('finds users by phone (full or bare number), accounts by subject or union key, and a user’s sessions', async () => {
       const phone = `+852${Math.floor(Math.random() * 1e8)}`;
-      const user = userRow({ phone_number: phone, phone_pure_number: phone.slice(4), unionid: `oU${openid()}` });
+      const user = userRow({ phone_number: phone, phone_pure_number: phone.slice(4) });
       await insertUser(ctx.db, user);
-      const account = accountRow(user.id, { unionid: user.unionid });
+      const unionKey = `oU${openid()}`;
+      const union = { family: 'wechat', union_key: unionKey, user_id: user.id, created_at: T0 };
+      await insertUnionIdentity(ctx.db, union);
+      const account = accountRow(user.id, { union_family: 'wechat', union_key: unionKey });
       await insertAccount(ctx.db, account);
       const older = sessionRow(user.id, { created_at: T0 });
       const newer = sessionRow(user.id, { created_at: T0 + 5 });
@@ -277,8 +310,10 @@ export function defineTableTests(ctx: StoreContext): void {
 
       expect((await findUsersByPhone(ctx.db, phone)).map((row) => row.id)).toStrictEqual([user.id]);
       expect((await findUsersByPhone(ctx.db, phone.slice(4))).map((row) => row.id)).toStrictEqual([user.id]);
-      expect(await findAccountsByWechatId(ctx.db, { openid: account.openid })).toStrictEqual([account]);
-      expect(await findAccountsByWechatId(ctx.db, { unionid: user.unionid ?? '' })).toStrictEqual([account]);
+      expect(await findAccountsBy(ctx.db, { subject: account.subject })).toStrictEqual([account]);
+      expect(await findAccountsBy(ctx.db, { unionKey })).toStrictEqual([account]);
+      expect(await findUnionIdentitiesByKey(ctx.db, unionKey)).toStrictEqual([union]);
+      expect(await listUnionIdentitiesOfUser(ctx.db, user.id)).toStrictEqual([union]);
       expect(await listAccountsOfUser(ctx.db, user.id)).toStrictEqual([account]);
       expect((await listSessionsOfUser(ctx.db, user.id)).map((row) => row.id)).toStrictEqual([newer.id, older.id]);
     });

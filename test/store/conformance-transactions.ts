@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { findUserById, insertUser } from '../../src/store/users.js';
-import { findAccount, insertAccount } from '../../src/store/wechat-accounts.js';
+import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
+import { findAccount, insertAccount } from '../../src/store/tables/accounts.js';
+import { findUserById, insertUser } from '../../src/store/tables/users.js';
 import type { StoreContext } from './conformance.js';
-import { accountRow, userRow } from './rows.js';
 import { rejectionOf } from './conformance-tables.js';
-import { isUniqueViolation } from '../../src/store/transaction-conflict.js';
+import { accountRow, userRow } from './rows.js';
 
-/** A transaction that fails leaves nothing behind: the basis of link-account's retry. */
+/** A transaction that fails leaves nothing behind: the basis of account linking's retry. */
 export function defineTransactionTests(ctx: StoreContext): void {
   describe('transactions', () => {
     it('roll back a user inserted before an exception', async () => {
@@ -33,12 +33,12 @@ export function defineTransactionTests(ctx: StoreContext): void {
       const error = await rejectionOf(
         ctx.db.transaction().execute(async (tx) => {
           await insertUser(tx, loser);
-          await insertAccount(tx, accountRow(loser.id, { openid: taken.openid }));
+          await insertAccount(tx, accountRow(loser.id, { subject: taken.subject }));
         }),
       );
       expect(isUniqueViolation(error)).toBe(true);
       expect(await findUserById(ctx.db, loser.id)).toBeUndefined();
-      expect((await findAccount(ctx.db, taken.appid, taken.openid))?.user_id).toBe(owner.id);
+      expect((await findAccount(ctx.db, taken))?.user_id).toBe(owner.id);
     });
   });
 }

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
-import type { Database } from '../../src/store/schema.js';
+import { type DatabaseHandle, openDatabase } from '../../src/store/sql/database.js';
+import { migrateToLatest } from '../../src/store/sql/migrations.js';
+import type { Database } from '../../src/store/sql/schema.js';
 import type { TestDatabase } from '../support/test-databases.js';
 import { defineMigrationTests } from './conformance-migrations.js';
 import { defineRaceTests } from './conformance-races.js';

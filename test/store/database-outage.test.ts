@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { call, loginAs } from '../support/harness.js';
 import { startHarnessBehindProxy } from '../support/harness-behind-proxy.js';
 
-
 describe.each(['postgres', 'mariadb'] as const)('a %s outage', (engine) => {
   it('answers 503 DATABASE_UNAVAILABLE while the database cannot be reached, and serves again once it can', async () => {
     const { h, proxy, close } = await startHarnessBehindProxy(engine);

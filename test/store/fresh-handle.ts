@@ -1,10 +1,13 @@
 import { afterAll, beforeAll } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
+import { type DatabaseHandle, openDatabase } from '../../src/store/sql/database.js';
+import { migrateToLatest } from '../../src/store/sql/migrations.js';
 import { createTestDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 
 /** A handle on a new database of `engine` for the enclosing describe (migrated if asked), dropped after it. */
-export function useFreshHandle(engine: TestEngine, options: { migrate: boolean }): { readonly handle: DatabaseHandle; readonly url: string } {
+export function useFreshHandle(
+  engine: TestEngine,
+  options: { migrate: boolean },
+): { readonly handle: DatabaseHandle; readonly url: string } {
   let database: TestDatabase | undefined;
   let opened: DatabaseHandle | undefined;
   beforeAll(async () => {

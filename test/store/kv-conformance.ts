@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kv } from '../../src/store/kv.js';
+import type { Kv } from '../../src/store/kv/kv.js';
 
 /** How long "expired" takes: short TTLs, waited out with margin for a busy CI machine. */
 const TTL_MS = 80;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KvUnavailableError, MemoryKv, type Kv } from '../../src/store/kv.js';
-import { FallbackKv } from '../../src/store/kv-fallback.js';
-import { RedisKv } from '../../src/store/kv-redis.js';
+import { FallbackKv } from '../../src/store/kv/fallback.js';
+import { type Kv, KvUnavailableError, MemoryKv } from '../../src/store/kv/kv.js';
+import { RedisKv } from '../../src/store/kv/redis.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { until } from '../support/until.js';
 import { defineKvConformance } from './kv-conformance.js';
@@ -25,7 +25,10 @@ beforeAll(async () => {
   await deadRedis.cut();
 });
 afterAll(async () => deadRedis.close());
-defineKvConformance('redis unreachable, falling back to memory', () => new FallbackKv(new RedisKv(`redis://127.0.0.1:${deadRedis.port}`, prefix())));
+defineKvConformance(
+  'redis unreachable, falling back to memory',
+  () => new FallbackKv(new RedisKv(`redis://127.0.0.1:${deadRedis.port}`, prefix())),
+);
 
 describe('MemoryKv', () => {
   it('sweeps expired entries that are never read again, so memory stays bounded', async () => {
@@ -58,7 +61,12 @@ describe('Redis going away and coming back', () => {
   it('RedisKv fails every operation with KvUnavailableError while cut, reports it once, and recovers by itself, resubscribed', async () => {
     const shared = prefix();
     const events: string[] = [];
-    const kv = open(new RedisKv(`redis://127.0.0.1:${proxy.port}`, shared, { unreachable: () => events.push('unreachable'), reachable: () => events.push('reachable') }));
+    const kv = open(
+      new RedisKv(`redis://127.0.0.1:${proxy.port}`, shared, {
+        unreachable: () => events.push('unreachable'),
+        reachable: () => events.push('reachable'),
+      }),
+    );
     const direct = open(new RedisKv(REDIS_URL, shared));
     const heard: string[] = [];
     await kv.subscribe('news', (message) => heard.push(message));
@@ -78,7 +86,12 @@ describe('Redis going away and coming back', () => {
     expect(events).toEqual(['unreachable']);
 
     await proxy.restore();
-    await until('Redis to answer again', () => kv.ping().then(() => true, () => false));
+    await until('Redis to answer again', () =>
+      kv.ping().then(
+        () => true,
+        () => false,
+      ),
+    );
     expect(await kv.get('kept')).toBe('v');
     expect(events).toEqual(['unreachable', 'reachable']);
     await until('the subscription to be made again', async () => {

@@ -1,5 +1,5 @@
-import { openDatabase } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
+import { openDatabase } from '../../src/store/sql/database.js';
+import { migrateToLatest } from '../../src/store/sql/migrations.js';
 
 /** What one instance's migration run did: `name:status` per migration it ran, or why it failed. */
 export type MigrateAnswer = { ok: true; ran: string[] } | { ok: false; message: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rotateSigningKey } from '../../src/keys-command.js';
+import { rotateSigningKey } from '../../src/admin/keys.js';
 import { createTokenVerifier, introspectSession } from '../../src/verify/index.js';
 import { APP_A, BACKEND, basicAuth, call, loginAs } from '../support/harness.js';
 import { startHarnessBehindProxy } from '../support/harness-behind-proxy.js';
@@ -21,7 +21,10 @@ describe.each(['postgres', 'mariadb'] as const)('a %s outage', (engine) => {
       await proxy.cut();
       const unknownKey = await call(h.server.url, 'GET', '/api/me', { token: signedElsewhere });
       expect([unknownKey.status, unknownKey.body.error.code]).toEqual([503, 'DATABASE_UNAVAILABLE']);
-      const introspected = await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: signedElsewhere }, headers: basicAuth() });
+      const introspected = await call(h.server.url, 'POST', '/api/auth/introspect', {
+        json: { token: signedElsewhere },
+        headers: basicAuth(),
+      });
       expect([introspected.status, introspected.body.error?.code]).toEqual([503, 'DATABASE_UNAVAILABLE']);
 
       // A minute later the key set is due for a look, which fails: the last keys read still verify, and the
@@ -33,7 +36,9 @@ describe.each(['postgres', 'mariadb'] as const)('a %s outage', (engine) => {
 
       await proxy.restore();
       expect((await call(h.server.url, 'GET', '/api/me', { token: signedElsewhere })).status).toBe(200);
-      expect((await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: issued }, headers: basicAuth() })).body.active).toBe(true);
+      expect(
+        (await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: issued }, headers: basicAuth() })).body.active,
+      ).toBe(true);
     } finally {
       await close();
     }

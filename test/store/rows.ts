@@ -1,10 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
-import { randomToken } from '../../src/crypto/random.js';
-import type { RefreshTokenRow } from '../../src/store/refresh-tokens.js';
-import type { SessionRow } from '../../src/store/sessions.js';
-import type { SigningKeyRow } from '../../src/store/signing-keys.js';
-import type { UserRow } from '../../src/store/users.js';
-import type { WechatAccountRow } from '../../src/store/wechat-accounts.js';
+import { randomToken } from '../../src/lib/crypto/random.js';
+import type { AccountRow } from '../../src/store/tables/accounts.js';
+import type { RefreshTokenRow } from '../../src/store/tables/refresh-tokens.js';
+import type { SessionRow } from '../../src/store/tables/sessions.js';
+import type { SigningKeyRow } from '../../src/store/tables/signing-keys.js';
+import type { UserRow } from '../../src/store/tables/users.js';
 
 /**
  * Row factories for the conformance suite: every row unique (the suite shares one database per file), every
@@ -26,7 +26,6 @@ export function openid(): string {
 export function userRow(overrides: Partial<UserRow> = {}): UserRow {
   return {
     id: uuidv7(),
-    unionid: null,
     nickname: null,
     avatar_url: null,
     phone_number: null,
@@ -38,14 +37,17 @@ export function userRow(overrides: Partial<UserRow> = {}): UserRow {
   };
 }
 
-export function accountRow(userId: string, overrides: Partial<WechatAccountRow> = {}): WechatAccountRow {
+/** A WeChat account unless overridden: (wechat, appid, openid) with a sealed session_key. */
+export function accountRow(userId: string, overrides: Partial<AccountRow> = {}): AccountRow {
   return {
-    appid: 'wx00000000000000a1',
-    openid: openid(),
+    provider: 'wechat',
+    app: 'wx00000000000000a1',
+    subject: openid(),
     user_id: userId,
-    unionid: null,
-    session_key_sealed: `v1.${randomToken(12)}.${randomToken(16)}.${randomToken(16)}`,
-    session_key_updated_at: T0,
+    union_family: null,
+    union_key: null,
+    secret_sealed: `v1.${randomToken(12)}.${randomToken(16)}.${randomToken(16)}`,
+    secret_updated_at: T0,
     created_at: T0,
     ...overrides,
   };
@@ -55,8 +57,9 @@ export function sessionRow(userId: string, overrides: Partial<SessionRow> = {}):
   return {
     id: uuidv7(),
     user_id: userId,
-    appid: 'wx00000000000000a1',
-    openid: openid(),
+    provider: 'wechat',
+    app: 'wx00000000000000a1',
+    subject: openid(),
     created_at: T0,
     last_used_at: T0,
     expires_at: T0 + 30 * 86_400_000,

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
-import { runTransaction } from '../../src/store/run-transaction.js';
-import { findUserById, insertUser } from '../../src/store/users.js';
+import { type DatabaseHandle, openDatabase } from '../../src/store/sql/database.js';
+import { migrateToLatest } from '../../src/store/sql/migrations.js';
+import { runTransaction } from '../../src/store/sql/run-transaction.js';
+import { findUserById, insertUser } from '../../src/store/tables/users.js';
 import { userRow } from './rows.js';
 
 let dir: string;
@@ -21,7 +21,10 @@ afterAll(async () => {
 });
 
 /** What mysql2 throws when InnoDB picks a transaction as a deadlock victim. */
-const deadlock = Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
+const deadlock = Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), {
+  code: 'ER_LOCK_DEADLOCK',
+  errno: 1213,
+});
 const duplicate = Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY', errno: 1062 });
 
 describe('runTransaction', () => {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/database.js';
-import { isDatabaseUnavailable } from '../../src/store/unavailable.js';
-import { isUniqueViolation } from '../../src/store/transaction-conflict.js';
+import { openDatabase } from '../../src/store/sql/database.js';
+import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
+import { isDatabaseUnavailable } from '../../src/store/sql/unavailable.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
 import { rejectionOf } from './conformance-tables.js';
 
@@ -25,7 +25,12 @@ async function fresh(engine: 'postgres' | 'mariadb'): Promise<string> {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each([
-  ['postgres', 'postgres://postgres@127.0.0.1:1/test', sql`select pg_backend_pid() as id`, (id: number) => sql`select pg_terminate_backend(${id})`],
+  [
+    'postgres',
+    'postgres://postgres@127.0.0.1:1/test',
+    sql`select pg_backend_pid() as id`,
+    (id: number) => sql`select pg_terminate_backend(${id})`,
+  ],
   ['mariadb', 'mysql://root@127.0.0.1:1/test', sql`select connection_id() as id`, (id: number) => sql.raw(`kill ${id}`)],
 ] as const)('%s', (engine, refusedUrl, ownId, kill) => {
   it('a refused connection is unavailable', async () => {

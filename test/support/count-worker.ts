@@ -1,5 +1,5 @@
-import { parentPort, type MessagePort } from 'node:worker_threads';
-import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
+import { type MessagePort, parentPort } from 'node:worker_threads';
+import { type DatabaseHandle, openDatabase } from '../../src/store/sql/database.js';
 
 /** A request from sync-count.ts; the answer goes back on `port` before `signal` wakes the waiting thread. */
 export interface CountRequest {

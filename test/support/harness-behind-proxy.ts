@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from './harness.js';
+import { type Harness, startHarness } from './harness.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import { createTestDatabase } from './test-databases.js';
 

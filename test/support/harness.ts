@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig, type Config } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { engineOf, type Engine } from '../../src/store/database.js';
+import type { IdentityProvider } from '../../src/core/identity-provider.js';
+import { type RunningSimulator, startSimulator } from '../../src/providers/wechat/simulator/index.js';
+import { type Config, loadConfig } from '../../src/server/config.js';
+import { type RunningServer, startServer } from '../../src/server/start.js';
+import { type Engine, engineOf } from '../../src/store/sql/database.js';
 import { harnessDatabase } from './harness-database.js';
 import { countRowsSync, forgetDatabaseSync } from './sync-count.js';
 
@@ -34,11 +35,12 @@ export interface Harness {
   /** Moves the server's clock (tokens, sessions) forward. */
   advance(seconds: number): void;
   /** Row counts straight from the server's database (through the store, on any engine), to prove what was written. */
-  count(table: 'users' | 'wechat_accounts' | 'sessions' | 'refresh_tokens'): number;
+  count(table: 'users' | 'accounts' | 'union_identities' | 'sessions' | 'refresh_tokens'): number;
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** `providers`: identity providers beside WeChat (a fake platform), wired in as an operator would. */
+export async function startHarness(env: Record<string, string> = {}, options: { providers?: IdentityProvider[] } = {}): Promise<Harness> {
   // A DATA_DIR given by the caller is shared with another harness (same database, same keys) and left in place.
   const ownsDir = env.DATA_DIR === undefined;
   const dir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'weapp-auth-test-'));
@@ -61,17 +63,23 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       RATE_LIMIT_REFRESH: '0',
       RATE_LIMIT_LOGIN_PER_OPENID: '0',
       RATE_LIMIT_REFRESH_PER_OPENID: '0',
-    RATE_LIMIT_INTROSPECT: '0',
-    RATE_LIMIT_WECHAT_PER_USER: '0',
+      RATE_LIMIT_INTROSPECT: '0',
+      RATE_LIMIT_WECHAT_PER_USER: '0',
       INTROSPECTION_CLIENTS: `${BACKEND.clientId}:${BACKEND.clientSecret}`,
       LOG_LEVEL: 'debug',
       ...env,
     });
     server = await startServer(config, {
+      ...options,
       clock: () => Date.now() + offset,
       logDestination: new Writable({
         write(chunk: Buffer, _encoding, done): void {
-          logs.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+          logs.push(
+            ...chunk
+              .toString('utf8')
+              .split('\n')
+              .filter((line) => line !== ''),
+          );
           done();
         },
       }),

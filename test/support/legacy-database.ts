@@ -1,9 +1,9 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
-import { openDatabase } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/sql/database.js';
 import { FIXTURE_FILES, type FixtureManifest, type FixtureRows, type StoredValue } from '../fixtures/v0.1/manifest.js';
 // The release's own migrations (a verbatim copy of its src/store/migrations.ts): the schema it would have built.
-import { MIGRATION_NAMES as RELEASE_MIGRATIONS, migrateToLatest as migrateLikeTheRelease } from '../fixtures/v0.1/migrations.js';
+import { migrateToLatest as migrateLikeTheRelease, MIGRATION_NAMES as RELEASE_MIGRATIONS } from '../fixtures/v0.1/migrations.js';
 import { createTestDatabase, type TestDatabase, type TestEngine } from './test-databases.js';
 
 /** The release's tables, parents before children (foreign keys). */
@@ -62,6 +62,9 @@ async function rebuild(url: string): Promise<void> {
 
 function decodeRow(row: Record<string, StoredValue>): Record<string, string | number | null | Buffer> {
   return Object.fromEntries(
-    Object.entries(row).map(([column, value]) => [column, value !== null && typeof value === 'object' ? Buffer.from(value.$base64, 'base64') : value]),
+    Object.entries(row).map(([column, value]) => [
+      column,
+      value !== null && typeof value === 'object' ? Buffer.from(value.$base64, 'base64') : value,
+    ]),
   );
 }

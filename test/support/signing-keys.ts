@@ -1,8 +1,8 @@
 import { importJWK, SignJWT } from 'jose';
-import type { Config } from '../../src/config.js';
-import { SealedBox } from '../../src/crypto/sealed-box.js';
-import { loadDataEncryptionKey } from '../../src/data-encryption-key.js';
-import { openDatabase } from '../../src/store/database.js';
+import { SealedBox } from '../../src/lib/crypto/sealed-box.js';
+import type { Config } from '../../src/server/config.js';
+import { loadDataEncryptionKey } from '../../src/server/data-encryption-key.js';
+import { openDatabase } from '../../src/store/sql/database.js';
 
 /** The kid in a token's header. */
 export function kidOf(token: string): string {

@@ -1,4 +1,4 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /** A TCP pass-through to a database server that a test can cut and restore, as a network outage would. */
 export interface TcpProxy {

@@ -1,9 +1,9 @@
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATION_NAMES } from '../../src/store/migrations.js';
+import { MIGRATION_NAMES } from '../../src/store/sql/migrations.js';
 import type { FixtureAccount, FixtureSession, FixtureUser } from '../fixtures/v0.1/manifest.js';
 import { MIGRATION_NAMES as RELEASE_MIGRATIONS } from '../fixtures/v0.1/migrations.js';
-import { basicAuth, call, mintCode, startHarness, type Harness } from '../support/harness.js';
+import { basicAuth, call, type Harness, mintCode, startHarness } from '../support/harness.js';
 import { loadV01Database, readV01Manifest } from '../support/legacy-database.js';
 import { countRowsSync } from '../support/sync-count.js';
 import { TEST_ENGINES, type TestDatabase } from '../support/test-databases.js';
@@ -18,12 +18,11 @@ const fixture = readV01Manifest();
 
 /**
  * Rows that must come through one for one: the table they were in at 0.1 (`before`, the fixture's count) and the
- * table that holds them now. Issue 12 moves WeChat accounts (and users.unionid) into a linked-accounts table:
- * point `now` there, counting the rows that stand for the 0.1 accounts.
+ * table that holds them now. WeChat accounts moved into the linked-accounts table (provider 'wechat').
  */
 const KEPT = [
   { what: 'users', before: 'users', now: 'users' },
-  { what: 'WeChat accounts', before: 'wechat_accounts', now: 'wechat_accounts' },
+  { what: 'WeChat accounts', before: 'wechat_accounts', now: 'accounts' },
   { what: 'sessions', before: 'sessions', now: 'sessions' },
   { what: 'refresh tokens', before: 'refresh_tokens', now: 'refresh_tokens' },
 ] as const;
@@ -82,6 +81,8 @@ describe.each(TEST_ENGINES)('a v0.1 database on %s, upgraded by today’s server
 
   it('keeps every user, account, session and refresh token, and the audit trail', () => {
     for (const { what, before, now } of KEPT) expect({ what, count: count(now) }).toEqual({ what, count: fixture.counts[before] });
+    // users.unionid became one union identity per unionid user (family 'wechat').
+    expect(count('union_identities')).toBe(fixture.users.filter((user) => user.unionid !== null).length);
     expect(count('audit_events')).toBeGreaterThanOrEqual(fixture.counts.audit_events ?? Infinity);
   });
 
@@ -98,7 +99,10 @@ describe.each(TEST_ENGINES)('a v0.1 database on %s, upgraded by today’s server
         currentDate: new Date(fixture.fixtureTime + 5_000),
       });
       expect(payload).toMatchObject({ sub: session.userId, sid: session.sessionId });
-      const introspected = await call(h.server.url, 'POST', '/api/auth/introspect', { json: { token: session.accessToken }, headers: basicAuth() });
+      const introspected = await call(h.server.url, 'POST', '/api/auth/introspect', {
+        json: { token: session.accessToken },
+        headers: basicAuth(),
+      });
       expect({ session: session.name, body: introspected.body }).toMatchObject({
         session: session.name,
         body: { active: true, sub: session.userId, sid: session.sessionId, aud: session.appid },
@@ -109,13 +113,21 @@ describe.each(TEST_ENGINES)('a v0.1 database on %s, upgraded by today’s server
   it('keeps users signed in: each live session’s access token gets its own user, profile and phone intact', async () => {
     for (const session of liveSessions) {
       const me = await call(h.server.url, 'GET', '/api/me', { token: session.accessToken });
-      expect({ session: session.name, status: me.status, body: me.body }).toMatchObject({ session: session.name, status: 200, body: userOf(session).me });
+      expect({ session: session.name, status: me.status, body: me.body }).toMatchObject({
+        session: session.name,
+        status: 200,
+        body: userOf(session).me,
+      });
     }
     // The profile and both phone numbers are really there, not merely equal to an empty record.
     const profiles = fixture.users.map((user) => user.me);
     expect(profiles).toContainEqual(expect.objectContaining({ nickname: '小明 🐱', avatarUrl: 'https://example.com/avatars/carol.png' }));
-    expect(profiles).toContainEqual(expect.objectContaining({ phone: { phoneNumber: '13580006666', purePhoneNumber: '13580006666', countryCode: '86' } }));
-    expect(profiles).toContainEqual(expect.objectContaining({ phone: { phoneNumber: '+1 4155550100', purePhoneNumber: '4155550100', countryCode: '1' } }));
+    expect(profiles).toContainEqual(
+      expect.objectContaining({ phone: { phoneNumber: '13580006666', purePhoneNumber: '13580006666', countryCode: '86' } }),
+    );
+    expect(profiles).toContainEqual(
+      expect.objectContaining({ phone: { phoneNumber: '+1 4155550100', purePhoneNumber: '4155550100', countryCode: '1' } }),
+    );
 
     const loggedOut = await call(h.server.url, 'GET', '/api/me', { token: revokedSession.accessToken });
     expect(loggedOut.status).toBe(401);
@@ -129,7 +141,9 @@ describe.each(TEST_ENGINES)('a v0.1 database on %s, upgraded by today’s server
       // This simulator is new: give it the user as WeChat last left them, with the key the release stored.
       await mintCode(h.simulator.url, { ...wechatUser(userOf(session), account), sessionKey: account.sessionKey });
       const steps = { stepInfoList: [{ timestamp: 1_795_400_000, step: 4321 }] };
-      const encrypted = await call(h.simulator.url, 'POST', '/control/encrypt', { json: { appid: account.appid, openid: account.openid, data: steps } });
+      const encrypted = await call(h.simulator.url, 'POST', '/control/encrypt', {
+        json: { appid: account.appid, openid: account.openid, data: steps },
+      });
       const decrypted = await call(h.server.url, 'POST', '/api/wechat/decrypt', { token: session.accessToken, json: encrypted.body });
       expect({ session: session.name, status: decrypted.status, body: decrypted.body }).toMatchObject({
         session: session.name,
@@ -145,7 +159,11 @@ describe.each(TEST_ENGINES)('a v0.1 database on %s, upgraded by today’s server
     const children = new Map<string, string>();
     for (const session of liveSessions) {
       const refreshed = await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: session.refreshToken } });
-      expect({ session: session.name, status: refreshed.status, user: refreshed.body.user?.id }).toEqual({ session: session.name, status: 200, user: session.userId });
+      expect({ session: session.name, status: refreshed.status, user: refreshed.body.user?.id }).toEqual({
+        session: session.name,
+        status: 200,
+        user: session.userId,
+      });
       expect((await call(h.server.url, 'GET', '/api/me', { token: refreshed.body.accessToken })).body.id).toBe(session.userId);
       children.set(session.name, refreshed.body.refreshToken);
     }
@@ -154,7 +172,9 @@ describe.each(TEST_ENGINES)('a v0.1 database on %s, upgraded by today’s server
     expect(reused.status).toBe(401);
     expect(reused.body.error.code).toBe('REFRESH_TOKEN_REUSED');
     // The reuse revoked the session the spent token belongs to: the chain (parent → child → today's) came through.
-    const afterReuse = await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: children.get(refreshedSession.name) } });
+    const afterReuse = await call(h.server.url, 'POST', '/api/auth/refresh', {
+      json: { refreshToken: children.get(refreshedSession.name) },
+    });
     expect(afterReuse.body.error.code).toBe('SESSION_REVOKED');
 
     const loggedOut = await call(h.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: revokedSession.refreshToken } });
@@ -183,7 +203,11 @@ describe.each(TEST_ENGINES)('a v0.1 database on %s, upgraded by today’s server
     const otherApp = fixture.apps.find((appid) => appid !== linked.accounts[0]?.appid) ?? '';
     const minted = await mintCode(h.simulator.url, { appid: otherApp, unionid: linked.unionid });
     const login = await call(h.server.url, 'POST', '/api/auth/login', { json: { code: minted.code, appid: otherApp } });
-    expect({ status: login.status, user: login.body.user?.id, isNewUser: login.body.isNewUser }).toEqual({ status: 200, user: linked.id, isNewUser: false });
+    expect({ status: login.status, user: login.body.user?.id, isNewUser: login.body.isNewUser }).toEqual({
+      status: 200,
+      user: linked.id,
+      isNewUser: false,
+    });
     expect(count('users')).toBe(usersBefore);
   });
 });

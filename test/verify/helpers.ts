@@ -1,5 +1,5 @@
 import { introspectSession, type SessionCheck, type VerifiedAuth } from '../../src/verify/index.js';
-import { BACKEND, loginAs, type Harness } from '../support/harness.js';
+import { BACKEND, type Harness, loginAs } from '../support/harness.js';
 
 export async function accessToken(h: Harness, user: { appid?: string } = {}): Promise<string> {
   const { response } = await loginAs(h, user);

@@ -3,16 +3,16 @@
  * packages and run as small HTTP servers against tokens from a running weapp-auth server. A toolchain missing on a
  * developer's machine skips its language; in CI (.ci/run installs them all) it fails.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, call, startHarness, type Harness, type JsonResponse } from '../support/harness.js';
+import { APP_A, APP_B, call, type Harness, type JsonResponse, startHarness } from '../support/harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { accessToken } from './helpers.js';
 
@@ -20,7 +20,8 @@ const EXAMPLES = join(import.meta.dirname, '../../examples/verify');
 const DOC = join(import.meta.dirname, '../../docs/verify-tokens.md');
 const IN_CI = process.env.CI === 'true';
 /** What .ci/run installs; named in the skip and failure messages. */
-const DEBIAN_PACKAGES = 'php-cli openjdk-17-jdk-headless libjackson2-databind-java golang-go golang-github-golang-jwt-jwt-dev python3-jwt python3-cryptography';
+const DEBIAN_PACKAGES =
+  'php-cli openjdk-17-jdk-headless libjackson2-databind-java golang-go golang-github-golang-jwt-jwt-dev python3-jwt python3-cryptography';
 const GO_JWT = '/usr/share/gocode/src/github.com/golang-jwt/jwt';
 const JACKSON = ['jackson-databind', 'jackson-core', 'jackson-annotations'].map((jar) => `/usr/share/java/${jar}.jar`);
 /** The verifiers' leeway for exp and iat, and the server's default ACCESS_TOKEN_TTL they are configured with. */
@@ -69,13 +70,22 @@ const LANGUAGES: Language[] = [
     missing: () => (!succeeds('javac', ['-version']) ? 'javac' : JACKSON.every((jar) => existsSync(jar)) ? undefined : 'Jackson'),
     build: (dir) => {
       const classpath = [dir, ...JACKSON].join(':');
-      run('javac', ['-Xlint:all,-serial', '-Werror', '-d', dir, '-cp', classpath, ...['WeappAuthVerifier.java', 'Demo.java'].map((file) => join(EXAMPLES, 'java', file))]);
+      run('javac', [
+        '-Xlint:all,-serial',
+        '-Werror',
+        '-d',
+        dir,
+        '-cp',
+        classpath,
+        ...['WeappAuthVerifier.java', 'Demo.java'].map((file) => join(EXAMPLES, 'java', file)),
+      ]);
       return ['java', ['-cp', classpath, 'Demo']];
     },
   },
   {
     name: 'PHP (sodium)',
-    missing: () => (succeeds('php', ['-r', 'exit(function_exists("sodium_crypto_sign_verify_detached") ? 0 : 1);']) ? undefined : 'php with sodium'),
+    missing: () =>
+      succeeds('php', ['-r', 'exit(function_exists("sodium_crypto_sign_verify_detached") ? 0 : 1);']) ? undefined : 'php with sodium',
     build: () => {
       // The ThinkPHP middlewares need ThinkPHP (and one firebase/php-jwt), which Debian does not package: they are only linted.
       for (const file of phpFiles(join(EXAMPLES, 'php'))) run('php', ['-l', file]);
@@ -85,7 +95,9 @@ const LANGUAGES: Language[] = [
 ];
 
 function phpFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.php')).map((file) => join(dir, file));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.php'))
+    .map((file) => join(dir, file));
 }
 
 async function freePort(): Promise<number> {
@@ -106,10 +118,14 @@ interface Backend {
 async function startBackend(command: [string, string[]], env: Record<string, string>): Promise<Backend> {
   const port = await freePort();
   const [program, args] = command;
-  const child: ChildProcess = spawn(program, args.map((arg) => arg.replace('$PORT', String(port))), {
-    env: { ...process.env, ...env, PORT: String(port), PYTHONDONTWRITEBYTECODE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    program,
+    args.map((arg) => arg.replace('$PORT', String(port))),
+    {
+      env: { ...process.env, ...env, PORT: String(port), PYTHONDONTWRITEBYTECODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
@@ -127,7 +143,13 @@ async function startBackend(command: [string, string[]], env: Record<string, str
   };
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
     if (child.exitCode !== null) break;
-    if (await fetch(`${backend.url}/whoami`).then(() => true, () => false)) return backend;
+    if (
+      await fetch(`${backend.url}/whoami`).then(
+        () => true,
+        () => false,
+      )
+    )
+      return backend;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await backend.stop();
@@ -182,10 +204,13 @@ beforeAll(async () => {
   testKey = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   const testJwk = { ...(await exportJWK(testKey.publicKey)), kid: 'test-key', alg: 'EdDSA', use: 'sig' };
   keySet = createHttpServer((_request, response) => {
-    call(h.server.url, 'GET', '/.well-known/jwks.json').then(({ body }) => {
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ keys: [...(body as { keys: unknown[] }).keys, testJwk] }));
-    }, () => response.destroy());
+    call(h.server.url, 'GET', '/.well-known/jwks.json').then(
+      ({ body }) => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ keys: [...(body as { keys: unknown[] }).keys, testJwk] }));
+      },
+      () => response.destroy(),
+    );
   });
   await new Promise<void>((resolve) => keySet.listen(0, '127.0.0.1', resolve));
   // The examples fetch it through a proxy the tests cut, as an outage of the auth server would.
@@ -195,7 +220,8 @@ beforeAll(async () => {
   const [header, body] = good.split('.') as [string, string];
   const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { kid: string };
   const now = Math.floor(Date.now() / 1000);
-  const withHeader = (fields: Record<string, unknown>, signature: string): string => `${part({ alg: 'EdDSA', typ: 'at+jwt', kid, ...fields })}.${body}.${signature}`;
+  const withHeader = (fields: Record<string, unknown>, signature: string): string =>
+    `${part({ alg: 'EdDSA', typ: 'at+jwt', kid, ...fields })}.${body}.${signature}`;
   const hs256Header = part({ alg: 'HS256', typ: 'at+jwt', kid });
   const serverKeys = (await call(h.server.url, 'GET', '/.well-known/jwks.json')).body.keys as Array<{ kid: string; x: string }>;
   const { x } = serverKeys.find((key) => key.kid === kid)!;
@@ -209,11 +235,19 @@ beforeAll(async () => {
     { name: 'a token for another app (wrong audience)', code: 'TOKEN_INVALID', token: await accessToken(h, { appid: APP_B.appid }) },
     { name: 'a token issued in the future', code: 'TOKEN_INVALID', token: await issuedAt(120) },
     { name: 'a kid the key set does not have', code: 'TOKEN_INVALID', token: withHeader({ kid: `${kid}x` }, good.split('.')[2]!) },
-    { name: 'HS256 keyed with the public key', code: 'TOKEN_INVALID', token: `${hs256Header}.${body}.${createHmac('sha256', Buffer.from(x, 'base64url')).update(`${hs256Header}.${body}`).digest('base64url')}` },
+    {
+      name: 'HS256 keyed with the public key',
+      code: 'TOKEN_INVALID',
+      token: `${hs256Header}.${body}.${createHmac('sha256', Buffer.from(x, 'base64url')).update(`${hs256Header}.${body}`).digest('base64url')}`,
+    },
     { name: 'alg none', code: 'TOKEN_INVALID', token: withHeader({ alg: 'none' }, 'AAAA') },
     { name: 'a validly signed JWT that is not an access token (typ)', code: 'TOKEN_INVALID', token: await sign({}, 'JWT') },
     { name: 'a validly signed token of another issuer', code: 'TOKEN_INVALID', token: await sign({ iss: 'someone-else' }) },
-    { name: 'a validly signed token living longer than the server issues', code: 'TOKEN_INVALID', token: await sign({ exp: now + 4 * TTL }) },
+    {
+      name: 'a validly signed token living longer than the server issues',
+      code: 'TOKEN_INVALID',
+      token: await sign({ exp: now + 4 * TTL }),
+    },
     { name: 'a validly signed token without a session', code: 'TOKEN_INVALID', token: await sign({ sid: undefined }) },
   );
 });

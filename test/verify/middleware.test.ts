@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenVerifier, IntrospectionError, introspectSession, type TokenVerifier } from '../../src/verify/index.js';
-import { APP_A, APP_B, BACKEND, call, startHarness, type Harness } from '../support/harness.js';
-import { expressApp, fastifyApp, koaApp, nestApp, type App } from './apps.js';
-import { accessToken, jwksUrl, countedIntrospection } from './helpers.js';
+import { APP_A, APP_B, BACKEND, call, type Harness, startHarness } from '../support/harness.js';
+import { type App, expressApp, fastifyApp, koaApp, nestApp } from './apps.js';
+import { accessToken, countedIntrospection, jwksUrl } from './helpers.js';
 
 const ACCESS_TTL = 900;
 const CACHE_WINDOW = 30;
@@ -66,7 +66,12 @@ describe.each(frameworks)('%s middleware against tokens from a running server', 
     const me = await call(h.server.url, 'GET', '/api/me', { token });
     const result = await whoami(app, token);
     expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ userId: me.body.id, appid: APP_A.appid, sessionId: expect.any(String), claims: { aud: APP_A.appid, sid: expect.any(String) } });
+    expect(result.body).toMatchObject({
+      userId: me.body.id,
+      appid: APP_A.appid,
+      sessionId: expect.any(String),
+      claims: { aud: APP_A.appid, sid: expect.any(String) },
+    });
   });
 
   it('no token: 401 TOKEN_MISSING; not Bearer: 401 TOKEN_INVALID', async () => {

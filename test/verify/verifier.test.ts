@@ -1,7 +1,9 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, introspectSession, TokenError, UnavailableError } from '../../src/verify/index.js';
-import { APP_A, APP_B, BACKEND, call, loginAs, startHarness, type Harness } from '../support/harness.js';
+import { APP_A, APP_B, BACKEND, call, type Harness, loginAs, startHarness } from '../support/harness.js';
+import { readV01Manifest, readV01Rows } from '../support/legacy-database.js';
 import { claimsOf, kidOf, signWithKey } from '../support/signing-keys.js';
 import { expressApp } from './apps.js';
 import { accessToken, jwksUrl } from './helpers.js';
@@ -16,7 +18,10 @@ afterAll(async () => {
 });
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => undefined, (error: unknown) => error);
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }
 
 describe('createTokenVerifier', () => {
@@ -30,6 +35,31 @@ describe('createTokenVerifier', () => {
     const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: [APP_A.appid, APP_B.appid] });
     expect((await verifier.verify(await accessToken(h, { appid: APP_B.appid }))).appid).toBe(APP_B.appid);
     expect((await verifier.verify(await accessToken(h))).appid).toBe(APP_A.appid);
+  });
+
+  it('reports the provider a token names, and WeChat for a token that names none, as release 0.1 issued them', async () => {
+    const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid });
+    expect(await verifier.verify(await accessToken(h))).toMatchObject({ provider: 'wechat', claims: { idp: 'wechat' } });
+
+    // A token 0.1 issued (test/fixtures/v0.1), checked against that release's keys at a moment it was live.
+    const fixture = readV01Manifest();
+    const keys = (readV01Rows().signing_keys ?? []).map((row) => JSON.parse(String(row.public_jwk)) as unknown);
+    const jwks = createHttpServer((_request, response) => response.end(JSON.stringify({ keys })));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    try {
+      const session = fixture.sessions.find((each) => each.state !== 'revoked');
+      if (session === undefined) throw new Error('the fixture has live sessions');
+      const legacy = createTokenVerifier({
+        jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/`,
+        audience: session.appid,
+        now: () => fixture.fixtureTime + 5_000,
+      });
+      const auth = await legacy.verify(session.accessToken);
+      expect(auth.claims.idp).toBeUndefined();
+      expect(auth).toMatchObject({ userId: session.userId, appid: session.appid, provider: 'wechat' });
+    } finally {
+      await new Promise((resolve) => jwks.close(resolve));
+    }
   });
 
   it('refuses a token from an issuer it was not told to trust', async () => {
@@ -52,7 +82,11 @@ describe('createTokenVerifier', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as { port: number };
     await new Promise((resolve) => probe.close(resolve));
-    const verifier = createTokenVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, audience: APP_A.appid, jwksTimeoutMs: 500 });
+    const verifier = createTokenVerifier({
+      jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+      audience: APP_A.appid,
+      jwksTimeoutMs: 500,
+    });
     const token = await accessToken(h);
     expect(await rejection(verifier.verify(token))).toMatchObject({ name: 'UnavailableError', code: 'KEYS_UNAVAILABLE' });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decryptUserData, DecryptError, sessionKeySignature, verifyRawDataSignature } from '../../src/wechat/crypto.js';
+import { DecryptError, decryptUserData, sessionKeySignature, verifyRawDataSignature } from '../../src/providers/wechat/api/crypto.js';
 
 /**
  * WeChat's own sample from its decryption demo (WXBizDataCrypt, "开放数据校验与解密"), the vector the big SDKs

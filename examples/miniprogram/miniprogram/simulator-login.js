@@ -15,7 +15,8 @@ function simulatorLogin() {
       data: openid ? { openid } : {},
       success: (res) => {
         const minted = /** @type {{ code?: string, openid?: string }} */ (res.data);
-        if (res.statusCode !== 200 || !minted.code) return reject(new Error(`simulator answered ${res.statusCode}: is the server in simulator mode?`));
+        if (res.statusCode !== 200 || !minted.code)
+          return reject(new Error(`simulator answered ${res.statusCode}: is the server in simulator mode?`));
         wx.setStorageSync(OPENID_KEY, minted.openid);
         resolve(minted.code);
       },

@@ -1,5 +1,5 @@
-import { platformFailure, type Platform } from '../platform.js';
-import { response, syncStorage, type MiniProgramRequestOption, type MiniProgramResponse, type SyncStorageApi } from './shared.js';
+import { type Platform, platformFailure } from '../platform.js';
+import { type MiniProgramRequestOption, type MiniProgramResponse, response, type SyncStorageApi, syncStorage } from './shared.js';
 
 interface FailResult {
   errMsg: string;

@@ -1,5 +1,5 @@
-import { platformFailure, type Platform } from '../platform.js';
-import { response, syncStorage, type MiniProgramRequestOption, type MiniProgramResponse, type SyncStorageApi } from './shared.js';
+import { type Platform, platformFailure } from '../platform.js';
+import { type MiniProgramRequestOption, type MiniProgramResponse, response, type SyncStorageApi, syncStorage } from './shared.js';
 
 /** Taro's promise style: `Taro.request` resolves for every HTTP status and rejects with `{errMsg}` on failure. */
 export interface PromiseMiniProgramApi extends SyncStorageApi {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
-import { WeappAuthError } from '../../errors.js';
-import type { IntrospectionConfig } from '../../config.js';
+import { WeappAuthError } from '../../lib/errors.js';
+import type { IntrospectionConfig } from '../../server/config.js';
 import { clientInfo } from '../client-info.js';
 import { authOf } from '../guard.js';
 import { introspectionCallers } from '../introspection-callers.js';
@@ -8,9 +8,11 @@ import { limitPerIp, type RouteLimits } from '../rate-limits.js';
 import { documented, errorResponses, tokenResponseSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
-
 interface LoginBody {
   code: string;
+  /** The identity provider; WeChat mini program when absent. */
+  provider?: string;
+  /** The provider's app (for WeChat the appid); the provider's first configured app when absent. */
   appid?: string;
 }
 
@@ -32,14 +34,16 @@ export async function authRoutes(
     {
       preHandler: perIp('login', limits.loginPerIp),
       schema: {
-        ...documented('auth', 'Exchange a wx.login code for tokens', false),
+        ...documented('auth', 'Exchange a login code (wx.login, or the named provider’s) for tokens', false),
         body: {
           type: 'object',
           required: ['code'],
           properties: {
             // wx.login codes are 32 characters today; leave room, but not for a megabyte.
             code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
-            appid: { type: 'string', pattern: '^wx[0-9a-f]{16}$' },
+            provider: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,31}$' },
+            // Each platform spells app ids its own way (wx…, tt…, digits, keys); the configuration says which exist.
+            appid: { type: 'string', pattern: '^[A-Za-z0-9_.-]{4,64}$' },
           },
         },
         response: { 200: tokenResponseSchema, ...errorResponses },
@@ -47,7 +51,8 @@ export async function authRoutes(
     },
     async (request) => {
       try {
-        const result = await services.login.login(request.body, clientInfo(request));
+        const { provider, appid, code } = request.body;
+        const result = await services.login.login({ provider, app: appid, code }, clientInfo(request));
         services.metrics.logins.inc({ outcome: result.isNewUser ? 'new_user' : 'returning_user' });
         return result;
       } catch (error) {
@@ -97,6 +102,7 @@ export async function authRoutes(
               sub: { type: 'string' },
               sid: { type: 'string' },
               aud: { type: 'string' },
+              idp: { type: 'string' },
               exp: { type: 'integer' },
             },
           },
@@ -107,13 +113,17 @@ export async function authRoutes(
     async (request) => {
       const claims = await services.sessions.activeClaims(request.body.token);
       if (claims === undefined) return { active: false };
-      return { active: true, sub: claims.userId, sid: claims.sessionId, aud: claims.appid, exp: Math.floor(claims.expiresAt / 1000) };
+      const exp = Math.floor(claims.expiresAt / 1000);
+      return { active: true, sub: claims.userId, sid: claims.sessionId, aud: claims.appid, idp: claims.provider, exp };
     },
   );
 
   app.post(
     '/api/auth/logout',
-    { preHandler: app.authenticate, schema: { ...documented('auth', 'End this session', true), response: { 204: { type: 'null' }, ...errorResponses } } },
+    {
+      preHandler: app.authenticate,
+      schema: { ...documented('auth', 'End this session', true), response: { 204: { type: 'null' }, ...errorResponses } },
+    },
     async (request, reply) => {
       await services.sessions.revoke(authOf(request), 'logout');
       return reply.code(204).send();

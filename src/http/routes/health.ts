@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { WeappAuthError } from '../../errors.js';
-import { KvUnavailableError } from '../../store/kv.js';
+import { WeappAuthError } from '../../lib/errors.js';
+import { KvUnavailableError } from '../../store/kv/kv.js';
 import { documented, errorResponses } from '../schemas.js';
 import type { Services } from '../services.js';
 
@@ -11,9 +11,13 @@ import type { Services } from '../services.js';
  */
 export async function healthRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const status = { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } as const;
-  app.get('/healthz', { schema: { ...documented('health', 'The process answers (liveness)', false), response: { 200: status } } }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    { schema: { ...documented('health', 'The process answers (liveness)', false), response: { 200: status } } },
+    async () => ({
+      status: 'ok',
+    }),
+  );
 
   const readiness = {
     type: 'object',

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { MAX_AVATAR_URL, type ProfileChanges } from '../../auth/profile.js';
+import { MAX_AVATAR_URL, type ProfileChanges } from '../../core/profile.js';
+import type { EncryptedPayload } from '../../providers/wechat/miniprogram/encrypted-data.js';
 import { authOf } from '../guard.js';
 import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
-import type { EncryptedPayload } from '../../auth/encrypted-data.js';
 import { documented, encryptedPayloadProperties, errorResponses, phoneSchema, userSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
@@ -10,7 +10,10 @@ import type { Services } from '../services.js';
 export async function meRoutes(app: FastifyInstance, services: Services, limits: RouteLimits): Promise<void> {
   app.get(
     '/api/me',
-    { preHandler: app.authenticate, schema: { ...documented('user', 'The signed-in user', true), response: { 200: userSchema, ...errorResponses } } },
+    {
+      preHandler: app.authenticate,
+      schema: { ...documented('user', 'The signed-in user', true), response: { 200: userSchema, ...errorResponses } },
+    },
     async (request) => services.profiles.get(authOf(request).userId),
   );
 
@@ -44,7 +47,10 @@ export async function meRoutes(app: FastifyInstance, services: Services, limits:
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }, ...encryptedPayloadProperties },
+          properties: {
+            code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
+            ...encryptedPayloadProperties,
+          },
           oneOf: [{ required: ['code'] }, { required: ['encryptedData', 'iv'] }],
         },
         response: { 200: phoneSchema, ...errorResponses },

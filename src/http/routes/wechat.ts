@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EncryptedPayload } from '../../auth/encrypted-data.js';
+import type { EncryptedPayload } from '../../providers/wechat/miniprogram/encrypted-data.js';
 import { authOf } from '../guard.js';
 import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
 import { documented, encryptedPayloadProperties, errorResponses } from '../schemas.js';
@@ -50,7 +50,10 @@ export async function wechatRoutes(app: FastifyInstance, services: Services, lim
     '/api/wechat/session-key',
     {
       preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
-      schema: { ...documented('wechat', 'Is the stored session_key still current? (WeChat checksession)', true), response: { 200: statusSchema, ...errorResponses } },
+      schema: {
+        ...documented('wechat', 'Is the stored session_key still current? (WeChat checksession)', true),
+        response: { 200: statusSchema, ...errorResponses },
+      },
     },
     async (request) => {
       const account = await services.sessionKeys.of(authOf(request));
@@ -62,7 +65,10 @@ export async function wechatRoutes(app: FastifyInstance, services: Services, lim
     '/api/wechat/session-key/reset',
     {
       preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
-      schema: { ...documented('wechat', 'Replace a current session_key (WeChat resetusersessionkey)', true), response: { 200: statusSchema, ...errorResponses } },
+      schema: {
+        ...documented('wechat', 'Replace a current session_key (WeChat resetusersessionkey)', true),
+        response: { 200: statusSchema, ...errorResponses },
+      },
     },
     async (request) => {
       const account = await services.sessionKeys.of(authOf(request));

@@ -58,13 +58,16 @@ export async function tampered(state) {
 export async function expire(state) {
   if (!state.accessToken) return 'There is no access token to let expire.';
   Object.assign(state, { accessToken: null, accessDiscarded: true });
-  return 'The page dropped its access token, as a client does once expiresIn has passed. Calls now go without one '
-    + '(401 TOKEN_MISSING). Tap “Refresh tokens” to trade the refresh token for a new pair.';
+  return (
+    'The page dropped its access token, as a client does once expiresIn has passed. Calls now go without one ' +
+    '(401 TOKEN_MISSING). Tap “Refresh tokens” to trade the refresh token for a new pair.'
+  );
 }
 
 export async function refresh(state) {
-  const answer = await exchange('api', 'trade the refresh token for a new pair (the old one is now spent)', 'POST',
-    '/api/auth/refresh', { json: { refreshToken: state.refreshToken ?? '' } });
+  const answer = await exchange('api', 'trade the refresh token for a new pair (the old one is now spent)', 'POST', '/api/auth/refresh', {
+    json: { refreshToken: state.refreshToken ?? '' },
+  });
   if (answer.status === 200) adoptTokens(state, answer.body);
   return undefined;
 }
@@ -72,11 +75,13 @@ export async function refresh(state) {
 /** The getPhoneNumber button today: WeChat gives a phone code; the server asks WeChat for the number. */
 export async function phoneByCode(state, phoneNumber) {
   if (!state.openid) return NEEDS_LOGIN;
-  const minted = await exchange('sim', 'getPhoneNumber button: WeChat gives the phone a phone code', 'POST',
-    '/sim/control/phone-codes', { json: { openid: state.openid, phoneNumber } });
+  const minted = await exchange('sim', 'getPhoneNumber button: WeChat gives the phone a phone code', 'POST', '/sim/control/phone-codes', {
+    json: { openid: state.openid, phoneNumber },
+  });
   if (minted.status !== 200) return undefined;
   const answer = await exchange('api', 'the mini program sends the phone code', 'POST', '/api/me/phone', {
-    token: state.accessToken, json: { code: minted.body.code },
+    token: state.accessToken,
+    json: { code: minted.body.code },
   });
   if (answer.status === 200) state.phone = answer.body;
   return undefined;
@@ -85,11 +90,13 @@ export async function phoneByCode(state, phoneNumber) {
 /** The same button, the legacy way: encryptedData + iv, sealed with the user's session_key, decrypted by the server. */
 export async function phoneLegacy(state, phoneNumber) {
   if (!state.openid) return NEEDS_LOGIN;
-  const sealed = await exchange('sim', 'getPhoneNumber button (legacy): WeChat gives encryptedData + iv', 'POST',
-    '/sim/control/encrypt', { json: { openid: state.openid, data: { phoneNumber, purePhoneNumber: phoneNumber, countryCode: '86' } } });
+  const sealed = await exchange('sim', 'getPhoneNumber button (legacy): WeChat gives encryptedData + iv', 'POST', '/sim/control/encrypt', {
+    json: { openid: state.openid, data: { phoneNumber, purePhoneNumber: phoneNumber, countryCode: '86' } },
+  });
   if (sealed.status !== 200) return undefined;
   const answer = await exchange('api', 'the mini program sends encryptedData + iv', 'POST', '/api/me/phone', {
-    token: state.accessToken, json: { encryptedData: sealed.body.encryptedData, iv: sealed.body.iv },
+    token: state.accessToken,
+    json: { encryptedData: sealed.body.encryptedData, iv: sealed.body.iv },
   });
   if (answer.status === 200) state.phone = answer.body;
   return undefined;

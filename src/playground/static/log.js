@@ -2,8 +2,19 @@
 // (answers are data, never markup). It receives masked records from exchange.js.
 
 /** A status code's reason, short, for the pill. */
-const REASONS = { 0: 'no answer', 200: 'OK', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  404: 'Not Found', 429: 'Too Many Requests', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const REASONS = {
+  0: 'no answer',
+  200: 'OK',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 export function statusText(status) {
   return `${status} ${REASONS[status] ?? ''}`.trim();

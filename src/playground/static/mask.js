@@ -3,7 +3,14 @@
 
 /** Fields whose values are credentials, in our API's bodies and the simulator's. */
 const SECRET_FIELDS = new Set([
-  'accesstoken', 'refreshtoken', 'token', 'sessionkey', 'session_key', 'encrypteddata', 'code', 'authorization',
+  'accesstoken',
+  'refreshtoken',
+  'token',
+  'sessionkey',
+  'session_key',
+  'encrypteddata',
+  'code',
+  'authorization',
 ]);
 
 const JWT_SHAPE = /^(Bearer )?eyJ[\w-]*\.[\w-]*\.[\w-]*$/;

@@ -33,9 +33,7 @@ export function renderSession(state) {
   byId('user-id').textContent = state.user?.id ?? '—';
   byId('user-phone').textContent = state.phone?.phoneNumber ?? '—';
   byId('access-token').textContent = accessTokenText(state);
-  byId('refresh-token').textContent = state.refreshToken
-    ? `${maskSecret(state.refreshToken)}${state.loggedOut ? ' · revoked' : ''}`
-    : '—';
+  byId('refresh-token').textContent = state.refreshToken ? `${maskSecret(state.refreshToken)}${state.loggedOut ? ' · revoked' : ''}` : '—';
   renderClaims(state.accessToken);
 }
 

@@ -1,0 +1,143 @@
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Clock } from '../lib/clock.js';
+import type { SealedBox } from '../lib/crypto/sealed-box.js';
+import { WeappAuthError } from '../lib/errors.js';
+import { runTransaction } from '../store/sql/run-transaction.js';
+import type { Database } from '../store/sql/schema.js';
+import { type AccountKey, findAccount, insertAccount, updateAccountOnLogin } from '../store/tables/accounts.js';
+import { findSession } from '../store/tables/sessions.js';
+import { findUnionIdentity, insertUnionIdentity, type UnionIdentityRow } from '../store/tables/union-identities.js';
+import { insertUser } from '../store/tables/users.js';
+import type { ExternalIdentity, IdentityProvider } from './identity-provider.js';
+
+export type { AccountKey } from '../store/tables/accounts.js';
+
+export interface LinkedAccount {
+  userId: string;
+  isNewUser: boolean;
+}
+
+/** An account's secret, opened; it never leaves the server. */
+export interface AccountSecret extends AccountKey {
+  userId: string;
+  secret: string;
+  updatedAt: number;
+}
+
+/**
+ * Finds or creates the user behind an external identity and stores its latest secret, sealed with the provider's
+ * context. An identity whose union key is known in its family (the same person in another WeChat app of one Open
+ * Platform account) joins that user; keys of different families never meet. Races are settled by the primary keys
+ * of accounts (provider, app, subject) and union_identities (family, key): the loser's transaction rolls back
+ * whole and it tries again, now finding the winner's rows. Nothing half-made is ever left behind.
+ */
+export async function linkAccount(
+  db: Kysely<Database>,
+  box: SealedBox,
+  identity: ExternalIdentity,
+  contextOf: (app: string, subject: string) => string,
+  now: number,
+): Promise<LinkedAccount> {
+  const sealed = identity.secret === undefined ? null : box.seal(identity.secret, contextOf(identity.app, identity.subject));
+  return runTransaction(db, 'conflict', (tx) => linkOnce(tx, identity, sealed, now));
+}
+
+async function linkOnce(tx: Kysely<Database>, identity: ExternalIdentity, sealed: string | null, now: number): Promise<LinkedAccount> {
+  const key = { provider: identity.provider, app: identity.app, subject: identity.subject };
+  const union = identity.union ?? null;
+  const account = await findAccount(tx, key);
+  if (account !== undefined) {
+    await updateAccountOnLogin(tx, key, { secretSealed: sealed, union, now });
+    if (union !== null && account.union_key === null && (await findUnionIdentity(tx, union.family, union.key)) === undefined) {
+      // The app was bound to an Open Platform account after this user first logged in.
+      await insertUnionIdentity(tx, unionRow(union, account.user_id, now));
+    }
+    return { userId: account.user_id, isNewUser: false };
+  }
+
+  const sibling = union === null ? undefined : await findUnionIdentity(tx, union.family, union.key);
+  const userId = sibling?.user_id ?? uuidv7();
+  if (sibling === undefined) {
+    await insertUser(tx, {
+      id: userId,
+      nickname: null,
+      avatar_url: null,
+      phone_number: null,
+      phone_pure_number: null,
+      phone_country_code: null,
+      created_at: now,
+      updated_at: now,
+    });
+    if (union !== null) await insertUnionIdentity(tx, unionRow(union, userId, now));
+  }
+  await insertAccount(tx, {
+    ...key,
+    user_id: userId,
+    union_family: union?.family ?? null,
+    union_key: union?.key ?? null,
+    secret_sealed: sealed,
+    secret_updated_at: sealed === null ? null : now,
+    created_at: now,
+  });
+  return { userId, isNewUser: sibling === undefined };
+}
+
+function unionRow(union: { family: string; key: string }, userId: string, now: number): UnionIdentityRow {
+  return { family: union.family, union_key: union.key, user_id: userId, created_at: now };
+}
+
+/**
+ * Linked accounts as the core offers them: linking on login, and the per-account secret for a provider's extra
+ * capabilities (WeChat's session_key for encrypted data, phone numbers and checksession), sealed with the
+ * provider's own context.
+ */
+export class Accounts {
+  readonly #providers: ReadonlyMap<string, IdentityProvider>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly box: SealedBox,
+    providers: readonly IdentityProvider[],
+    private readonly clock: Clock,
+  ) {
+    this.#providers = new Map(providers.map((provider) => [provider.id, provider]));
+  }
+
+  async link(identity: ExternalIdentity): Promise<LinkedAccount> {
+    return linkAccount(this.db, this.box, identity, this.contextOf(identity.provider), this.clock());
+  }
+
+  /** The account a session was signed in with. */
+  async ofSession(sessionId: string): Promise<AccountKey> {
+    const session = await findSession(this.db, sessionId);
+    if (session === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the session no longer exists');
+    return { provider: session.provider, app: session.app, subject: session.subject };
+  }
+
+  /** The account's stored secret, opened; undefined when there is no such account or it has no secret. */
+  async secretOf(key: AccountKey): Promise<AccountSecret | undefined> {
+    const account = await findAccount(this.db, key);
+    if (account === undefined || account.secret_sealed === null || account.secret_updated_at === null) return undefined;
+    return {
+      ...key,
+      userId: account.user_id,
+      secret: this.box.open(account.secret_sealed, this.contextOf(key.provider)(key.app, key.subject)),
+      updatedAt: Number(account.secret_updated_at),
+    };
+  }
+
+  /** Stores a new secret for the account (WeChat's session-key reset); returns when, epoch milliseconds. */
+  async replaceSecret(key: AccountKey, secret: string): Promise<number> {
+    const now = this.clock();
+    const sealed = this.box.seal(secret, this.contextOf(key.provider)(key.app, key.subject));
+    await updateAccountOnLogin(this.db, key, { secretSealed: sealed, union: null, now });
+    return now;
+  }
+
+  private contextOf(providerId: string): (app: string, subject: string) => string {
+    const provider = this.#providers.get(providerId);
+    if (provider === undefined) throw new Error(`identity provider ${providerId} is not configured`);
+    return (app, subject) => provider.secretContext(app, subject);
+  }
+}

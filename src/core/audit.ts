@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import type { Clock } from '../lib/clock.js';
+import { currentRequestContext } from '../lib/request-context.js';
+import type { Database } from '../store/sql/schema.js';
+import { insertAuditEvent } from '../store/tables/audit-events.js';
+
+/** The security events an operator may need to reconstruct what happened to an account. */
+export type AuditEventType =
+  | 'login'
+  | 'user_created'
+  | 'login_failed'
+  | 'refresh'
+  | 'refresh_token_reused'
+  | 'logout'
+  | 'session_revoked'
+  | 'decrypt_failed'
+  | 'session_key_reset';
+
+export interface AuditFacts {
+  userId?: string | null;
+  sessionId?: string | null;
+  provider?: string | null;
+  app?: string | null;
+  /** Non-secret facts (an error code, a diagnosis). Never tokens, keys or codes. */
+  details?: Record<string, string | number | boolean>;
+}
+
+/**
+ * Writes security events to the database with the request's id, IP and user agent. A failed write is logged and
+ * does not fail the user's request: the event itself (a login, a logout) has already happened.
+ */
+export class AuditLog {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly logger: Pick<Logger, 'warn'>,
+  ) {}
+
+  async record(type: AuditEventType, facts: AuditFacts): Promise<void> {
+    const context = currentRequestContext();
+    try {
+      await insertAuditEvent(this.db, {
+        id: uuidv7(),
+        at: this.clock(),
+        type,
+        user_id: facts.userId ?? null,
+        session_id: facts.sessionId ?? null,
+        provider: facts.provider ?? null,
+        app: facts.app ?? null,
+        request_id: context?.requestId ?? null,
+        ip: context?.ip ?? null,
+        user_agent: context?.userAgent?.slice(0, 512) ?? null,
+        details: facts.details === undefined ? null : JSON.stringify(facts.details),
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, auditType: type }, 'audit event not written');
+    }
+  }
+}

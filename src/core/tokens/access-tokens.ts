@@ -1,0 +1,164 @@
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../../lib/clock.js';
+import { randomToken } from '../../lib/crypto/random.js';
+import { WeappAuthError } from '../../lib/errors.js';
+import { type KeyRefusal, SIGNING_ALGORITHM, type SigningKeyRing } from './signing-keys.js';
+
+/** What a verified access token says. */
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+  /** `idp`: the identity provider the session signed in through ('wechat' for tokens that carry none, as 0.1 issued). */
+  provider: string;
+  /** `aud`: the app the session signed in to (a WeChat appid, or another provider's app id). */
+  appid: string;
+  /** Expiry, epoch milliseconds. */
+  expiresAt: number;
+}
+
+export interface AccessTokenSettings {
+  issuer: string;
+  ttlSeconds: number;
+  /** Every configured app of every provider: a token's audience is the app it was issued for, `idp` its provider. */
+  apps: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The provider of tokens issued before tokens named theirs (0.1 knew WeChat only). */
+const LEGACY_PROVIDER = 'wechat';
+
+/** RFC 9068's type for JWT access tokens: an ID token or any other JWT signed by the same key is refused. */
+const TOKEN_TYPE = 'at+jwt';
+const VERIFIED_CACHE_SIZE = 50_000;
+/** Tolerated difference between instances' clocks for a token's issue time. */
+const CLOCK_SKEW_MS = 60_000;
+
+interface Verified {
+  claims: AccessClaims;
+  /** The key that signed it: a token stops passing from the cache once its key is withdrawn. */
+  kid: string;
+}
+
+/**
+ * Issues and verifies EdDSA JWT access tokens. A token verified once is remembered until it expires (or its key is
+ * withdrawn), so the auth guard does not repeat the signature check on every request carrying the same token.
+ */
+export class AccessTokens {
+  readonly #verified = new LRUCache<string, Verified>({ max: VERIFIED_CACHE_SIZE });
+  readonly #audiences: string[];
+
+  constructor(
+    private readonly keys: SigningKeyRing,
+    private readonly settings: AccessTokenSettings,
+    private readonly clock: Clock,
+  ) {
+    this.#audiences = [...new Set([...settings.apps.values()].flat())];
+  }
+
+  async issue(subject: {
+    userId: string;
+    sessionId: string;
+    provider: string;
+    app: string;
+  }): Promise<{ token: string; expiresIn: number }> {
+    const { kid, privateKey } = await this.keys.signer();
+    const issuedAt = Math.floor(this.clock() / 1000);
+    const token = await new SignJWT({ sid: subject.sessionId, idp: subject.provider })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: TOKEN_TYPE })
+      .setIssuer(this.settings.issuer)
+      .setAudience(subject.app)
+      .setSubject(subject.userId)
+      .setIssuedAt(issuedAt)
+      // A unique id per token: two tokens for one session in the same second are still distinct.
+      .setJti(randomToken(12))
+      .setExpirationTime(issuedAt + this.settings.ttlSeconds)
+      .sign(privateKey);
+    return { token, expiresIn: this.settings.ttlSeconds };
+  }
+
+  /**
+   * Verifies signature, type, issuer, audience and expiry; throws TOKEN_INVALID or TOKEN_EXPIRED. When the keys
+   * cannot be read (the database is down and the kid is not among the last keys read), the store's error propagates:
+   * that is an outage (503), not a verdict on the token.
+   */
+  async verify(token: string): Promise<AccessClaims> {
+    const now = this.clock();
+    const cached = this.#verified.get(token);
+    if (cached !== undefined) {
+      if (cached.claims.expiresAt <= now) {
+        this.#verified.delete(token);
+        throw expired();
+      }
+      // A key withdrawn (or deleted) since the token was verified takes the token with it.
+      const key = await this.keys.publicKey(cached.kid);
+      if (typeof key !== 'string') return cached.claims;
+      this.#verified.delete(token);
+      throw refusal(key);
+    }
+    const verified = await this.verifySignature(token, now);
+    this.#verified.set(token, verified);
+    return verified.claims;
+  }
+
+  private async verifySignature(token: string, now: number): Promise<Verified> {
+    const kid = kidOf(token);
+    const key = await this.keys.publicKey(kid);
+    if (typeof key === 'string') throw refusal(key);
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [SIGNING_ALGORITHM],
+        typ: TOKEN_TYPE,
+        issuer: this.settings.issuer,
+        audience: this.#audiences,
+        currentDate: new Date(now),
+        requiredClaims: ['sub', 'sid', 'aud', 'exp', 'iat'],
+      });
+      const { sub, sid, aud, exp, iat, idp = LEGACY_PROVIDER } = payload;
+      const appid = Array.isArray(aud) ? aud[0] : aud;
+      const named = typeof sub === 'string' && typeof sid === 'string' && typeof appid === 'string' && typeof idp === 'string';
+      if (!named || typeof exp !== 'number') {
+        throw new WeappAuthError('TOKEN_INVALID', 'the access token lacks required claims');
+      }
+      // The audience names an app; it must be an app of the provider the token says it came through.
+      if (this.settings.apps.get(idp)?.includes(appid) !== true) {
+        throw new WeappAuthError('TOKEN_INVALID', 'the access token is for an app its provider does not serve here');
+      }
+      // We never issue longer-lived tokens; one claiming more was not made by this server as configured.
+      if (typeof iat !== 'number' || exp - iat > this.settings.ttlSeconds || iat * 1000 > now + CLOCK_SKEW_MS) {
+        throw new WeappAuthError('TOKEN_INVALID', 'the access token claims a lifetime this server never issues');
+      }
+      return { claims: { userId: sub, sessionId: sid, provider: idp, appid, expiresAt: exp * 1000 }, kid };
+    } catch (error) {
+      // Everything in here is a verdict on the token: the key is in hand, nothing is read from the store.
+      if (error instanceof WeappAuthError) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw expired();
+      throw new WeappAuthError('TOKEN_INVALID', 'the access token is not valid', { cause: error });
+    }
+  }
+}
+
+/** The header's kid, read before anything is verified so that a store error while finding the key stays one. */
+function kidOf(token: string): string {
+  let kid: unknown;
+  try {
+    ({ kid } = decodeProtectedHeader(token));
+  } catch (error) {
+    throw new WeappAuthError('TOKEN_INVALID', 'the access token is not valid', { cause: error });
+  }
+  if (typeof kid !== 'string') throw new WeappAuthError('TOKEN_INVALID', 'the access token was not signed by this server');
+  return kid;
+}
+
+function expired(): WeappAuthError {
+  return new WeappAuthError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
+}
+
+/**
+ * A withdrawn key's tokens are answered TOKEN_EXPIRED, not TOKEN_INVALID: the client then refreshes (its refresh token
+ * is unaffected) instead of logging in again. Nothing signed by the key is trusted either way.
+ */
+function refusal(reason: KeyRefusal): WeappAuthError {
+  return reason === 'withdrawn'
+    ? new WeappAuthError('TOKEN_EXPIRED', 'the access token was signed with a withdrawn key; refresh it')
+    : new WeappAuthError('TOKEN_INVALID', 'the access token was not signed by this server');
+}

@@ -1,0 +1,85 @@
+import type { AuditLog } from '../../../core/audit.js';
+import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
+import { WeappAuthError } from '../../../lib/errors.js';
+import { DecryptError, decryptUserData, verifyRawDataSignature } from '../api/crypto.js';
+import { type AccountKey, type SessionKeys, sessionKeyExpired } from './session-keys.js';
+
+export interface EncryptedPayload {
+  encryptedData: string;
+  iv: string;
+}
+
+/**
+ * Opens `encryptedData` (getWeRunData, getShareInfo, legacy getPhoneNumber) with the session's stored key, and
+ * when it does not open says why: the input was damaged in transit (DECRYPT_FAILED, with a hint), the key was
+ * rotated by a later wx.login (SESSION_KEY_EXPIRED, found out by asking WeChat's checksession), or the data is
+ * another app's or another user's (WATERMARK_MISMATCH, DATA_OWNER_MISMATCH).
+ */
+export class EncryptedData {
+  constructor(
+    private readonly sessionKeys: SessionKeys,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async decrypt(claims: AccessClaims, payload: EncryptedPayload): Promise<Record<string, unknown>> {
+    try {
+      return await this.decryptFor(claims, payload);
+    } catch (error) {
+      if (error instanceof WeappAuthError) {
+        const diagnosis = { code: error.code, ...(typeof error.details?.hint === 'string' ? { hint: error.details.hint } : {}) };
+        await this.audit.record('decrypt_failed', {
+          userId: claims.userId,
+          sessionId: claims.sessionId,
+          provider: claims.provider,
+          app: claims.appid,
+          details: diagnosis,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async decryptFor(claims: AccessClaims, payload: EncryptedPayload): Promise<Record<string, unknown>> {
+    const account = await this.sessionKeys.of(claims);
+    let data: Record<string, unknown>;
+    try {
+      data = decryptUserData(account.sessionKey, payload.encryptedData, payload.iv);
+    } catch (error) {
+      if (!(error instanceof DecryptError)) throw error;
+      throw await this.diagnose(error, account);
+    }
+    const watermark = data.watermark as { appid?: unknown } | undefined;
+    if (watermark?.appid !== account.appid) {
+      throw new WeappAuthError('WATERMARK_MISMATCH', 'the data was encrypted for another app (watermark.appid differs)');
+    }
+    if (data.openId !== undefined && data.openId !== account.openid) {
+      throw new WeappAuthError('DATA_OWNER_MISMATCH', 'the data belongs to another user (openId differs)');
+    }
+    return data;
+  }
+
+  /** Legacy getUserInfo rawData: sha1(rawData + session_key) must equal the signature WeChat sent beside it. */
+  async verifyRawData(claims: AccessClaims, rawData: string, signature: string): Promise<boolean> {
+    const account = await this.sessionKeys.of(claims);
+    return verifyRawDataSignature(rawData, signature, account.sessionKey);
+  }
+
+  private async diagnose(error: DecryptError, account: AccountKey): Promise<WeappAuthError> {
+    switch (error.failure) {
+      case 'spaces_in_base64':
+      case 'url_encoded':
+        return new WeappAuthError('DECRYPT_FAILED', error.message, { details: { hint: error.failure } });
+      case 'not_base64':
+      case 'bad_iv_length':
+      case 'bad_data_length':
+        return new WeappAuthError('VALIDATION_FAILED', error.message);
+      case 'wrong_key_or_damaged':
+        if (!(await this.sessionKeys.isCurrent(account))) return sessionKeyExpired();
+        return new WeappAuthError(
+          'DECRYPT_FAILED',
+          'the stored session_key is current, so encryptedData or iv was damaged or belongs to another login: send them exactly as WeChat gave them',
+          { details: { hint: 'damaged' } },
+        );
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/** The control API (under /control): mints what the phone would produce, injects faults, moves the clock. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Watermark, WechatApi } from '../../api/wire.js';
+import { parseJsonObject } from '../body.js';
+import { badRequest, ControlError, controlErrorHandler } from '../control-errors.js';
+import { checkControlRequest } from '../control-guard.js';
+import { clockBody, encryptBody, faultBody, mintCodeBody, mintPhoneCodeBody } from '../control-schemas.js';
+import { type EncryptedUserData, encryptUserData } from '../crypto.js';
+import { FaultQueue } from '../faults.js';
+import type { SimUser } from '../logins.js';
+import { resetState, type SimulatorState } from '../state.js';
+
+interface AppBody {
+  appid?: string;
+}
+interface MintCodeBody extends AppBody {
+  openid?: string;
+  unionid?: string;
+  sessionKey?: string;
+}
+interface MintPhoneCodeBody extends AppBody {
+  openid?: string;
+  phoneNumber: string;
+  countryCode?: string;
+}
+interface EncryptBody extends AppBody {
+  openid: string;
+  data: Record<string, unknown>;
+}
+interface FaultBody {
+  api: WechatApi;
+  errcode?: number;
+  errmsg?: string;
+  delayMs?: number;
+  times?: number;
+  body?: string;
+  contentType?: string;
+}
+
+export async function controlRoutes(
+  scope: FastifyInstance,
+  { state, hosts }: { state: SimulatorState; hosts: readonly string[] },
+): Promise<void> {
+  scope.setErrorHandler(controlErrorHandler);
+  scope.addHook('onRequest', async (request) => {
+    checkControlRequest(request, hosts);
+  });
+  scope.addHook('preValidation', async (request) => {
+    request.body = checkedJsonBody(request);
+  });
+
+  scope.post<{ Body: MintCodeBody }>('/codes', { schema: { body: mintCodeBody } }, async (request) => {
+    const { openid, unionid, sessionKey } = request.body;
+    const appid = knownApp(state, request.body.appid);
+    const { code, user } = state.logins.mint(appid, { openid, unionid, sessionKey }, state.clock.nowMs());
+    const union = user.unionid === undefined ? {} : { unionid: user.unionid };
+    return { code, openid: user.openid, ...union, sessionKey: user.sessionKey };
+  });
+
+  scope.post<{ Body: MintPhoneCodeBody }>('/phone-codes', { schema: { body: mintPhoneCodeBody } }, async (request) => {
+    const { openid, phoneNumber, countryCode = '86' } = request.body;
+    const appid = knownApp(state, request.body.appid);
+    if (openid !== undefined) knownUser(state, appid, openid);
+    const code = state.phoneCodes.mint(appid, { openid, purePhoneNumber: phoneNumber, countryCode }, state.clock.nowMs());
+    return { code };
+  });
+
+  scope.post<{ Body: EncryptBody }>('/encrypt', { schema: { body: encryptBody } }, async (request): Promise<EncryptedUserData> => {
+    const appid = knownApp(state, request.body.appid);
+    const user = knownUser(state, appid, request.body.openid);
+    const watermark: Watermark = { appid, timestamp: state.clock.nowSeconds() };
+    return encryptUserData(user.sessionKey, { ...request.body.data, watermark });
+  });
+
+  scope.post<{ Body: FaultBody }>('/faults', { schema: { body: faultBody } }, async (request, reply) => {
+    const { api, times = 1, ...fault } = request.body;
+    if (fault.errcode === undefined && fault.delayMs === undefined && fault.body === undefined) {
+      throw badRequest('a fault needs errcode, delayMs or body');
+    }
+    if (fault.errcode !== undefined && fault.body !== undefined) throw badRequest('give errcode or body, not both');
+    if (fault.contentType !== undefined && fault.body === undefined) throw badRequest('contentType applies only with body');
+    if (fault.errmsg !== undefined && fault.errcode === undefined) throw badRequest('errmsg applies only with errcode');
+    state.faults.add(api, fault, times);
+    return reply.code(204).send();
+  });
+
+  scope.delete('/faults', async (_request, reply) => {
+    state.faults = new FaultQueue();
+    return reply.code(204).send();
+  });
+
+  scope.get('/stats', async () => state.stats.snapshot());
+
+  scope.post('/reset', async (_request, reply) => {
+    resetState(state);
+    return reply.code(204).send();
+  });
+
+  // Simulator extension: WeChat has no such endpoint.
+  scope.post<{ Body: { advanceSeconds: number } }>('/clock', { schema: { body: clockBody } }, async (request) => {
+    state.clock.advance(request.body.advanceSeconds);
+    return { now: state.clock.nowSeconds() };
+  });
+}
+
+/**
+ * Parses the raw body of routes that declare one, before schema validation. Unknown fields are refused here by
+ * name, because Fastify's default Ajv setup would silently strip them and a typo (openId) would go unnoticed.
+ */
+function checkedJsonBody(request: FastifyRequest): unknown {
+  const schema = request.routeOptions.schema?.body as { properties?: Record<string, unknown> } | undefined;
+  if (!schema?.properties) return request.body;
+  const body = parseJsonObject(request.body);
+  if (body === undefined) throw badRequest('body must be a JSON object, e.g. {"openid": "..."}');
+  const unknown = Object.keys(body).filter((key) => !Object.hasOwn(schema.properties as object, key));
+  if (unknown.length > 0) throw badRequest(`unknown field(s): ${unknown.join(', ')}`);
+  return body;
+}
+
+function knownApp(state: SimulatorState, appid: string | undefined): string {
+  if (appid === undefined) return state.apps.defaultAppid;
+  if (!state.apps.has(appid)) {
+    const known = state.apps.appids().join(', ');
+    throw new ControlError(404, 'UNKNOWN_APP', `the simulator knows no app ${appid}; it knows ${known}`);
+  }
+  return appid;
+}
+
+function knownUser(state: SimulatorState, appid: string, openid: string): SimUser {
+  const user = state.logins.user(appid, openid);
+  if (!user) throw new ControlError(404, 'UNKNOWN_USER', `no user ${openid} in app ${appid}: mint a code for it first`);
+  return user;
+}

@@ -1,0 +1,26 @@
+/** The simulator on its own HTTP server: for the CLI and for tests (port 0 = a random free port). */
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { type SimulatorOptions, simulatorPlugin } from './plugin.js';
+
+export interface RunningSimulator {
+  /** Base URL to point a WeChat SDK at, e.g. http://127.0.0.1:4000 (no trailing slash). */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(options: SimulatorOptions & { port?: number; host?: string } = {}): Promise<RunningSimulator> {
+  // No logger: request URLs carry secret, js_code and access_token. Connections are cut on close so a
+  // request held by a delay fault cannot stall shutdown.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  const host = options.host ?? '127.0.0.1';
+  await app.register(simulatorPlugin, { apps: options.apps, hosts: [host, ...(options.hosts ?? [])] });
+  await app.listen({ port: options.port ?? 0, host });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: async () => {
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import type { Logger } from 'pino';
+import { Accounts } from '../core/accounts.js';
+import { AuditLog } from '../core/audit.js';
+import type { IdentityProvider } from '../core/identity-provider.js';
+import { type Exchanged, Login } from '../core/login.js';
+import { Profiles } from '../core/profile.js';
+import { RateLimiter } from '../core/rate-limiter.js';
+import { Sessions } from '../core/sessions.js';
+import { SharedFlight } from '../core/shared-flight.js';
+import { AccessTokens } from '../core/tokens/access-tokens.js';
+import { SigningKeyRing } from '../core/tokens/signing-keys.js';
+import type { Services } from '../http/services.js';
+import type { Clock } from '../lib/clock.js';
+import { SealedBox } from '../lib/crypto/sealed-box.js';
+import { Metrics } from '../observability/metrics.js';
+import { AccessTokenManager } from '../providers/wechat/api/access-token-manager.js';
+import { WechatClient } from '../providers/wechat/api/client.js';
+import { EncryptedData } from '../providers/wechat/miniprogram/encrypted-data.js';
+import { Phones } from '../providers/wechat/miniprogram/phone.js';
+import { WechatMiniProgramProvider } from '../providers/wechat/miniprogram/provider.js';
+import { SessionKeys } from '../providers/wechat/miniprogram/session-keys.js';
+import { DEFAULT_SIMULATOR_APP } from '../providers/wechat/simulator/index.js';
+import { FallbackKv } from '../store/kv/fallback.js';
+import { type Kv, MemoryKv } from '../store/kv/kv.js';
+import { RedisKv } from '../store/kv/redis.js';
+import { connectDatabase, type DatabaseHandle } from '../store/sql/database.js';
+import { migrateToLatest } from '../store/sql/migrations.js';
+import { claimDatabaseMode } from '../store/tables/database-mode.js';
+import { countActiveSessions } from '../store/tables/sessions.js';
+import type { Config, WechatAppConfig } from './config.js';
+import { loadDataEncryptionKey } from './data-encryption-key.js';
+
+/** Everything the server runs on, built once; the HTTP server and the admin CLI both start from here. */
+export interface Composition {
+  services: Services;
+  database: DatabaseHandle;
+  /** The apps served, with the secrets used (in simulator mode the simulator's well-known one). */
+  apps: WechatAppConfig[];
+  /** In simulator mode the server learns its own address only once it listens. */
+  setWechatApiBase(url: string): void;
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  /**
+   * Record which mode (simulator or real WeChat) the database serves, and refuse the other: for the server. The
+   * operator's commands leave the database as they find it.
+   */
+  claimDatabaseMode?: boolean;
+  /** Identity providers beside the configured ones (WeChat first). */
+  providers?: readonly IdentityProvider[];
+}
+
+/**
+ * Opens the database (migrated when configured), the kv, the keys, and builds the domain services on them.
+ * Nothing here listens on a port.
+ */
+export async function compose(config: Config, clock: Clock, logger: Logger, options: ComposeOptions = {}): Promise<Composition> {
+  const database = await connectDatabase(config.databaseUrl);
+  try {
+    return await composeOn(database, config, clock, logger, options);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function composeOn(
+  database: DatabaseHandle,
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  options: ComposeOptions,
+): Promise<Composition> {
+  const db = database.db;
+  if (config.migrateOnStart) await migrateToLatest(db);
+  // Before anything reads the database's keys or users: a mode mismatch must stop the start, whatever else fails.
+  if (options.claimDatabaseMode === true)
+    await claimDatabaseMode(db, config.simulatorMode ? 'simulator' : 'wechat', config.databaseUrl, clock());
+  const box = new SealedBox(loadDataEncryptionKey(config));
+  const wechatConfig = config.providers.wechat;
+  const apps = config.simulatorMode ? simulatedApps(wechatConfig.apps) : wechatConfig.apps;
+  const appsById = new Map(apps.map((app) => [app.appid, app]));
+  const metrics = new Metrics({
+    activeSessions: () => countActiveSessions(db, clock()),
+    poolStats: () => database.poolStats(),
+  });
+  const { kv, redis } = openKv(config, logger, metrics);
+  const audit = new AuditLog(db, clock, logger);
+  const limiter = new RateLimiter(kv);
+
+  let wechatApiBase = wechatConfig.apiBase ?? '';
+  const wechat = new WechatClient({
+    baseUrl: () => wechatApiBase,
+    timeoutMs: wechatConfig.timeoutMs,
+    retries: wechatConfig.retries,
+    observe: (event) => {
+      metrics.observeWechat(event);
+      logger.debug({ wechat: event }, 'wechat call');
+    },
+  });
+  // A read-only instance has nothing to fall back to: without Redis it has no tokens (503 REDIS_UNAVAILABLE).
+  const tokenStore = wechatConfig.tokenMode === 'read-only' ? (redis ?? kv) : kv;
+  const tokenSettings = { source: wechatConfig.tokenSource, mode: wechatConfig.tokenMode };
+  const wechatTokens = new AccessTokenManager(wechat, appsById, tokenStore, tokenSettings, clock);
+
+  const providers = [new WechatMiniProgramProvider(wechat, apps), ...(options.providers ?? [])];
+  const accounts = new Accounts(db, box, providers, clock);
+
+  const signingKeys = await SigningKeyRing.open(db, box, clock, config.tokens.accessTtlSeconds);
+  const appsByProvider = new Map(providers.map((provider) => [provider.id, provider.apps]));
+  const accessTokens = new AccessTokens(
+    signingKeys,
+    { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, apps: appsByProvider },
+    clock,
+  );
+  const sessions = new Sessions(
+    db,
+    accessTokens,
+    { kv, limiter, audit },
+    { ...config.tokens, refreshesPerOpenidPerMinute: config.rateLimit.refreshPerOpenid },
+    clock,
+  );
+  await sessions.listen();
+  const profiles = new Profiles(db, clock);
+  const login = new Login(
+    {
+      accounts,
+      sessions,
+      profiles,
+      codeFlight: new SharedFlight<Exchanged>(kv, 'login-code'),
+      limiter,
+      audit,
+      loginsPerOpenidPerMinute: config.rateLimit.loginPerOpenid,
+    },
+    providers,
+  );
+  const sessionKeys = new SessionKeys(accounts, wechat, wechatTokens, new SharedFlight<number>(kv, 'session-key-reset'), audit);
+  const encryptedData = new EncryptedData(sessionKeys, audit);
+  const phones = new Phones({ wechat, tokens: wechatTokens, sessionKeys, encryptedData, profiles, apps: appsById });
+
+  return {
+    services: {
+      login,
+      sessions,
+      profiles,
+      accessTokens,
+      signingKeys,
+      phones,
+      encryptedData,
+      sessionKeys,
+      limiter,
+      metrics,
+      pingDatabase: () => database.ping(),
+      pingRedis: redis === undefined ? undefined : () => redis.ping(),
+    },
+    database,
+    apps,
+    setWechatApiBase(url: string): void {
+      wechatApiBase = url;
+    },
+    async close(): Promise<void> {
+      await kv.close();
+      await database.close();
+    },
+  };
+}
+
+/**
+ * The kv the services share: memory for one instance; with REDIS_URL, Redis with this instance's memory behind it
+ * (docs/deployment.md: what each route does while Redis is down). `redis` alone is for readiness and for what has
+ * nothing to fall back to.
+ */
+function openKv(config: Config, logger: Logger, metrics: Metrics): { kv: Kv; redis: RedisKv | undefined } {
+  if (config.redis === undefined) return { kv: new MemoryKv(), redis: undefined };
+  const redis = new RedisKv(config.redis.url, config.redis.keyPrefix, {
+    unreachable: (reason) => logger.warn({ reason }, 'redis unreachable: shared state falls back to this instance (docs/deployment.md)'),
+    reachable: () => logger.info('redis reachable again: shared state goes through it again'),
+  });
+  return { kv: new FallbackKv(redis, (operation) => metrics.redisFallbacks.inc({ operation })), redis };
+}
+
+/** In simulator mode every app uses the simulator's well-known secret: nothing real to protect. */
+function simulatedApps(apps: WechatAppConfig[]): WechatAppConfig[] {
+  if (apps.length === 0) return [DEFAULT_SIMULATOR_APP];
+  return apps.map((app) => ({ appid: app.appid, secret: DEFAULT_SIMULATOR_APP.secret }));
+}

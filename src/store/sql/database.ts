@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import { ConfigError } from '../../server/config.js';
+import { type Engine, engineOf, redactUrl, unsupportedDatabaseUrl } from './database-url.js';
+import { openMysql } from './mysql.js';
+import { openPostgres } from './postgres.js';
+import type { Database } from './schema.js';
+import { openSqlite } from './sqlite.js';
+
+export { type Engine, engineOf, redactUrl } from './database-url.js';
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  /** Connections open, idle, and requests waiting for one: for metrics. */
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database a DATABASE_URL names: `sqlite:PATH`, `postgres://…` (or `postgresql://…`), `mysql://…`
+ * (MySQL 8 or MariaDB; `mariadb://…` too). The engine is chosen here alone; nothing else in the code asks which one
+ * it is talking to. Pools connect lazily, so a database that goes down later fails queries (a 503), not the process.
+ */
+export function openDatabase(url: string): DatabaseHandle {
+  const engine = engineOf(url);
+  if (engine === 'sqlite') return openSqlite(url.slice('sqlite:'.length));
+  if (engine === 'postgres') return openPostgres(url);
+  if (engine === 'mysql') return openMysql(url);
+  throw new ConfigError(unsupportedDatabaseUrl(url));
+}
+
+/**
+ * Opens the database and makes one round trip, for a start: a database that is missing, unreachable or refuses
+ * the credentials stops the process with the cause and the DATABASE_URL (password masked), not a stack trace from
+ * whichever query happened to come first.
+ */
+export async function connectDatabase(url: string): Promise<DatabaseHandle> {
+  let database: DatabaseHandle | undefined;
+  try {
+    database = openDatabase(url);
+    await database.ping();
+    return database;
+  } catch (error) {
+    await database?.close().catch(() => {});
+    if (error instanceof ConfigError) throw error;
+    const check =
+      engineOf(url) === 'sqlite'
+        ? 'Check that the file, or the directory it goes in, can be written by this user.'
+        : 'Check that the server is running and reachable, the database exists (weapp-auth creates tables, not the database) and the credentials are right.';
+    throw new ConfigError(`cannot use the database at DATABASE_URL=${redactUrl(url)}: ${describeCause(error)}. ${check}`, { cause: error });
+  }
+}
+
+/** An error's message, or what a driver left instead (a connection refused on several addresses has none). */
+function describeCause(error: unknown): string {
+  if (error instanceof AggregateError && error.message === '') return error.errors.map(describeCause).join('; ');
+  if (error instanceof Error) return error.message !== '' ? error.message : ((error as NodeJS.ErrnoException).code ?? error.name);
+  return String(error);
+}
