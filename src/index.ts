@@ -3,10 +3,10 @@
  * The CLI (`weapp-auth serve`) is the same startServer with the configuration read from the environment.
  */
 
+export { ERROR_CODES, ERROR_STATUS, type ErrorCode } from './contract/errors/index.js';
 export type { ExternalIdentity, IdentityProvider } from './core/identity-provider.js';
 export type { AccessClaims } from './core/tokens/access-tokens.js';
-export { ERROR_STATUS } from './http/error-status.js';
-export { ERROR_CODES, type ErrorCode, WeappAuthError } from './lib/errors.js';
+export { WeappAuthError } from './lib/errors.js';
 export {
   DEFAULT_SIMULATOR_APP,
   type RunningSimulator,

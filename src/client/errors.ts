@@ -1,24 +1,19 @@
+import type { ErrorBody } from '../contract/api.js';
+import type { ErrorCode } from '../contract/errors/index.js';
+import type { ClientErrorCode } from '../contract/errors/sdk.js';
+
+export type { ClientErrorCode, ErrorCode };
+
 /**
- * Codes the SDK itself reports, beside the server's own (`TOKEN_EXPIRED`, `INVALID_PHONE_CODE`, … passed through).
- * - NETWORK_ERROR: no HTTP answer (server down, no network, timeout, domain not whitelisted).
- * - LOGIN_FAILED: wx.login itself failed.
- * - BAD_RESPONSE: an answer that is not the server's JSON (a proxy's error page).
- * - PHONE_DENIED: the user declined the getPhoneNumber button.
- * - ENCRYPTED_DATA_STALE: encryptedData made with a session_key that a re-login replaced; ask the user again.
- * - UNTRUSTED_ORIGIN: a token would go to a host that is neither baseUrl's nor in trustedOrigins.
+ * An error's code: one of the SDK's own (ClientErrorCode), or the server's passed through (`TOKEN_EXPIRED`,
+ * `INVALID_PHONE_CODE`, …); any other string from a newer server too.
  */
-export type ClientErrorCode =
-  | 'NETWORK_ERROR'
-  | 'LOGIN_FAILED'
-  | 'BAD_RESPONSE'
-  | 'PHONE_DENIED'
-  | 'ENCRYPTED_DATA_STALE'
-  | 'UNTRUSTED_ORIGIN';
+export type AuthErrorCode = ClientErrorCode | ErrorCode | (string & {});
 
 /** Every rejection of the SDK: a stable `code` to branch on, and the server's status and request id when it answered. */
 export class AuthClientError extends Error {
   override readonly name = 'AuthClientError';
-  readonly code: ClientErrorCode | (string & {});
+  readonly code: AuthErrorCode;
   /** HTTP status, when the server answered. */
   readonly statusCode: number | undefined;
   /** The server's request id, to find its log lines. */
@@ -26,7 +21,7 @@ export class AuthClientError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(
-    code: ClientErrorCode | (string & {}),
+    code: AuthErrorCode,
     message: string,
     extra: { statusCode?: number; requestId?: string; details?: Record<string, unknown> } = {},
   ) {
@@ -38,11 +33,7 @@ export class AuthClientError extends Error {
   }
 }
 
-interface ServerErrorBody {
-  error: { code: string; message: string; requestId?: string; details?: Record<string, unknown> };
-}
-
-function isServerErrorBody(data: unknown): data is ServerErrorBody {
+function isServerErrorBody(data: unknown): data is ErrorBody<string> {
   const error = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   return typeof error?.code === 'string' && typeof error.message === 'string';
 }

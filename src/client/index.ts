@@ -3,7 +3,7 @@
  * Works with `wx`, uni-app's `uni` and `Taro`.
  */
 export { type AuthClient, type AuthClientOptions, createAuthClient, type RequestOptions } from './client.js';
-export { AuthClientError, type ClientErrorCode } from './errors.js';
+export { AuthClientError, type AuthErrorCode, type ClientErrorCode, type ErrorCode } from './errors.js';
 export type { PhoneButtonDetail } from './phone.js';
 export type { HttpMethod, Platform, PlatformRequest, PlatformResponse } from './platform.js';
 export { PlatformFailure } from './platform.js';

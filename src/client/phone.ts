@@ -1,3 +1,4 @@
+import type { PhoneRequest } from '../contract/api.js';
 import { AuthClientError } from './errors.js';
 
 /** `e.detail` of `<button open-type="getPhoneNumber" bindgetphonenumber>`. */
@@ -11,7 +12,7 @@ export interface PhoneButtonDetail {
 }
 
 /** The body of `POST /api/me/phone`: the code when there is one, encryptedData + iv only without it. */
-export function phoneRequestBody(detail: PhoneButtonDetail): { code: string } | { encryptedData: string; iv: string } {
+export function phoneRequestBody(detail: PhoneButtonDetail): PhoneRequest {
   if (typeof detail.code === 'string' && detail.code !== '') return { code: detail.code };
   if (typeof detail.encryptedData === 'string' && typeof detail.iv === 'string')
     return { encryptedData: detail.encryptedData, iv: detail.iv };

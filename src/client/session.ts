@@ -1,3 +1,5 @@
+import type { LoginRequest, RefreshRequest } from '../contract/api.js';
+import type { ErrorCode } from '../contract/errors/index.js';
 import { AuthClientError } from './errors.js';
 import type { Platform } from './platform.js';
 import type { StoredTokens, TokenStore } from './token-store.js';
@@ -5,7 +7,7 @@ import type { Transport } from './transport.js';
 import type { LoginResult, TokenResponse } from './types.js';
 
 /** Server codes after which only a new wx.login helps: the session or the refresh token is gone. */
-export const RELOGIN_CODES: ReadonlySet<string> = new Set([
+export const RELOGIN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'TOKEN_MISSING',
   'TOKEN_INVALID',
   'SESSION_REVOKED',
@@ -136,7 +138,7 @@ export class Session {
       const response = await this.transport.send({
         url: '/api/auth/refresh',
         method: 'POST',
-        data: { refreshToken: tokens.refreshToken },
+        data: { refreshToken: tokens.refreshToken } satisfies RefreshRequest,
         urgent: true,
       });
       return this.save(response);
@@ -160,7 +162,7 @@ export class Session {
     const response = await this.transport.send({
       url: '/api/auth/login',
       method: 'POST',
-      data: appid === undefined ? { code } : { code, appid },
+      data: (appid === undefined ? { code } : { code, appid }) satisfies LoginRequest,
       urgent: true,
     });
     const renewal = this.save(response);

@@ -1,28 +1,13 @@
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
+import type { User } from '../contract/api.js';
 import type { Clock } from '../lib/clock.js';
 import { WeappAuthError } from '../lib/errors.js';
 import type { Database } from '../store/sql/schema.js';
 import { findUserById, type UserChanges, type UserRow, updateUser } from '../store/tables/users.js';
 
-/** The user as a client may see it: no openids, unionid, session keys or anything secret. */
-export interface PublicUser {
-  id: string;
-  nickname: string | null;
-  avatarUrl: string | null;
-  phoneBound: boolean;
-  /** The user's own bound phone (they see it; nobody else does). */
-  phone: PhoneView | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** A phone number as WeChat reports it. */
-export interface PhoneView {
-  phoneNumber: string;
-  purePhoneNumber: string;
-  countryCode: string;
-}
+/** The user as a client may see it, the contract's User: no openids, unionid, session keys or anything secret. */
+export type PublicUser = User;
 
 export interface ProfileChanges {
   nickname?: string | null;

@@ -1,14 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorBody } from '../contract/api.js';
+import { ERROR_STATUS } from '../contract/errors/index.js';
 import { type ErrorCode, WeappAuthError } from '../lib/errors.js';
 import { KvUnavailableError } from '../store/kv/kv.js';
 import { isDatabaseUnavailable } from '../store/sql/unavailable.js';
-import { ERROR_STATUS } from './error-status.js';
 import { MESSAGES_ZH, prefersChinese } from './messages-zh.js';
-
-/** The one error body every endpoint answers with. */
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; requestId: string; details?: Record<string, string | number | boolean> };
-}
 
 /** Fastify's own errors, by their codes, mapped to ours. */
 const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {

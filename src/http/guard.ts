@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { readBearerHeader } from '../contract/bearer.js';
 import type { Sessions } from '../core/sessions.js';
 import type { AccessClaims, AccessTokens } from '../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../lib/errors.js';
-import { bearerToken } from '../verify/bearer.js';
-import { TokenError } from '../verify/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,12 +53,9 @@ export function createAppGuard(
 
 /** The Bearer token, read exactly as backends using weapp-auth/verify read it (the scheme in any case, RFC 6750). */
 function tokenOf(request: FastifyRequest): string {
-  try {
-    return bearerToken(request.headers.authorization);
-  } catch (error) {
-    if (error instanceof TokenError) throw new WeappAuthError(error.code, error.message);
-    throw error;
-  }
+  const bearer = readBearerHeader(request.headers.authorization);
+  if ('refusal' in bearer) throw new WeappAuthError(bearer.refusal, bearer.message);
+  return bearer.token;
 }
 
 /** The claims of a request that passed the guard; a route reaching this without the guard is a programming error. */

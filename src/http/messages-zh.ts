@@ -1,8 +1,10 @@
-import type { ErrorCode } from '../lib/errors.js';
+import type { ErrorCode } from '../contract/errors/index.js';
 
 /**
  * Chinese messages, one per error code, for clients that prefer Chinese (Accept-Language). Codes and details
  * never change with the language; English messages may carry specifics (a limit, an appid) these leave out.
+ * Keyed by the contract's ErrorCode, so a code added to any group without its message fails to compile. They are the
+ * server's words, not the contract's: the SDK shows what the server sent.
  */
 export const MESSAGES_ZH: Readonly<Record<ErrorCode, string>> = {
   BAD_REQUEST: '请求格式有误',

@@ -1,7 +1,31 @@
+import type {
+  ErrorBody,
+  IntrospectionRequest,
+  IntrospectionResponse,
+  LoginRequest,
+  PhoneNumber,
+  RefreshRequest,
+  TokenResponse,
+  User,
+} from '../contract/api.js';
+
 /**
  * JSON schemas shared by routes. Response schemas double as an allow-list: fast-json-stringify writes only the
- * properties named here, so a field added to a domain object never leaks by accident.
+ * properties named here, so a field added to a domain object never leaks by accident. Each object schema
+ * `satisfies ObjectSchema<T>` of the contract's type T, so the two cannot drift apart (test/contract checks that
+ * `required` lists every required property too).
  */
+
+/** The keys of T that are not optional. */
+export type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+
+/** A schema of an object of type T: a property for each of T's and no other; `required` names only required ones. */
+type ObjectSchema<T> = {
+  readonly type: 'object';
+  readonly required: readonly RequiredKeys<T>[];
+  readonly properties: { readonly [K in keyof T]-?: object };
+};
+
 export const phoneSchema = {
   type: 'object',
   required: ['phoneNumber', 'purePhoneNumber', 'countryCode'],
@@ -10,7 +34,7 @@ export const phoneSchema = {
     purePhoneNumber: { type: 'string' },
     countryCode: { type: 'string' },
   },
-} as const;
+} as const satisfies ObjectSchema<PhoneNumber>;
 
 export const userSchema = {
   type: 'object',
@@ -24,7 +48,7 @@ export const userSchema = {
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },
-} as const;
+} as const satisfies ObjectSchema<User>;
 
 export const tokenResponseSchema = {
   type: 'object',
@@ -37,24 +61,64 @@ export const tokenResponseSchema = {
     user: userSchema,
     isNewUser: { type: 'boolean' },
   },
-} as const;
+} as const satisfies ObjectSchema<TokenResponse>;
+
+export const loginRequestSchema = {
+  type: 'object',
+  required: ['code'],
+  properties: {
+    // wx.login codes are 32 characters today; leave room, but not for a megabyte.
+    code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
+    provider: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,31}$' },
+    // Each platform spells app ids its own way (wx…, tt…, digits, keys); the configuration says which exist.
+    appid: { type: 'string', pattern: '^[A-Za-z0-9_.-]{4,64}$' },
+  },
+} as const satisfies ObjectSchema<LoginRequest>;
+
+export const refreshRequestSchema = {
+  type: 'object',
+  required: ['refreshToken'],
+  properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 256 } },
+} as const satisfies ObjectSchema<RefreshRequest>;
+
+export const introspectionRequestSchema = {
+  type: 'object',
+  required: ['token'],
+  properties: { token: { type: 'string', minLength: 1, maxLength: 4096 } },
+} as const satisfies ObjectSchema<IntrospectionRequest>;
+
+/** Both answers in one schema: `active` always, the claims only when it is true. */
+export type IntrospectionFields = Partial<Extract<IntrospectionResponse, { active: true }>> & { active: boolean };
+
+export const introspectionResponseSchema = {
+  type: 'object',
+  required: ['active'],
+  properties: {
+    active: { type: 'boolean' },
+    sub: { type: 'string' },
+    sid: { type: 'string' },
+    aud: { type: 'string' },
+    idp: { type: 'string' },
+    exp: { type: 'integer' },
+  },
+} as const satisfies ObjectSchema<IntrospectionFields>;
+
+const errorSchema = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'string' },
+    message: { type: 'string' },
+    requestId: { type: 'string' },
+    details: { type: 'object', additionalProperties: true },
+  },
+} as const satisfies ObjectSchema<ErrorBody['error']>;
 
 export const errorResponseSchema = {
   type: 'object',
   required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        requestId: { type: 'string' },
-        details: { type: 'object', additionalProperties: true },
-      },
-    },
-  },
-} as const;
+  properties: { error: errorSchema },
+} as const satisfies ObjectSchema<ErrorBody>;
 
 /** encryptedData + iv as the mini program gets them; lengths bounded, content checked by the decrypt step. */
 export const encryptedPayloadProperties = {

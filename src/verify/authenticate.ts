@@ -1,3 +1,5 @@
+import { ERROR_STATUS } from '../contract/errors/index.js';
+import { VERIFIER_ERROR_STATUS } from '../contract/errors/verifier.js';
 import { type ErrorBody, errorBody, TokenError, UnavailableError } from './errors.js';
 import type { VerifiedAuth } from './verified-auth.js';
 import type { TokenVerifier } from './verifier.js';
@@ -18,6 +20,6 @@ export async function authenticate(
   } catch (error) {
     if (!(error instanceof TokenError || error instanceof UnavailableError)) throw error;
     const body = errorBody(error, typeof requestId === 'string' ? requestId : undefined);
-    return { refusal: body, status: error instanceof TokenError ? 401 : 503 };
+    return { refusal: body, status: error instanceof TokenError ? ERROR_STATUS[error.code] : VERIFIER_ERROR_STATUS[error.code] };
   }
 }

@@ -1,13 +1,9 @@
+import { readBearerHeader } from '../contract/bearer.js';
 import { TokenError } from './errors.js';
 
-const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/i;
-
-/** The token of an `Authorization: Bearer …` header, or the TokenError to answer. */
+/** The token of an `Authorization: Bearer …` header (read as the server's guard reads it), or the TokenError to answer. */
 export function bearerToken(header: string | string[] | undefined): string {
-  if (header === undefined || header === '') {
-    throw new TokenError('TOKEN_MISSING', 'send the access token as "Authorization: Bearer <token>"');
-  }
-  const match = typeof header === 'string' ? BEARER.exec(header) : null;
-  if (match?.[1] === undefined) throw new TokenError('TOKEN_INVALID', 'the Authorization header is not a Bearer token');
-  return match[1];
+  const bearer = readBearerHeader(header);
+  if ('refusal' in bearer) throw new TokenError(bearer.refusal, bearer.message);
+  return bearer.token;
 }

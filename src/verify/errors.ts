@@ -1,8 +1,7 @@
-/** The 401 codes the verifier answers, the same as the weapp-auth server's, so one client handles both. */
-export type TokenErrorCode = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'SESSION_REVOKED';
+import type { ErrorBody as ContractErrorBody } from '../contract/api.js';
+import type { TokenErrorCode, UnavailableCode } from '../contract/errors/verifier.js';
 
-/** The 503 codes: the token could not be judged now. `KEYS_UNAVAILABLE`: JWKS; `SESSION_CHECK_UNAVAILABLE`: checkSession. */
-export type UnavailableCode = 'KEYS_UNAVAILABLE' | 'SESSION_CHECK_UNAVAILABLE';
+export type { TokenErrorCode, UnavailableCode };
 
 /**
  * A token that must be refused with 401. Not being able to judge it (JWKS unreachable, a failing `checkSession`) is
@@ -33,10 +32,8 @@ export class UnavailableError extends Error {
   }
 }
 
-/** The server's error JSON: `{"error": {"code", "message", "requestId"?}}`. */
-export interface ErrorBody {
-  error: { code: TokenErrorCode | UnavailableCode; message: string; requestId?: string };
-}
+/** The server's error JSON, `{"error": {"code", "message", "requestId"?}}`, with the codes the verifier answers. */
+export type ErrorBody = ContractErrorBody<TokenErrorCode | UnavailableCode>;
 
 export function errorBody(error: TokenError | UnavailableError, requestId?: string): ErrorBody {
   return { error: { code: error.code, message: error.message, ...(requestId === undefined ? {} : { requestId }) } };

@@ -1,3 +1,4 @@
+import type { IntrospectionRequest } from '../contract/api.js';
 import type { SessionCheck } from './session-check.js';
 
 export interface IntrospectOptions {
@@ -44,7 +45,7 @@ export function introspectSession(serverUrl: string, options: IntrospectOptions 
     let response: Response;
     try {
       const signal = AbortSignal.timeout(options.timeoutMs ?? 3000);
-      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ token }), signal });
+      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ token } satisfies IntrospectionRequest), signal });
     } catch (error) {
       throw new IntrospectionError(`${url} could not be reached`, undefined, { cause: error });
     }

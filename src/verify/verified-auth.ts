@@ -8,7 +8,7 @@ export interface VerifiedAuth {
   sessionId: string;
   /** `aud`: the mini program's appid (or, for another provider, its app id). */
   appid: string;
-  /** `idp`: the identity provider the user signed in through; 'wechat' for tokens that name none (issued by 0.1). */
+  /** `idp`: the identity provider the user signed in through; LEGACY_PROVIDER ('wechat') for tokens that name none (0.1's). */
   provider: string;
   /** `exp` in epoch milliseconds. */
   expiresAt: number;

@@ -1,4 +1,5 @@
 import { errors, jwtVerify } from 'jose';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, REQUIRED_CLAIMS, readAccessTokenClaims } from '../contract/claims.js';
 import { bearerToken } from './bearer.js';
 import { TokenError, UnavailableError } from './errors.js';
 import { RemoteKeySet } from './key-set.js';
@@ -59,8 +60,6 @@ export interface TokenVerifier {
   reloadKeys(): Promise<void>;
 }
 
-const TOKEN_TYPE = 'at+jwt';
-
 /** jose's verdicts on a token (not on our ability to check it) become TokenErrors. */
 function tokenError(error: unknown): unknown {
   if (error instanceof errors.JWTExpired)
@@ -117,28 +116,25 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     let claims;
     try {
       ({ payload: claims } = await jwtVerify(token, keys.getKey, {
-        algorithms: ['EdDSA'],
-        typ: TOKEN_TYPE,
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        typ: ACCESS_TOKEN_TYPE,
         issuer: options.issuer ?? 'weapp-auth',
         audience: options.audience,
         clockTolerance: tolerance,
         currentDate: new Date(now()),
-        requiredClaims: ['sub', 'sid', 'aud', 'exp', 'iat'],
+        requiredClaims: [...REQUIRED_CLAIMS],
       }));
     } catch (error) {
       throw tokenError(error);
     }
-    const { sub, sid, aud, exp, iat, jti, idp = 'wechat' } = claims;
-    const appid = Array.isArray(aud) ? aud[0] : aud;
-    const named = typeof sub === 'string' && typeof sid === 'string' && typeof appid === 'string' && typeof idp === 'string';
-    if (!named || typeof exp !== 'number') {
-      throw new TokenError('TOKEN_INVALID', 'the access token lacks required claims');
-    }
+    const read = readAccessTokenClaims(claims);
+    if (read === undefined) throw new TokenError('TOKEN_INVALID', 'the access token lacks required claims');
+    const { sub, sid, aud, idp, iat, exp, jti } = read;
     // The server's own checks: it never issues longer-lived or future-dated tokens, so one is a forgery.
-    if (typeof iat !== 'number' || exp - iat > maxLifetime || iat > now() / 1000 + tolerance) {
+    if (exp - iat > maxLifetime || iat > now() / 1000 + tolerance) {
       throw new TokenError('TOKEN_INVALID', 'the access token claims a lifetime the server never issues');
     }
-    const auth: VerifiedAuth = { userId: sub, sessionId: sid, appid, provider: idp, expiresAt: exp * 1000, tokenId: jti, claims };
+    const auth: VerifiedAuth = { userId: sub, sessionId: sid, appid: aud, provider: idp, expiresAt: exp * 1000, tokenId: jti, claims };
     if (!(await sessionIsLive(auth, token))) throw new TokenError('SESSION_REVOKED', 'the session was ended; log in again');
     return auth;
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,13 @@ describe('the built SDK in a mini-program-like sandbox', () => {
     expect(code).not.toMatch(/\bfetch\b/);
     // ES2017 syntax only: no optional chaining, nullish coalescing or object spread left for old runtimes.
     expect(code).not.toMatch(/\?\.[A-Za-z_$[(]|\?\?/);
+  });
+
+  it('ships its declarations beside it, the contract it shares with the server included', () => {
+    const dist = `${root}/dist/miniprogram`;
+    expect(readFileSync(`${dist}/index.d.ts`, 'utf8')).toContain('export * from "./client/index.js"');
+    expect(readFileSync(`${dist}/client/types.d.ts`, 'utf8')).toContain("from '../contract/api.js'");
+    expect(existsSync(`${dist}/contract/api.d.ts`)).toBe(true);
   });
 
   it('loads with only wx and the timer globals, and logs in and calls the API against a running server', async () => {

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_STATUS } from '../../src/http/error-status.js';
-import { ERROR_CODES } from '../../src/lib/errors.js';
+import { ERROR_CODES, ERROR_STATUS } from '../../src/contract/errors/index.js';
 
 describe('README error table', () => {
   it('lists every error code with the status the server answers', () => {

@@ -1,15 +1,22 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
+import {
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenHeader,
+  REQUIRED_CLAIMS,
+  readAccessTokenClaims,
+} from '../../contract/claims.js';
 import type { Clock } from '../../lib/clock.js';
 import { randomToken } from '../../lib/crypto/random.js';
 import { WeappAuthError } from '../../lib/errors.js';
-import { type KeyRefusal, SIGNING_ALGORITHM, type SigningKeyRing } from './signing-keys.js';
+import type { KeyRefusal, SigningKeyRing } from './signing-keys.js';
 
 /** What a verified access token says. */
 export interface AccessClaims {
   userId: string;
   sessionId: string;
-  /** `idp`: the identity provider the session signed in through ('wechat' for tokens that carry none, as 0.1 issued). */
+  /** `idp`: the identity provider the session signed in through (LEGACY_PROVIDER for tokens that carry none). */
   provider: string;
   /** `aud`: the app the session signed in to (a WeChat appid, or another provider's app id). */
   appid: string;
@@ -24,11 +31,6 @@ export interface AccessTokenSettings {
   apps: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The provider of tokens issued before tokens named theirs (0.1 knew WeChat only). */
-const LEGACY_PROVIDER = 'wechat';
-
-/** RFC 9068's type for JWT access tokens: an ID token or any other JWT signed by the same key is refused. */
-const TOKEN_TYPE = 'at+jwt';
 const VERIFIED_CACHE_SIZE = 50_000;
 /** Tolerated difference between instances' clocks for a token's issue time. */
 const CLOCK_SKEW_MS = 60_000;
@@ -64,7 +66,7 @@ export class AccessTokens {
     const { kid, privateKey } = await this.keys.signer();
     const issuedAt = Math.floor(this.clock() / 1000);
     const token = await new SignJWT({ sid: subject.sessionId, idp: subject.provider })
-      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: TOKEN_TYPE })
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE } satisfies AccessTokenHeader)
       .setIssuer(this.settings.issuer)
       .setAudience(subject.app)
       .setSubject(subject.userId)
@@ -106,28 +108,25 @@ export class AccessTokens {
     if (typeof key === 'string') throw refusal(key);
     try {
       const { payload } = await jwtVerify(token, key, {
-        algorithms: [SIGNING_ALGORITHM],
-        typ: TOKEN_TYPE,
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        typ: ACCESS_TOKEN_TYPE,
         issuer: this.settings.issuer,
         audience: this.#audiences,
         currentDate: new Date(now),
-        requiredClaims: ['sub', 'sid', 'aud', 'exp', 'iat'],
+        requiredClaims: [...REQUIRED_CLAIMS],
       });
-      const { sub, sid, aud, exp, iat, idp = LEGACY_PROVIDER } = payload;
-      const appid = Array.isArray(aud) ? aud[0] : aud;
-      const named = typeof sub === 'string' && typeof sid === 'string' && typeof appid === 'string' && typeof idp === 'string';
-      if (!named || typeof exp !== 'number') {
-        throw new WeappAuthError('TOKEN_INVALID', 'the access token lacks required claims');
-      }
+      const claims = readAccessTokenClaims(payload);
+      if (claims === undefined) throw new WeappAuthError('TOKEN_INVALID', 'the access token lacks required claims');
+      const { sub, sid, aud, idp, iat, exp } = claims;
       // The audience names an app; it must be an app of the provider the token says it came through.
-      if (this.settings.apps.get(idp)?.includes(appid) !== true) {
+      if (this.settings.apps.get(idp)?.includes(aud) !== true) {
         throw new WeappAuthError('TOKEN_INVALID', 'the access token is for an app its provider does not serve here');
       }
       // We never issue longer-lived tokens; one claiming more was not made by this server as configured.
-      if (typeof iat !== 'number' || exp - iat > this.settings.ttlSeconds || iat * 1000 > now + CLOCK_SKEW_MS) {
+      if (exp - iat > this.settings.ttlSeconds || iat * 1000 > now + CLOCK_SKEW_MS) {
         throw new WeappAuthError('TOKEN_INVALID', 'the access token claims a lifetime this server never issues');
       }
-      return { claims: { userId: sub, sessionId: sid, provider: idp, appid, expiresAt: exp * 1000 }, kid };
+      return { claims: { userId: sub, sessionId: sid, provider: idp, appid: aud, expiresAt: exp * 1000 }, kid };
     } catch (error) {
       // Everything in here is a verdict on the token: the key is in hand, nothing is read from the store.
       if (error instanceof WeappAuthError) throw error;

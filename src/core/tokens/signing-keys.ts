@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
+import { ACCESS_TOKEN_ALGORITHM } from '../../contract/claims.js';
 import type { Clock } from '../../lib/clock.js';
 import type { SealedBox } from '../../lib/crypto/sealed-box.js';
 import type { Database } from '../../store/sql/schema.js';
@@ -13,8 +14,6 @@ import {
   WITHDRAWN_AT,
   withdrawSigningKeysExcept,
 } from '../../store/tables/signing-keys.js';
-
-export const SIGNING_ALGORITHM = 'EdDSA';
 
 interface LoadedKey {
   kid: string;
@@ -90,15 +89,15 @@ export class SigningKeyRing {
   }
 
   private async insert(mode: InsertMode): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: 'Ed25519', extractable: true });
+    const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { crv: 'Ed25519', extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const privateJwk = await exportJWK(privateKey);
     const now = this.clock();
     await insertSigningKey(this.db, {
       kid,
-      algorithm: SIGNING_ALGORITHM,
-      public_jwk: JSON.stringify({ ...publicJwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' }),
+      algorithm: ACCESS_TOKEN_ALGORITHM,
+      public_jwk: JSON.stringify({ ...publicJwk, kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' }),
       private_jwk_sealed: this.box.seal(JSON.stringify(privateJwk), `signing-key:${kid}`),
       created_at: now,
       retired_at: null,

@@ -1,4 +1,5 @@
-import type { PhoneView, Profiles } from '../../../core/profile.js';
+import type { PhoneNumber } from '../../../contract/api.js';
+import type { Profiles } from '../../../core/profile.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import type { AccessTokenManager } from '../api/access-token-manager.js';
@@ -23,7 +24,7 @@ export class Phones {
   ) {}
 
   /** getuserphonenumber with the button's `e.detail.code`, checked by WeChat to belong to this user. */
-  async bindByCode(claims: AccessClaims, code: string): Promise<PhoneView> {
+  async bindByCode(claims: AccessClaims, code: string): Promise<PhoneNumber> {
     const account = await this.deps.sessionKeys.of(claims);
     let phone;
     try {
@@ -40,7 +41,7 @@ export class Phones {
   }
 
   /** Legacy getPhoneNumber: encryptedData + iv, opened with the stored session_key. */
-  async bindByEncryptedData(claims: AccessClaims, payload: EncryptedPayload): Promise<PhoneView> {
+  async bindByEncryptedData(claims: AccessClaims, payload: EncryptedPayload): Promise<PhoneNumber> {
     const data = await this.deps.encryptedData.decrypt(claims, payload);
     const { phoneNumber, purePhoneNumber, countryCode } = data;
     if (
@@ -77,7 +78,7 @@ export class Phones {
     );
   }
 
-  private async bind(userId: string, phone: PhoneView): Promise<PhoneView> {
+  private async bind(userId: string, phone: PhoneNumber): Promise<PhoneNumber> {
     const view = { phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode };
     await this.deps.profiles.change(userId, {
       phone_number: view.phoneNumber,

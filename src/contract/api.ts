@@ -1,0 +1,68 @@
+import type { ErrorCode, ErrorDetails } from './errors/index.js';
+
+/**
+ * The HTTP API as the mini program SDK and users' backends see it. The server's JSON schemas (src/http/schemas.ts)
+ * are checked against these types when it compiles (test/contract/contract.test.ts).
+ */
+
+/** `POST /api/auth/login`. */
+export interface LoginRequest {
+  /** The platform's one-time login code (wx.login's `code`). */
+  code: string;
+  /** The provider's app (for WeChat the appid); the provider's first configured app when absent. */
+  appid?: string;
+  /** The identity provider; the WeChat mini program when absent. */
+  provider?: string;
+}
+
+/** `POST /api/auth/refresh`: the refresh token is spent, a new one comes back. */
+export interface RefreshRequest {
+  refreshToken: string;
+}
+
+/** `POST /api/auth/login` and `/refresh` answer this. */
+export interface TokenResponse {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** The access token's lifetime, seconds. */
+  expiresIn: number;
+  user: User;
+  isNewUser: boolean;
+}
+
+/** The user as they see themselves (`GET /api/me`, the token responses): no openids, unionid or session keys. */
+export interface User {
+  id: string;
+  nickname: string | null;
+  avatarUrl: string | null;
+  phoneBound: boolean;
+  /** The user's own bound phone; nobody else sees it. */
+  phone: PhoneNumber | null;
+  /** ISO 8601. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A phone number as the platform reports it; `POST /api/me/phone` answers it. */
+export interface PhoneNumber {
+  phoneNumber: string;
+  purePhoneNumber: string;
+  countryCode: string;
+}
+
+/** `POST /api/me/phone`: the getPhoneNumber button's code, or (legacy) its encryptedData and iv. */
+export type PhoneRequest = { code: string } | { encryptedData: string; iv: string };
+
+/** `POST /api/auth/introspect`, sent by backends with their INTROSPECTION_CLIENTS credentials. */
+export interface IntrospectionRequest {
+  token: string;
+}
+
+/** RFC 7662 style: whether the token's session is live, and then its claims. */
+export type IntrospectionResponse = { active: false } | { active: true; sub: string; sid: string; aud: string; idp: string; exp: number };
+
+/** Every error answer: a stable code to branch on, a message for people, the request id to find the server's logs. */
+export interface ErrorBody<Code extends string = ErrorCode> {
+  error: { code: Code; message: string; requestId?: string; details?: ErrorDetails };
+}
