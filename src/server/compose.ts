@@ -14,7 +14,7 @@ import type { Clock } from '../lib/clock.js';
 import { SealedBox } from '../lib/crypto/sealed-box.js';
 import { Metrics } from '../observability/metrics.js';
 import { AccessTokenManager } from '../providers/wechat/api/access-token-manager.js';
-import { WechatClient } from '../providers/wechat/api/client.js';
+import { WechatApi } from '../providers/wechat/api/wechat-api.js';
 import { EncryptedData } from '../providers/wechat/miniprogram/encrypted-data.js';
 import { Phones } from '../providers/wechat/miniprogram/phone.js';
 import { WechatMiniProgramProvider } from '../providers/wechat/miniprogram/provider.js';
@@ -90,7 +90,7 @@ async function composeOn(
   const limiter = new RateLimiter(kv);
 
   let wechatApiBase = wechatConfig.apiBase ?? '';
-  const wechat = new WechatClient({
+  const wechat = new WechatApi({
     baseUrl: () => wechatApiBase,
     timeoutMs: wechatConfig.timeoutMs,
     retries: wechatConfig.retries,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WechatAppCredentials, WechatClient } from './client.js';
 import { NoAccessTokenError, WechatApiError } from './errors.js';
+import type { WechatApi, WechatAppCredentials } from './wechat-api.js';
 import { ERRCODE } from './wire.js';
 
 /**
@@ -46,7 +46,7 @@ export class AccessTokenManager {
   readonly #inFlight = new Map<string, Promise<CachedToken>>();
 
   constructor(
-    private readonly client: WechatClient,
+    private readonly api: WechatApi,
     private readonly apps: ReadonlyMap<string, WechatAppCredentials>,
     private readonly store: SharedTokenStore,
     private readonly settings: { source: TokenSource; mode: TokenMode },
@@ -100,7 +100,7 @@ export class AccessTokenManager {
   private async fetch(appid: string): Promise<CachedToken> {
     const app = this.apps.get(appid);
     if (app === undefined) throw new Error(`no credentials for ${appid}`);
-    const fetched = this.settings.source === 'stable' ? await this.client.stableAccessToken(app) : await this.client.plainAccessToken(app);
+    const fetched = this.settings.source === 'stable' ? await this.api.stableAccessToken(app) : await this.api.plainAccessToken(app);
     const lifetime = fetched.expiresInSeconds * 1000;
     const entry: CachedToken = { token: fetched.token, renewAt: this.clock() + Math.max(lifetime - RENEW_MARGIN_MS, lifetime / 2) };
     await this.store.set(storeKey(appid), JSON.stringify(entry), lifetime);

@@ -2,7 +2,7 @@ import type { AuditLog } from '../../../core/audit.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import { DecryptError, decryptUserData, verifyRawDataSignature } from '../api/crypto.js';
-import { type AccountKey, type SessionKeys, sessionKeyExpired } from './session-keys.js';
+import { type SessionKeys, sessionKeyExpired, type WechatAccount } from './session-keys.js';
 
 export interface EncryptedPayload {
   encryptedData: string;
@@ -64,7 +64,7 @@ export class EncryptedData {
     return verifyRawDataSignature(rawData, signature, account.sessionKey);
   }
 
-  private async diagnose(error: DecryptError, account: AccountKey): Promise<WeappAuthError> {
+  private async diagnose(error: DecryptError, account: WechatAccount): Promise<WeappAuthError> {
     switch (error.failure) {
       case 'spaces_in_base64':
       case 'url_encoded':

@@ -2,8 +2,8 @@ import type { PhoneView, Profiles } from '../../../core/profile.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import type { AccessTokenManager } from '../api/access-token-manager.js';
-import type { WechatAppCredentials, WechatClient } from '../api/client.js';
 import { WechatApiError } from '../api/errors.js';
+import type { WechatApi, WechatAppCredentials } from '../api/wechat-api.js';
 import { ERRCODE } from '../api/wire.js';
 import { wechatFailure } from '../failure.js';
 import type { EncryptedData, EncryptedPayload } from './encrypted-data.js';
@@ -13,7 +13,7 @@ import type { SessionKeys } from './session-keys.js';
 export class Phones {
   constructor(
     private readonly deps: {
-      wechat: WechatClient;
+      wechat: WechatApi;
       tokens: AccessTokenManager;
       sessionKeys: SessionKeys;
       encryptedData: EncryptedData;

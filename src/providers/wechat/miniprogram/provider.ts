@@ -1,5 +1,5 @@
 import type { ExternalIdentity, IdentityProvider } from '../../../core/identity-provider.js';
-import type { WechatAppCredentials, WechatClient } from '../api/client.js';
+import type { WechatApi, WechatAppCredentials } from '../api/wechat-api.js';
 import { wechatFailure } from '../failure.js';
 
 /** The provider id of WeChat mini programs, and the family their unionids are comparable within. */
@@ -15,7 +15,7 @@ export class WechatMiniProgramProvider implements IdentityProvider {
   readonly #credentials: ReadonlyMap<string, WechatAppCredentials>;
 
   constructor(
-    private readonly wechat: WechatClient,
+    private readonly wechat: WechatApi,
     apps: readonly WechatAppCredentials[],
   ) {
     this.apps = apps.map((app) => app.appid);

@@ -1,7 +1,7 @@
 import { sessionKeySignature } from './crypto.js';
 import { WechatApiError, WechatTransportError } from './errors.js';
 import { callWechat, type WechatTransport } from './request.js';
-import { ERRCODE, type StableTokenRequest, type WechatApi } from './wire.js';
+import { ERRCODE, type StableTokenRequest, type WechatApiName } from './wire.js';
 
 export interface WechatAppCredentials {
   appid: string;
@@ -27,7 +27,7 @@ export interface PhoneNumber {
 }
 
 /** The server side of WeChat's mini program APIs. Knows nothing of our users or storage. */
-export class WechatClient {
+export class WechatApi {
   constructor(private readonly transport: WechatTransport) {}
 
   /** code2Session: exchanges a wx.login code for the user's openid, unionid and session_key. */
@@ -115,7 +115,7 @@ export class WechatClient {
   }
 }
 
-function accessTokenOf(api: WechatApi, body: Record<string, unknown>): FetchedAccessToken {
+function accessTokenOf(api: WechatApiName, body: Record<string, unknown>): FetchedAccessToken {
   const { access_token: token, expires_in: expiresIn } = body;
   if (typeof token !== 'string' || token === '' || typeof expiresIn !== 'number' || expiresIn <= 0) {
     throw new WechatTransportError(api, 'bad_response', 'answer lacks access_token or expires_in');
