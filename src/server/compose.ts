@@ -19,7 +19,6 @@ import { EncryptedData } from '../providers/wechat/miniprogram/encrypted-data.js
 import { Phones } from '../providers/wechat/miniprogram/phone.js';
 import { WechatMiniProgramProvider } from '../providers/wechat/miniprogram/provider.js';
 import { SessionKeys } from '../providers/wechat/miniprogram/session-keys.js';
-import { DEFAULT_SIMULATOR_APP } from '../providers/wechat/simulator/index.js';
 import { FallbackKv } from '../store/kv/fallback.js';
 import { type Kv, MemoryKv } from '../store/kv/kv.js';
 import { RedisKv } from '../store/kv/redis.js';
@@ -34,10 +33,6 @@ import { loadDataEncryptionKey } from './data-encryption-key.js';
 export interface Composition {
   services: Services;
   database: DatabaseHandle;
-  /** The apps served, with the secrets used (in simulator mode the simulator's well-known one). */
-  apps: WechatAppConfig[];
-  /** In simulator mode the server learns its own address only once it listens. */
-  setWechatApiBase(url: string): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +44,12 @@ export interface ComposeOptions {
   claimDatabaseMode?: boolean;
   /** Identity providers beside the configured ones (WeChat first). */
   providers?: readonly IdentityProvider[];
+  /**
+   * Where WeChat's API is and the apps' credentials for it, when not as configured: in simulator mode, the
+   * simulator started before (`server/simulated-wechat.ts`). The operator's commands call no WeChat API: in
+   * simulator mode they pass none, and a WeChat call would fail as unreachable.
+   */
+  wechat?: { apiBase: string; apps: WechatAppConfig[] };
 }
 
 /**
@@ -79,7 +80,7 @@ async function composeOn(
     await claimDatabaseMode(db, config.simulatorMode ? 'simulator' : 'wechat', config.databaseUrl, clock());
   const box = new SealedBox(loadDataEncryptionKey(config));
   const wechatConfig = config.providers.wechat;
-  const apps = config.simulatorMode ? simulatedApps(wechatConfig.apps) : wechatConfig.apps;
+  const { apiBase, apps } = options.wechat ?? { apiBase: wechatConfig.apiBase ?? '', apps: wechatConfig.apps };
   const appsById = new Map(apps.map((app) => [app.appid, app]));
   const metrics = new Metrics({
     activeSessions: () => countActiveSessions(db, clock()),
@@ -89,9 +90,8 @@ async function composeOn(
   const audit = new AuditLog(db, clock, logger);
   const limiter = new RateLimiter(kv);
 
-  let wechatApiBase = wechatConfig.apiBase ?? '';
   const wechat = new WechatApi({
-    baseUrl: () => wechatApiBase,
+    baseUrl: apiBase,
     timeoutMs: wechatConfig.timeoutMs,
     retries: wechatConfig.retries,
     observe: (event) => {
@@ -155,10 +155,6 @@ async function composeOn(
       pingRedis: redis === undefined ? undefined : () => redis.ping(),
     },
     database,
-    apps,
-    setWechatApiBase(url: string): void {
-      wechatApiBase = url;
-    },
     async close(): Promise<void> {
       await kv.close();
       await database.close();
@@ -178,10 +174,4 @@ function openKv(config: Config, logger: Logger, metrics: Metrics): { kv: Kv; red
     reachable: () => logger.info('redis reachable again: shared state goes through it again'),
   });
   return { kv: new FallbackKv(redis, (operation) => metrics.redisFallbacks.inc({ operation })), redis };
-}
-
-/** In simulator mode every app uses the simulator's well-known secret: nothing real to protect. */
-function simulatedApps(apps: WechatAppConfig[]): WechatAppConfig[] {
-  if (apps.length === 0) return [DEFAULT_SIMULATOR_APP];
-  return apps.map((app) => ({ appid: app.appid, secret: DEFAULT_SIMULATOR_APP.secret }));
 }
