@@ -4,7 +4,8 @@ import type { AuditLog } from './audit.js';
 import type { IdentityProvider } from './identity-provider.js';
 import type { Profiles, PublicUser } from './profile.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { ClientInfo, Sessions, TokenPair } from './sessions.js';
+import type { RequestOrigin } from './request-origin.js';
+import type { Sessions, TokenPair } from './sessions.js';
 import { ForeignFlight, type SharedFlight } from './shared-flight.js';
 
 export interface LoginResult extends TokenPair {
@@ -54,7 +55,7 @@ export class Login {
     this.#defaultProvider = first;
   }
 
-  async login(request: LoginRequest, client: ClientInfo): Promise<LoginResult> {
+  async login(request: LoginRequest, origin: RequestOrigin): Promise<LoginResult> {
     const provider = request.provider === undefined ? this.#defaultProvider : this.#providers.get(request.provider);
     const providerId = provider?.id ?? request.provider;
     const app = request.app ?? provider?.apps[0];
@@ -65,22 +66,22 @@ export class Login {
       if (app === undefined || !provider.apps.includes(app)) {
         throw new WeappAuthError('UNKNOWN_APP', `app ${app} is not configured for provider ${provider.id} on this server`);
       }
-      return await this.loginTo(provider, app, request.code, client);
+      return await this.loginTo(provider, app, request.code, origin);
     } catch (error) {
       if (error instanceof WeappAuthError) {
-        await this.deps.audit.record('login_failed', { provider: providerId, app, details: { code: error.code } });
+        await this.deps.audit.record('login_failed', { provider: providerId, app, details: { code: error.code } }, origin);
       }
       throw error;
     }
   }
 
-  private async loginTo(provider: IdentityProvider, app: string, code: string, client: ClientInfo): Promise<LoginResult> {
-    const account = await this.exchangeOnce(provider, app, code, client);
+  private async loginTo(provider: IdentityProvider, app: string, code: string, origin: RequestOrigin): Promise<LoginResult> {
+    const account = await this.exchangeOnce(provider, app, code, origin);
     await this.deps.limiter.hit(`login:${provider.id}:${app}:${account.subject}`, this.deps.loginsPerOpenidPerMinute);
-    const { sessionId, ...tokens } = await this.deps.sessions.start(account, client);
+    const { sessionId, ...tokens } = await this.deps.sessions.start(account, origin);
     const facts = { userId: account.userId, sessionId, provider: provider.id, app };
-    if (account.isNewUser) await this.deps.audit.record('user_created', facts);
-    await this.deps.audit.record('login', { ...facts, details: { isNewUser: account.isNewUser } });
+    if (account.isNewUser) await this.deps.audit.record('user_created', facts, origin);
+    await this.deps.audit.record('login', { ...facts, details: { isNewUser: account.isNewUser } }, origin);
     return { ...tokens, user: await this.deps.profiles.get(account.userId), isNewUser: account.isNewUser };
   }
 
@@ -89,8 +90,8 @@ export class Login {
    * presenting a code in flight holds an intercepted or leaked code. It gets what the platform would say to a code
    * already presented, without a platform call, and never the session of the code's owner.
    */
-  private async exchangeOnce(provider: IdentityProvider, app: string, code: string, client: ClientInfo): Promise<Exchanged> {
-    const party = `${client.ip ?? ''}\u0000${client.userAgent ?? ''}`;
+  private async exchangeOnce(provider: IdentityProvider, app: string, code: string, origin: RequestOrigin): Promise<Exchanged> {
+    const party = `${origin.ip ?? ''}\u0000${origin.userAgent ?? ''}`;
     try {
       return await this.deps.codeFlight.run(`${provider.id}\u0000${app}\u0000${code}`, () => this.exchange(provider, app, code), party);
     } catch (error) {

@@ -18,6 +18,7 @@ import {
 import { findSession, insertSession, revokeSession, type SessionRow, touchSession } from '../store/tables/sessions.js';
 import type { AuditLog } from './audit.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { RequestOrigin } from './request-origin.js';
 import type { AccessClaims, AccessTokens } from './tokens/access-tokens.js';
 import { newRefreshToken, parseRefreshToken } from './tokens/refresh-token-format.js';
 
@@ -27,12 +28,6 @@ export interface TokenPair {
   tokenType: 'Bearer';
   /** Seconds until the access token expires. */
   expiresIn: number;
-}
-
-/** Who is asking, recorded on the session for the user's device list and the audit trail. */
-export interface ClientInfo {
-  ip: string | null;
-  userAgent: string | null;
 }
 
 export interface SessionSettings {
@@ -78,7 +73,7 @@ export class Sessions {
   /** Opens a session for a user who just logged in to an app through a provider, and issues its first tokens. */
   async start(
     account: { userId: string; provider: string; app: string; subject: string },
-    client: ClientInfo,
+    origin: RequestOrigin,
   ): Promise<TokenPair & { sessionId: string }> {
     const now = this.clock();
     const session: SessionRow = {
@@ -92,8 +87,8 @@ export class Sessions {
       expires_at: this.refreshExpiry(now),
       revoked_at: null,
       revoke_reason: null,
-      user_agent: client.userAgent?.slice(0, 512) ?? null,
-      ip: client.ip,
+      user_agent: origin.userAgent?.slice(0, 512) ?? null,
+      ip: origin.ip,
     };
     const refresh = newRefreshToken();
     await runTransaction(this.db, 'deadlock', async (tx) => {
@@ -108,7 +103,7 @@ export class Sessions {
    * treated as theft and the whole session revoked, unless it comes within the grace window and the chain has
    * not moved on since (a client retrying a request whose answer it lost).
    */
-  async refresh(refreshToken: string): Promise<TokenPair & { userId: string }> {
+  async refresh(refreshToken: string, origin: RequestOrigin): Promise<TokenPair & { userId: string }> {
     const parts = parseRefreshToken(refreshToken);
     const row = parts === undefined ? undefined : await findRefreshToken(this.db, parts.id);
     if (parts === undefined || row === undefined || !constantTimeEqual(sha256Hex(parts.secret), row.secret_hash)) {
@@ -137,20 +132,22 @@ export class Sessions {
     });
     const facts = { userId: session.user_id, sessionId: session.id, provider: session.provider, app: session.app };
     if (outcome === 'reused') {
-      await this.shared.audit.record('refresh_token_reused', facts);
-      await this.revoke({ sessionId: session.id, userId: session.user_id }, 'refresh_token_reused');
+      await this.shared.audit.record('refresh_token_reused', facts, origin);
+      await this.revoke({ sessionId: session.id, userId: session.user_id }, 'refresh_token_reused', origin);
       throw new WeappAuthError('REFRESH_TOKEN_REUSED', 'this refresh token was already used; the session has been revoked');
     }
-    await this.shared.audit.record('refresh', facts);
+    await this.shared.audit.record('refresh', facts, origin);
     return { ...(await this.pair(session, next.token)), userId: session.user_id };
   }
 
   /** Ends a session: its refresh tokens stop working at once, its access tokens at their next check. */
-  async revoke({ sessionId, userId }: { sessionId: string; userId: string }, reason: RevokeReason): Promise<void> {
+  async revoke({ sessionId, userId }: { sessionId: string; userId: string }, reason: RevokeReason, origin: RequestOrigin): Promise<void> {
     const revoked = await revokeSession(this.db, sessionId, reason, this.clock());
     this.#status.delete(sessionId);
-    if (revoked)
-      await this.shared.audit.record(reason === 'logout' ? 'logout' : 'session_revoked', { userId, sessionId, details: { reason } });
+    if (revoked) {
+      const type = reason === 'logout' ? 'logout' : 'session_revoked';
+      await this.shared.audit.record(type, { userId, sessionId, details: { reason } }, origin);
+    }
     await this.shared.kv.publish(REVOKED_CHANNEL, sessionId);
   }
 

@@ -18,7 +18,7 @@ import { migrateToLatest } from '../../src/store/sql/migrations.js';
 import { FakePlatform, FakeProvider } from '../support/fake-platform.js';
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from '../support/test-databases.js';
 
-const CLIENT = { ip: '203.0.113.7', userAgent: 'domain-test' };
+const CLIENT = { requestId: 'domain-test-request', ip: '203.0.113.7', userAgent: 'domain-test' };
 
 /**
  * The identity core on its own, on each engine: Login, Accounts and Sessions wired by hand with two fake

@@ -1,10 +1,10 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { WeappAuthError } from '../../lib/errors.js';
 import type { IntrospectionConfig } from '../../server/config.js';
-import { clientInfo } from '../client-info.js';
 import { authOf } from '../guard.js';
 import { introspectionCallers } from '../introspection-callers.js';
 import { limitPerIp, type RouteLimits } from '../rate-limits.js';
+import { requestOrigin } from '../request-origin.js';
 import { documented, errorResponses, tokenResponseSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
@@ -52,7 +52,7 @@ export async function authRoutes(
     async (request) => {
       try {
         const { provider, appid, code } = request.body;
-        const result = await services.login.login({ provider, app: appid, code }, clientInfo(request));
+        const result = await services.login.login({ provider, app: appid, code }, requestOrigin(request));
         services.metrics.logins.inc({ outcome: result.isNewUser ? 'new_user' : 'returning_user' });
         return result;
       } catch (error) {
@@ -77,7 +77,7 @@ export async function authRoutes(
       },
     },
     async (request) => {
-      const { userId, ...tokens } = await services.sessions.refresh(request.body.refreshToken);
+      const { userId, ...tokens } = await services.sessions.refresh(request.body.refreshToken, requestOrigin(request));
       return { ...tokens, user: await services.profiles.get(userId), isNewUser: false };
     },
   );
@@ -125,7 +125,7 @@ export async function authRoutes(
       schema: { ...documented('auth', 'End this session', true), response: { 204: { type: 'null' }, ...errorResponses } },
     },
     async (request, reply) => {
-      await services.sessions.revoke(authOf(request), 'logout');
+      await services.sessions.revoke(authOf(request), 'logout', requestOrigin(request));
       return reply.code(204).send();
     },
   );

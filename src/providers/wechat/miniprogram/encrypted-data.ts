@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../../core/audit.js';
+import type { RequestOrigin } from '../../../core/request-origin.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import { DecryptError, decryptUserData, verifyRawDataSignature } from '../api/crypto.js';
@@ -21,19 +22,14 @@ export class EncryptedData {
     private readonly audit: AuditLog,
   ) {}
 
-  async decrypt(claims: AccessClaims, payload: EncryptedPayload): Promise<Record<string, unknown>> {
+  async decrypt(claims: AccessClaims, payload: EncryptedPayload, origin: RequestOrigin): Promise<Record<string, unknown>> {
     try {
       return await this.decryptFor(claims, payload);
     } catch (error) {
       if (error instanceof WeappAuthError) {
         const diagnosis = { code: error.code, ...(typeof error.details?.hint === 'string' ? { hint: error.details.hint } : {}) };
-        await this.audit.record('decrypt_failed', {
-          userId: claims.userId,
-          sessionId: claims.sessionId,
-          provider: claims.provider,
-          app: claims.appid,
-          details: diagnosis,
-        });
+        const facts = { userId: claims.userId, sessionId: claims.sessionId, provider: claims.provider, app: claims.appid };
+        await this.audit.record('decrypt_failed', { ...facts, details: diagnosis }, origin);
       }
       throw error;
     }

@@ -1,4 +1,5 @@
 import type { PhoneView, Profiles } from '../../../core/profile.js';
+import type { RequestOrigin } from '../../../core/request-origin.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import type { AccessTokenManager } from '../api/access-token-manager.js';
@@ -40,8 +41,8 @@ export class Phones {
   }
 
   /** Legacy getPhoneNumber: encryptedData + iv, opened with the stored session_key. */
-  async bindByEncryptedData(claims: AccessClaims, payload: EncryptedPayload): Promise<PhoneView> {
-    const data = await this.deps.encryptedData.decrypt(claims, payload);
+  async bindByEncryptedData(claims: AccessClaims, payload: EncryptedPayload, origin: RequestOrigin): Promise<PhoneView> {
+    const data = await this.deps.encryptedData.decrypt(claims, payload, origin);
     const { phoneNumber, purePhoneNumber, countryCode } = data;
     if (
       typeof phoneNumber !== 'string' ||

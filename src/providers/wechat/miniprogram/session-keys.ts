@@ -1,5 +1,6 @@
 import type { Accounts } from '../../../core/accounts.js';
 import type { AuditLog } from '../../../core/audit.js';
+import type { RequestOrigin } from '../../../core/request-origin.js';
 import type { SharedFlight } from '../../../core/shared-flight.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
@@ -62,11 +63,11 @@ export class SessionKeys {
    * resetusersessionkey: replaces a current key (one that may have leaked) with a new one. A key that is already
    * stale cannot be reset this way: WeChat demands proof of the current key, so the client must wx.login again.
    */
-  async reset(account: WechatAccount): Promise<number> {
-    return this.resets.run(`${account.appid}:${account.openid}`, () => this.resetOnce(account));
+  async reset(account: WechatAccount, origin: RequestOrigin): Promise<number> {
+    return this.resets.run(`${account.appid}:${account.openid}`, () => this.resetOnce(account, origin));
   }
 
-  private async resetOnce(account: WechatAccount): Promise<number> {
+  private async resetOnce(account: WechatAccount, origin: RequestOrigin): Promise<number> {
     if (!(await this.isCurrent(account))) throw sessionKeyExpired();
     let fresh: string;
     try {
@@ -76,7 +77,7 @@ export class SessionKeys {
       throw wechatFailure(error);
     }
     const now = await this.accounts.replaceSecret({ provider: WECHAT, app: account.appid, subject: account.openid }, fresh);
-    await this.audit.record('session_key_reset', { userId: account.userId, provider: WECHAT, app: account.appid });
+    await this.audit.record('session_key_reset', { userId: account.userId, provider: WECHAT, app: account.appid }, origin);
     return now;
   }
 
