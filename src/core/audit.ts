@@ -27,22 +27,25 @@ export interface AuditFacts {
   details?: Record<string, string | number | boolean>;
 }
 
+export interface AuditLogDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** Told of a write that failed. */
+  logger: Pick<Logger, 'warn'>;
+}
+
 /**
  * Writes security events to the database with the id, IP and user agent of the request that caused them. A failed write is logged and
  * does not fail the user's request: the event itself (a login, a logout) has already happened.
  */
 export class AuditLog {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly clock: Clock,
-    private readonly logger: Pick<Logger, 'warn'>,
-  ) {}
+  constructor(private readonly deps: AuditLogDeps) {}
 
   async record(type: AuditEventType, facts: AuditFacts, origin: RequestOrigin): Promise<void> {
     try {
-      await insertAuditEvent(this.db, {
+      await insertAuditEvent(this.deps.db, {
         id: uuidv7(),
-        at: this.clock(),
+        at: this.deps.clock(),
         type,
         user_id: facts.userId ?? null,
         session_id: facts.sessionId ?? null,
@@ -54,7 +57,7 @@ export class AuditLog {
         details: facts.details === undefined ? null : JSON.stringify(facts.details),
       });
     } catch (error) {
-      this.logger.warn({ err: error, auditType: type }, 'audit event not written');
+      this.deps.logger.warn({ err: error, auditType: type }, 'audit event not written');
     }
   }
 }

@@ -24,28 +24,30 @@ export interface LoginRequest {
   code: string;
 }
 
+export interface LoginDeps {
+  /** The providers served; the first is the default for a login that names none. */
+  providers: readonly IdentityProvider[];
+  accounts: Accounts;
+  sessions: Sessions;
+  profiles: Profiles;
+  /**
+   * Exchanges by (provider, app, code), shared per client: a double tap costs one provider call and both taps get
+   * the same user; another client holding the same code gets nothing from it.
+   */
+  codeFlight: SharedFlight<Exchanged>;
+  limiter: RateLimiter;
+  audit: AuditLog;
+  /** Logins per minute per account (0 = unlimited), counted across instances. */
+  loginsPerOpenidPerMinute: number;
+}
+
 /** The login flow of every provider: one-time code → provider exchange → linked account → session and tokens. */
 export class Login {
   readonly #providers: ReadonlyMap<string, IdentityProvider>;
   readonly #defaultProvider: IdentityProvider;
 
-  constructor(
-    private readonly deps: {
-      accounts: Accounts;
-      sessions: Sessions;
-      profiles: Profiles;
-      /**
-       * Exchanges by (provider, app, code), shared per client: a double tap costs one platform call and both taps get
-       * the same user; another client holding the same code gets nothing from it.
-       */
-      codeFlight: SharedFlight<Exchanged>;
-      limiter: RateLimiter;
-      audit: AuditLog;
-      /** Logins per minute per account (0 = unlimited), counted across instances. */
-      loginsPerOpenidPerMinute: number;
-    },
-    providers: readonly IdentityProvider[],
-  ) {
+  constructor(private readonly deps: LoginDeps) {
+    const { providers } = deps;
     const [first] = providers;
     if (first === undefined) throw new Error('at least one identity provider must be configured');
     const appless = providers.find((provider) => provider.apps.length === 0);

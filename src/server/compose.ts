@@ -87,8 +87,8 @@ async function composeOn(
     poolStats: () => database.poolStats(),
   });
   const { kv, redis } = openKv(config, logger, metrics);
-  const audit = new AuditLog(db, clock, logger);
-  const limiter = new RateLimiter(kv);
+  const audit = new AuditLog({ db, clock, logger });
+  const limiter = new RateLimiter({ kv });
 
   const wechat = new WechatApi({
     baseUrl: apiBase,
@@ -99,45 +99,59 @@ async function composeOn(
       logger.debug({ wechat: event }, 'wechat call');
     },
   });
-  // A read-only instance has nothing to fall back to: without Redis it has no tokens (503 REDIS_UNAVAILABLE).
-  const tokenStore = wechatConfig.tokenMode === 'read-only' ? (redis ?? kv) : kv;
-  const tokenSettings = { source: wechatConfig.tokenSource, mode: wechatConfig.tokenMode };
-  const wechatTokens = new AccessTokenManager(wechat, appsById, tokenStore, tokenSettings, clock);
-
-  const providers = [new WechatMiniProgramProvider(wechat, apps), ...(options.providers ?? [])];
-  const accounts = new Accounts(db, box, providers, clock);
-
-  const signingKeys = await SigningKeyRing.open(db, box, clock, config.tokens.accessTtlSeconds);
-  const appsByProvider = new Map(providers.map((provider) => [provider.id, provider.apps]));
-  const accessTokens = new AccessTokens(
-    signingKeys,
-    { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, apps: appsByProvider },
+  const wechatTokens = new AccessTokenManager({
+    wechat,
+    apps: appsById,
+    // A read-only instance has nothing to fall back to: without Redis it has no tokens (503 REDIS_UNAVAILABLE).
+    store: wechatConfig.tokenMode === 'read-only' ? (redis ?? kv) : kv,
     clock,
-  );
-  const sessions = new Sessions(
+    source: wechatConfig.tokenSource,
+    mode: wechatConfig.tokenMode,
+  });
+
+  const providers = [new WechatMiniProgramProvider({ wechat, apps }), ...(options.providers ?? [])];
+  const accounts = new Accounts({ db, box, providers, clock });
+
+  const signingKeys = await SigningKeyRing.open({ db, box, clock, tokenTtlSeconds: config.tokens.accessTtlSeconds });
+  const accessTokens = new AccessTokens({
+    keys: signingKeys,
+    clock,
+    issuer: config.tokens.issuer,
+    ttlSeconds: config.tokens.accessTtlSeconds,
+    apps: new Map(providers.map((provider) => [provider.id, provider.apps])),
+  });
+  const sessions = new Sessions({
     db,
     accessTokens,
-    { kv, limiter, audit },
-    { ...config.tokens, refreshesPerOpenidPerMinute: config.rateLimit.refreshPerOpenid },
+    kv,
+    limiter,
+    audit,
     clock,
-  );
+    refreshTtlSeconds: config.tokens.refreshTtlSeconds,
+    refreshReuseGraceSeconds: config.tokens.refreshReuseGraceSeconds,
+    refreshesPerOpenidPerMinute: config.rateLimit.refreshPerOpenid,
+  });
   await sessions.listen();
-  const profiles = new Profiles(db, clock);
-  const login = new Login(
-    {
-      accounts,
-      sessions,
-      profiles,
-      codeFlight: new SharedFlight<Exchanged>(kv, 'login-code'),
-      limiter,
-      audit,
-      loginsPerOpenidPerMinute: config.rateLimit.loginPerOpenid,
-    },
+  const profiles = new Profiles({ db, clock });
+  const login = new Login({
     providers,
-  );
-  const sessionKeys = new SessionKeys(accounts, wechat, wechatTokens, new SharedFlight<number>(kv, 'session-key-reset'), audit);
-  const encryptedData = new EncryptedData(sessionKeys, audit);
-  const phones = new Phones({ wechat, tokens: wechatTokens, sessionKeys, encryptedData, profiles, apps: appsById });
+    accounts,
+    sessions,
+    profiles,
+    codeFlight: new SharedFlight<Exchanged>({ kv, namespace: 'login-code' }),
+    limiter,
+    audit,
+    loginsPerOpenidPerMinute: config.rateLimit.loginPerOpenid,
+  });
+  const sessionKeys = new SessionKeys({
+    accounts,
+    wechat,
+    wechatTokens,
+    resets: new SharedFlight<number>({ kv, namespace: 'session-key-reset' }),
+    audit,
+  });
+  const encryptedData = new EncryptedData({ sessionKeys, audit });
+  const phones = new Phones({ wechat, wechatTokens, sessionKeys, encryptedData, profiles, apps: appsById });
 
   return {
     services: {

@@ -10,6 +10,11 @@ export interface EncryptedPayload {
   iv: string;
 }
 
+export interface EncryptedDataDeps {
+  sessionKeys: SessionKeys;
+  audit: AuditLog;
+}
+
 /**
  * Opens `encryptedData` (getWeRunData, getShareInfo, legacy getPhoneNumber) with the session's stored key, and
  * when it does not open says why: the input was damaged in transit (DECRYPT_FAILED, with a hint), the key was
@@ -17,10 +22,7 @@ export interface EncryptedPayload {
  * another app's or another user's (WATERMARK_MISMATCH, DATA_OWNER_MISMATCH).
  */
 export class EncryptedData {
-  constructor(
-    private readonly sessionKeys: SessionKeys,
-    private readonly audit: AuditLog,
-  ) {}
+  constructor(private readonly deps: EncryptedDataDeps) {}
 
   async decrypt(claims: AccessClaims, payload: EncryptedPayload, origin: RequestOrigin): Promise<Record<string, unknown>> {
     try {
@@ -29,14 +31,14 @@ export class EncryptedData {
       if (error instanceof WeappAuthError) {
         const diagnosis = { code: error.code, ...(typeof error.details?.hint === 'string' ? { hint: error.details.hint } : {}) };
         const facts = { userId: claims.userId, sessionId: claims.sessionId, provider: claims.provider, app: claims.appid };
-        await this.audit.record('decrypt_failed', { ...facts, details: diagnosis }, origin);
+        await this.deps.audit.record('decrypt_failed', { ...facts, details: diagnosis }, origin);
       }
       throw error;
     }
   }
 
   private async decryptFor(claims: AccessClaims, payload: EncryptedPayload): Promise<Record<string, unknown>> {
-    const account = await this.sessionKeys.of(claims);
+    const account = await this.deps.sessionKeys.of(claims);
     let data: Record<string, unknown>;
     try {
       data = decryptUserData(account.sessionKey, payload.encryptedData, payload.iv);
@@ -56,7 +58,7 @@ export class EncryptedData {
 
   /** Legacy getUserInfo rawData: sha1(rawData + session_key) must equal the signature WeChat sent beside it. */
   async verifyRawData(claims: AccessClaims, rawData: string, signature: string): Promise<boolean> {
-    const account = await this.sessionKeys.of(claims);
+    const account = await this.deps.sessionKeys.of(claims);
     return verifyRawDataSignature(rawData, signature, account.sessionKey);
   }
 
@@ -70,7 +72,7 @@ export class EncryptedData {
       case 'bad_data_length':
         return new WeappAuthError('VALIDATION_FAILED', error.message);
       case 'wrong_key_or_damaged':
-        if (!(await this.sessionKeys.isCurrent(account))) return sessionKeyExpired();
+        if (!(await this.deps.sessionKeys.isCurrent(account))) return sessionKeyExpired();
         return new WeappAuthError(
           'DECRYPT_FAILED',
           'the stored session_key is current, so encryptedData or iv was damaged or belongs to another login: send them exactly as WeChat gave them',

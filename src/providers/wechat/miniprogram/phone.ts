@@ -10,25 +10,26 @@ import { wechatFailure } from '../failure.js';
 import type { EncryptedData, EncryptedPayload } from './encrypted-data.js';
 import type { SessionKeys } from './session-keys.js';
 
+export interface PhonesDeps {
+  wechat: WechatApi;
+  wechatTokens: AccessTokenManager;
+  sessionKeys: SessionKeys;
+  encryptedData: EncryptedData;
+  profiles: Profiles;
+  /** The apps' credentials, by appid: a wx.login code sent as a phone code is recognised by code2Session. */
+  apps: ReadonlyMap<string, WechatAppCredentials>;
+}
+
 /** Binding the user's phone number: the current way (a getPhoneNumber code) or the legacy one (encryptedData). */
 export class Phones {
-  constructor(
-    private readonly deps: {
-      wechat: WechatApi;
-      tokens: AccessTokenManager;
-      sessionKeys: SessionKeys;
-      encryptedData: EncryptedData;
-      profiles: Profiles;
-      apps: ReadonlyMap<string, WechatAppCredentials>;
-    },
-  ) {}
+  constructor(private readonly deps: PhonesDeps) {}
 
   /** getuserphonenumber with the button's `e.detail.code`, checked by WeChat to belong to this user. */
   async bindByCode(claims: AccessClaims, code: string): Promise<PhoneView> {
     const account = await this.deps.sessionKeys.of(claims);
     let phone;
     try {
-      phone = await this.deps.tokens.withToken(account.appid, (token) => this.deps.wechat.phoneNumber(token, code, account.openid));
+      phone = await this.deps.wechatTokens.withToken(account.appid, (token) => this.deps.wechat.phoneNumber(token, code, account.openid));
     } catch (error) {
       if (error instanceof WechatApiError && error.errcode === ERRCODE.INVALID_CODE)
         throw await this.explainInvalidCode(account.appid, code);

@@ -5,6 +5,12 @@ import { wechatFailure } from '../failure.js';
 /** The provider id of WeChat mini programs, and the family their unionids are comparable within. */
 export const WECHAT = 'wechat';
 
+export interface WechatMiniProgramProviderDeps {
+  wechat: WechatApi;
+  /** The apps served, with their credentials; the first is the default. */
+  apps: readonly WechatAppCredentials[];
+}
+
 /**
  * WeChat mini program login as an identity provider: a wx.login code → code2Session → openid (subject), unionid
  * (family 'wechat': one Open Platform account's apps share it) and session_key (the secret, sealed by the core).
@@ -14,12 +20,9 @@ export class WechatMiniProgramProvider implements IdentityProvider {
   readonly apps: readonly string[];
   readonly #credentials: ReadonlyMap<string, WechatAppCredentials>;
 
-  constructor(
-    private readonly wechat: WechatApi,
-    apps: readonly WechatAppCredentials[],
-  ) {
-    this.apps = apps.map((app) => app.appid);
-    this.#credentials = new Map(apps.map((app) => [app.appid, app]));
+  constructor(private readonly deps: WechatMiniProgramProviderDeps) {
+    this.apps = deps.apps.map((app) => app.appid);
+    this.#credentials = new Map(deps.apps.map((app) => [app.appid, app]));
   }
 
   async exchange(app: string, credential: { code: string }): Promise<ExternalIdentity> {
@@ -27,7 +30,7 @@ export class WechatMiniProgramProvider implements IdentityProvider {
     if (credentials === undefined) throw new Error(`WeChat app ${app} is not configured`);
     let session;
     try {
-      session = await this.wechat.code2Session(credentials, credential.code);
+      session = await this.deps.wechat.code2Session(credentials, credential.code);
     } catch (error) {
       throw wechatFailure(error);
     }
