@@ -20,7 +20,7 @@ export interface LoginRequest {
   provider?: string | undefined;
   /** One of the provider's apps; its first app when absent. */
   app?: string | undefined;
-  /** The platform's one-time code (wx.login's). */
+  /** The provider's one-time code (wx.login's). */
   code: string;
 }
 
@@ -89,8 +89,8 @@ export class Login {
 
   /**
    * The flight's party is the client (IP and user agent): a double tap comes from one device, while a second client
-   * presenting a code in flight holds an intercepted or leaked code. It gets what the platform would say to a code
-   * already presented, without a platform call, and never the session of the code's owner.
+   * presenting a code in flight holds an intercepted or leaked code. It gets what the provider would say to a code
+   * already presented, without a provider call, and never the session of the code's owner.
    */
   private async exchangeOnce(provider: IdentityProvider, app: string, code: string, origin: RequestOrigin): Promise<Exchanged> {
     const party = `${origin.ip ?? ''}\u0000${origin.userAgent ?? ''}`;

@@ -24,7 +24,7 @@ export interface ServerOptions {
    * `app.get('/api/orders', { preHandler: app.authenticate }, (request) => request.auth.userId)`.
    */
   routes?: FastifyPluginAsync;
-  /** Identity providers beside the configured ones (WeChat stays the default): a platform of your own. */
+  /** Identity providers beside the configured ones (WeChat stays the default): a provider of your own. */
   providers?: IdentityProvider[];
 }
 

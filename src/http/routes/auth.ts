@@ -42,7 +42,7 @@ export async function authRoutes(
             // wx.login codes are 32 characters today; leave room, but not for a megabyte.
             code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
             provider: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,31}$' },
-            // Each platform spells app ids its own way (wx…, tt…, digits, keys); the configuration says which exist.
+            // Each provider spells app ids its own way (wx…, tt…, digits, keys); the configuration says which exist.
             appid: { type: 'string', pattern: '^[A-Za-z0-9_.-]{4,64}$' },
           },
         },
