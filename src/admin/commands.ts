@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { OPERATOR, type RequestOrigin } from '../core/request-origin.js';
 import { systemClock } from '../lib/clock.js';
 import { compose } from '../server/compose.js';
 import type { Config } from '../server/config.js';
@@ -74,7 +75,7 @@ async function findUsers(db: Kysely<Database>, args: string[]): Promise<UserRow[
 
 async function revoke(
   db: Kysely<Database>,
-  sessions: { revoke(session: { sessionId: string; userId: string }, reason: 'admin'): Promise<void> },
+  sessions: { revoke(session: { sessionId: string; userId: string }, reason: 'admin', origin: RequestOrigin): Promise<void> },
   args: string[],
 ): Promise<string[]> {
   const by = options(args, { session: false, user: false });
@@ -83,7 +84,7 @@ async function revoke(
     by.session !== undefined
       ? present(await findSession(db, by.session))
       : (await listSessionsOfUser(db, by.user ?? '')).filter((session) => session.revoked_at === null);
-  for (const session of targets) await sessions.revoke({ sessionId: session.id, userId: session.user_id }, 'admin');
+  for (const session of targets) await sessions.revoke({ sessionId: session.id, userId: session.user_id }, 'admin', OPERATOR);
   return targets.map((session) => session.id);
 }
 

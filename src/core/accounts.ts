@@ -87,6 +87,14 @@ function unionRow(union: { family: string; key: string }, userId: string, now: n
   return { family: union.family, union_key: union.key, user_id: userId, created_at: now };
 }
 
+export interface AccountsDeps {
+  db: Kysely<Database>;
+  /** Seals each account's secret with its provider's context. */
+  box: SealedBox;
+  providers: readonly IdentityProvider[];
+  clock: Clock;
+}
+
 /**
  * Linked accounts as the core offers them: linking on login, and the per-account secret for a provider's extra
  * capabilities (WeChat's session_key for encrypted data, phone numbers and checksession), sealed with the
@@ -95,43 +103,38 @@ function unionRow(union: { family: string; key: string }, userId: string, now: n
 export class Accounts {
   readonly #providers: ReadonlyMap<string, IdentityProvider>;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly box: SealedBox,
-    providers: readonly IdentityProvider[],
-    private readonly clock: Clock,
-  ) {
-    this.#providers = new Map(providers.map((provider) => [provider.id, provider]));
+  constructor(private readonly deps: AccountsDeps) {
+    this.#providers = new Map(deps.providers.map((provider) => [provider.id, provider]));
   }
 
   async link(identity: ExternalIdentity): Promise<LinkedAccount> {
-    return linkAccount(this.db, this.box, identity, this.contextOf(identity.provider), this.clock());
+    return linkAccount(this.deps.db, this.deps.box, identity, this.contextOf(identity.provider), this.deps.clock());
   }
 
   /** The account a session was signed in with. */
   async ofSession(sessionId: string): Promise<AccountKey> {
-    const session = await findSession(this.db, sessionId);
+    const session = await findSession(this.deps.db, sessionId);
     if (session === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the session no longer exists');
     return { provider: session.provider, app: session.app, subject: session.subject };
   }
 
   /** The account's stored secret, opened; undefined when there is no such account or it has no secret. */
   async secretOf(key: AccountKey): Promise<AccountSecret | undefined> {
-    const account = await findAccount(this.db, key);
+    const account = await findAccount(this.deps.db, key);
     if (account === undefined || account.secret_sealed === null || account.secret_updated_at === null) return undefined;
     return {
       ...key,
       userId: account.user_id,
-      secret: this.box.open(account.secret_sealed, this.contextOf(key.provider)(key.app, key.subject)),
+      secret: this.deps.box.open(account.secret_sealed, this.contextOf(key.provider)(key.app, key.subject)),
       updatedAt: Number(account.secret_updated_at),
     };
   }
 
   /** Stores a new secret for the account (WeChat's session-key reset); returns when, epoch milliseconds. */
   async replaceSecret(key: AccountKey, secret: string): Promise<number> {
-    const now = this.clock();
-    const sealed = this.box.seal(secret, this.contextOf(key.provider)(key.app, key.subject));
-    await updateAccountOnLogin(this.db, key, { secretSealed: sealed, union: null, now });
+    const now = this.deps.clock();
+    const sealed = this.deps.box.seal(secret, this.contextOf(key.provider)(key.app, key.subject));
+    await updateAccountOnLogin(this.deps.db, key, { secretSealed: sealed, union: null, now });
     return now;
   }
 

@@ -1,10 +1,11 @@
 /**
- * The seam between the identity core and each login surface (a platform's mini program, later its web and app
- * logins). A provider turns a one-time credential into an external identity, or throws a WeappAuthError with a
- * stable code; the core does the rest: single flight, limits, accounts, users, sessions, tokens, audit.
+ * The seam between the identity core and each login surface, a provider: WeChat mini programs today, Douyin's,
+ * Alipay's and others' logins later. A provider turns a one-time credential into an external identity, or throws a
+ * WeappAuthError with a stable code; the core does the rest: single flight, limits, accounts, users, sessions,
+ * tokens, audit.
  */
 
-/** Who the platform says the user is, as one provider sees them in one app. */
+/** Who the user is, as one provider knows them in one app. */
 export interface ExternalIdentity {
   /** The provider's id, e.g. 'wechat'. */
   provider: string;

@@ -4,7 +4,8 @@ import type { AuditLog } from './audit.js';
 import type { IdentityProvider } from './identity-provider.js';
 import type { Profiles, PublicUser } from './profile.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { ClientInfo, Sessions, TokenPair } from './sessions.js';
+import type { RequestOrigin } from './request-origin.js';
+import type { Sessions, TokenPair } from './sessions.js';
 import { ForeignFlight, type SharedFlight } from './shared-flight.js';
 
 export interface LoginResult extends TokenPair {
@@ -19,8 +20,25 @@ export interface LoginRequest {
   provider?: string | undefined;
   /** One of the provider's apps; its first app when absent. */
   app?: string | undefined;
-  /** The platform's one-time code (wx.login's). */
+  /** The provider's one-time code (wx.login's). */
   code: string;
+}
+
+export interface LoginDeps {
+  /** The providers served; the first is the default for a login that names none. */
+  providers: readonly IdentityProvider[];
+  accounts: Accounts;
+  sessions: Sessions;
+  profiles: Profiles;
+  /**
+   * Exchanges by (provider, app, code), shared per client: a double tap costs one provider call and both taps get
+   * the same user; another client holding the same code gets nothing from it.
+   */
+  codeFlight: SharedFlight<Exchanged>;
+  limiter: RateLimiter;
+  audit: AuditLog;
+  /** Logins per minute per account (0 = unlimited), counted across instances. */
+  loginsPerOpenidPerMinute: number;
 }
 
 /** The login flow of every provider: one-time code → provider exchange → linked account → session and tokens. */
@@ -28,23 +46,8 @@ export class Login {
   readonly #providers: ReadonlyMap<string, IdentityProvider>;
   readonly #defaultProvider: IdentityProvider;
 
-  constructor(
-    private readonly deps: {
-      accounts: Accounts;
-      sessions: Sessions;
-      profiles: Profiles;
-      /**
-       * Exchanges by (provider, app, code), shared per client: a double tap costs one platform call and both taps get
-       * the same user; another client holding the same code gets nothing from it.
-       */
-      codeFlight: SharedFlight<Exchanged>;
-      limiter: RateLimiter;
-      audit: AuditLog;
-      /** Logins per minute per account (0 = unlimited), counted across instances. */
-      loginsPerOpenidPerMinute: number;
-    },
-    providers: readonly IdentityProvider[],
-  ) {
+  constructor(private readonly deps: LoginDeps) {
+    const { providers } = deps;
     const [first] = providers;
     if (first === undefined) throw new Error('at least one identity provider must be configured');
     const appless = providers.find((provider) => provider.apps.length === 0);
@@ -54,7 +57,7 @@ export class Login {
     this.#defaultProvider = first;
   }
 
-  async login(request: LoginRequest, client: ClientInfo): Promise<LoginResult> {
+  async login(request: LoginRequest, origin: RequestOrigin): Promise<LoginResult> {
     const provider = request.provider === undefined ? this.#defaultProvider : this.#providers.get(request.provider);
     const providerId = provider?.id ?? request.provider;
     const app = request.app ?? provider?.apps[0];
@@ -65,32 +68,32 @@ export class Login {
       if (app === undefined || !provider.apps.includes(app)) {
         throw new WeappAuthError('UNKNOWN_APP', `app ${app} is not configured for provider ${provider.id} on this server`);
       }
-      return await this.loginTo(provider, app, request.code, client);
+      return await this.loginTo(provider, app, request.code, origin);
     } catch (error) {
       if (error instanceof WeappAuthError) {
-        await this.deps.audit.record('login_failed', { provider: providerId, app, details: { code: error.code } });
+        await this.deps.audit.record('login_failed', { provider: providerId, app, details: { code: error.code } }, origin);
       }
       throw error;
     }
   }
 
-  private async loginTo(provider: IdentityProvider, app: string, code: string, client: ClientInfo): Promise<LoginResult> {
-    const account = await this.exchangeOnce(provider, app, code, client);
+  private async loginTo(provider: IdentityProvider, app: string, code: string, origin: RequestOrigin): Promise<LoginResult> {
+    const account = await this.exchangeOnce(provider, app, code, origin);
     await this.deps.limiter.hit(`login:${provider.id}:${app}:${account.subject}`, this.deps.loginsPerOpenidPerMinute);
-    const { sessionId, ...tokens } = await this.deps.sessions.start(account, client);
+    const { sessionId, ...tokens } = await this.deps.sessions.start(account, origin);
     const facts = { userId: account.userId, sessionId, provider: provider.id, app };
-    if (account.isNewUser) await this.deps.audit.record('user_created', facts);
-    await this.deps.audit.record('login', { ...facts, details: { isNewUser: account.isNewUser } });
+    if (account.isNewUser) await this.deps.audit.record('user_created', facts, origin);
+    await this.deps.audit.record('login', { ...facts, details: { isNewUser: account.isNewUser } }, origin);
     return { ...tokens, user: await this.deps.profiles.get(account.userId), isNewUser: account.isNewUser };
   }
 
   /**
    * The flight's party is the client (IP and user agent): a double tap comes from one device, while a second client
-   * presenting a code in flight holds an intercepted or leaked code. It gets what the platform would say to a code
-   * already presented, without a platform call, and never the session of the code's owner.
+   * presenting a code in flight holds an intercepted or leaked code. It gets what the provider would say to a code
+   * already presented, without a provider call, and never the session of the code's owner.
    */
-  private async exchangeOnce(provider: IdentityProvider, app: string, code: string, client: ClientInfo): Promise<Exchanged> {
-    const party = `${client.ip ?? ''}\u0000${client.userAgent ?? ''}`;
+  private async exchangeOnce(provider: IdentityProvider, app: string, code: string, origin: RequestOrigin): Promise<Exchanged> {
+    const party = `${origin.ip ?? ''}\u0000${origin.userAgent ?? ''}`;
     try {
       return await this.deps.codeFlight.run(`${provider.id}\u0000${app}\u0000${code}`, () => this.exchange(provider, app, code), party);
     } catch (error) {

@@ -40,18 +40,21 @@ export function toPublicUser(row: UserRow): PublicUser {
  */
 const PROFILE_CACHE_MS = 1_000;
 
+export interface ProfilesDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+}
+
+/** The users' profiles: read (cached briefly per instance) and changed. */
 export class Profiles {
   readonly #cache = new LRUCache<string, PublicUser>({ max: 100_000, ttl: PROFILE_CACHE_MS });
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: ProfilesDeps) {}
 
   async get(userId: string): Promise<PublicUser> {
     const cached = this.#cache.get(userId);
     if (cached !== undefined) return cached;
-    const row = await findUserById(this.db, userId);
+    const row = await findUserById(this.deps.db, userId);
     if (row === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the user no longer exists');
     const user = toPublicUser(row);
     this.#cache.set(userId, user);
@@ -61,7 +64,7 @@ export class Profiles {
   /** Changes columns of the user (profile, phone) and forgets the cached profile. */
   async change(userId: string, columns: UserChanges): Promise<boolean> {
     this.#cache.delete(userId);
-    return updateUser(this.db, userId, columns, this.clock());
+    return updateUser(this.deps.db, userId, columns, this.deps.clock());
   }
 
   /** Nickname and avatar as filled in by the mini program's nickname input and chooseAvatar button. */

@@ -18,6 +18,7 @@ import {
 import { findSession, insertSession, revokeSession, type SessionRow, touchSession } from '../store/tables/sessions.js';
 import type { AuditLog } from './audit.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { RequestOrigin } from './request-origin.js';
 import type { AccessClaims, AccessTokens } from './tokens/access-tokens.js';
 import { newRefreshToken, parseRefreshToken } from './tokens/refresh-token-format.js';
 
@@ -29,14 +30,17 @@ export interface TokenPair {
   expiresIn: number;
 }
 
-/** Who is asking, recorded on the session for the user's device list and the audit trail. */
-export interface ClientInfo {
-  ip: string | null;
-  userAgent: string | null;
-}
-
-export interface SessionSettings {
+export interface SessionsDeps {
+  db: Kysely<Database>;
+  accessTokens: AccessTokens;
+  /** Where revocations are announced to every instance. */
+  kv: Kv;
+  limiter: RateLimiter;
+  audit: AuditLog;
+  clock: Clock;
+  /** A session lives this long from its last refresh. */
   refreshTtlSeconds: number;
+  /** A spent refresh token presented again within this window is a lost answer's retry, not theft. */
   refreshReuseGraceSeconds: number;
   /** Refreshes per minute per account (0 = unlimited), counted across instances. */
   refreshesPerOpenidPerMinute: number;
@@ -62,25 +66,19 @@ const TOKEN_REJECTIONS = new Set<ErrorCode>(['TOKEN_INVALID', 'TOKEN_EXPIRED', '
 export class Sessions {
   readonly #status = new LRUCache<string, SessionStatus>({ max: 100_000, ttl: STATUS_CACHE_MS });
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly accessTokens: AccessTokens,
-    private readonly shared: { kv: Kv; limiter: RateLimiter; audit: AuditLog },
-    private readonly settings: SessionSettings,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: SessionsDeps) {}
 
   /** Starts hearing revocations made by other instances. */
   async listen(): Promise<void> {
-    await this.shared.kv.subscribe(REVOKED_CHANNEL, (sessionId) => this.#status.delete(sessionId));
+    await this.deps.kv.subscribe(REVOKED_CHANNEL, (sessionId) => this.#status.delete(sessionId));
   }
 
   /** Opens a session for a user who just logged in to an app through a provider, and issues its first tokens. */
   async start(
     account: { userId: string; provider: string; app: string; subject: string },
-    client: ClientInfo,
+    origin: RequestOrigin,
   ): Promise<TokenPair & { sessionId: string }> {
-    const now = this.clock();
+    const now = this.deps.clock();
     const session: SessionRow = {
       id: uuidv7(),
       user_id: account.userId,
@@ -92,11 +90,11 @@ export class Sessions {
       expires_at: this.refreshExpiry(now),
       revoked_at: null,
       revoke_reason: null,
-      user_agent: client.userAgent?.slice(0, 512) ?? null,
-      ip: client.ip,
+      user_agent: origin.userAgent?.slice(0, 512) ?? null,
+      ip: origin.ip,
     };
     const refresh = newRefreshToken();
-    await runTransaction(this.db, 'deadlock', async (tx) => {
+    await runTransaction(this.deps.db, 'deadlock', async (tx) => {
       await insertSession(tx, session);
       await insertRefreshToken(tx, this.refreshRow(refresh.id, refresh.secretHash, session.id, null, now));
     });
@@ -108,24 +106,24 @@ export class Sessions {
    * treated as theft and the whole session revoked, unless it comes within the grace window and the chain has
    * not moved on since (a client retrying a request whose answer it lost).
    */
-  async refresh(refreshToken: string): Promise<TokenPair & { userId: string }> {
+  async refresh(refreshToken: string, origin: RequestOrigin): Promise<TokenPair & { userId: string }> {
     const parts = parseRefreshToken(refreshToken);
-    const row = parts === undefined ? undefined : await findRefreshToken(this.db, parts.id);
+    const row = parts === undefined ? undefined : await findRefreshToken(this.deps.db, parts.id);
     if (parts === undefined || row === undefined || !constantTimeEqual(sha256Hex(parts.secret), row.secret_hash)) {
       throw new WeappAuthError('REFRESH_TOKEN_INVALID', 'the refresh token is not valid');
     }
-    const now = this.clock();
-    const session = await findSession(this.db, row.session_id);
+    const now = this.deps.clock();
+    const session = await findSession(this.deps.db, row.session_id);
     if (session === undefined) throw new WeappAuthError('REFRESH_TOKEN_INVALID', 'the refresh token is not valid');
     assertLive(statusOf(session), now);
     const account = `${session.provider}:${session.app}:${session.subject}`;
-    await this.shared.limiter.hit(`refresh:${account}`, this.settings.refreshesPerOpenidPerMinute);
+    await this.deps.limiter.hit(`refresh:${account}`, this.deps.refreshesPerOpenidPerMinute);
     if (Number(row.expires_at) <= now) {
       throw new WeappAuthError('REFRESH_TOKEN_EXPIRED', 'the refresh token has expired; log in again');
     }
 
     const next = newRefreshToken();
-    const outcome = await runTransaction(this.db, 'deadlock', async (tx): Promise<'rotated' | 'reused'> => {
+    const outcome = await runTransaction(this.deps.db, 'deadlock', async (tx): Promise<'rotated' | 'reused'> => {
       const won = await markRefreshTokenUsed(tx, row.id, now);
       if (!won && !(await this.withinReuseGrace(tx, row, now))) return 'reused';
       // A grace-window retry leaves siblings (children of one parent). The first one used ends the others, so the
@@ -137,40 +135,42 @@ export class Sessions {
     });
     const facts = { userId: session.user_id, sessionId: session.id, provider: session.provider, app: session.app };
     if (outcome === 'reused') {
-      await this.shared.audit.record('refresh_token_reused', facts);
-      await this.revoke({ sessionId: session.id, userId: session.user_id }, 'refresh_token_reused');
+      await this.deps.audit.record('refresh_token_reused', facts, origin);
+      await this.revoke({ sessionId: session.id, userId: session.user_id }, 'refresh_token_reused', origin);
       throw new WeappAuthError('REFRESH_TOKEN_REUSED', 'this refresh token was already used; the session has been revoked');
     }
-    await this.shared.audit.record('refresh', facts);
+    await this.deps.audit.record('refresh', facts, origin);
     return { ...(await this.pair(session, next.token)), userId: session.user_id };
   }
 
   /** Ends a session: its refresh tokens stop working at once, its access tokens at their next check. */
-  async revoke({ sessionId, userId }: { sessionId: string; userId: string }, reason: RevokeReason): Promise<void> {
-    const revoked = await revokeSession(this.db, sessionId, reason, this.clock());
+  async revoke({ sessionId, userId }: { sessionId: string; userId: string }, reason: RevokeReason, origin: RequestOrigin): Promise<void> {
+    const revoked = await revokeSession(this.deps.db, sessionId, reason, this.deps.clock());
     this.#status.delete(sessionId);
-    if (revoked)
-      await this.shared.audit.record(reason === 'logout' ? 'logout' : 'session_revoked', { userId, sessionId, details: { reason } });
-    await this.shared.kv.publish(REVOKED_CHANNEL, sessionId);
+    if (revoked) {
+      const type = reason === 'logout' ? 'logout' : 'session_revoked';
+      await this.deps.audit.record(type, { userId, sessionId, details: { reason } }, origin);
+    }
+    await this.deps.kv.publish(REVOKED_CHANNEL, sessionId);
   }
 
   /** Throws unless the session exists, belongs to `userId`, is not revoked and has not expired. */
   async assertActive(sessionId: string, userId: string): Promise<void> {
     let status = this.#status.get(sessionId);
     if (status === undefined) {
-      const row = await findSession(this.db, sessionId);
+      const row = await findSession(this.deps.db, sessionId);
       if (row === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the session no longer exists');
       status = statusOf(row);
       this.#status.set(sessionId, status);
     }
     if (status.userId !== userId) throw new WeappAuthError('TOKEN_INVALID', 'the access token does not match its session');
-    assertLive(status, this.clock());
+    assertLive(status, this.deps.clock());
   }
 
   /** The claims of an access token that verifies and whose session is live; undefined for any other token. */
   async activeClaims(accessToken: string): Promise<AccessClaims | undefined> {
     try {
-      const claims = await this.accessTokens.verify(accessToken);
+      const claims = await this.deps.accessTokens.verify(accessToken);
       await this.assertActive(claims.sessionId, claims.userId);
       return claims;
     } catch (error) {
@@ -186,7 +186,7 @@ export class Sessions {
    * must not stretch the window.
    */
   private async withinReuseGrace(db: Kysely<Database>, row: RefreshTokenRow, now: number): Promise<boolean> {
-    const graceMs = this.settings.refreshReuseGraceSeconds * 1000;
+    const graceMs = this.deps.refreshReuseGraceSeconds * 1000;
     if (graceMs === 0) return false;
     const current = await findRefreshToken(db, row.id);
     const usedAt = current?.used_at === null || current === undefined ? now : Number(current.used_at);
@@ -207,11 +207,11 @@ export class Sessions {
 
   /** Refresh tokens, and the session with them, live REFRESH_TOKEN_TTL from their last use. */
   private refreshExpiry(now: number): number {
-    return now + this.settings.refreshTtlSeconds * 1000;
+    return now + this.deps.refreshTtlSeconds * 1000;
   }
 
   private async pair(session: SessionRow, refreshToken: string): Promise<TokenPair> {
-    const access = await this.accessTokens.issue({
+    const access = await this.deps.accessTokens.issue({
       userId: session.user_id,
       sessionId: session.id,
       provider: session.provider,

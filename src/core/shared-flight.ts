@@ -23,6 +23,12 @@ export class ForeignFlight extends Error {
   override readonly name = 'ForeignFlight';
 }
 
+export interface SharedFlightDeps {
+  kv: Kv;
+  /** Keeps this flight's keys apart from other flights' in the kv. */
+  namespace: string;
+}
+
 /**
  * One run per key, however many requests ask for it and whichever instances they reach: the first takes a lock
  * in the shared kv and publishes its outcome there; the others wait for that outcome. Used for wx.login codes (a
@@ -35,13 +41,10 @@ export class ForeignFlight extends Error {
 export class SharedFlight<T> {
   readonly #local = new Map<string, { party: string; outcome: Promise<T> }>();
 
-  constructor(
-    private readonly kv: Kv,
-    private readonly namespace: string,
-  ) {}
+  constructor(private readonly deps: SharedFlightDeps) {}
 
   run(key: string, exchange: () => Promise<T>, party = ''): Promise<T> {
-    const id = `${this.namespace}:${sha256Hex(key)}`;
+    const id = `${this.deps.namespace}:${sha256Hex(key)}`;
     const partyHash = sha256Hex(party);
     const pending = this.#local.get(id);
     if (pending !== undefined) return pending.party === partyHash ? pending.outcome : Promise.reject(foreign());
@@ -59,13 +62,13 @@ export class SharedFlight<T> {
     const outcomeKey = `flight-outcome:${id}`;
     const deadline = Date.now() + LOCK_TTL_MS;
     for (;;) {
-      const lock = await this.kv.tryLock(lockKey, LOCK_TTL_MS);
+      const lock = await this.deps.kv.tryLock(lockKey, LOCK_TTL_MS);
       if (lock !== undefined) return this.exchangeAndPublish(outcomeKey, party, exchange, lock);
       // Someone is running it: its outcome is written before its lock is released.
-      while ((await this.kv.get(lockKey)) !== undefined && Date.now() < deadline) {
+      while ((await this.deps.kv.get(lockKey)) !== undefined && Date.now() < deadline) {
         await sleep(POLL_MS);
       }
-      const stored = await this.kv.get(outcomeKey);
+      const stored = await this.deps.kv.get(outcomeKey);
       if (stored !== undefined) return settle(JSON.parse(stored) as Outcome<T>, party);
       if (Date.now() >= deadline) return exchange(); // the holder hung: run it ourselves
     }
@@ -79,7 +82,7 @@ export class SharedFlight<T> {
   ): Promise<T> {
     try {
       const value = await exchange();
-      await this.kv.set(outcomeKey, JSON.stringify({ party, ok: value } satisfies Outcome<T>), OUTCOME_TTL_MS);
+      await this.deps.kv.set(outcomeKey, JSON.stringify({ party, ok: value } satisfies Outcome<T>), OUTCOME_TTL_MS);
       return value;
     } catch (error) {
       if (error instanceof WeappAuthError) {
@@ -87,7 +90,7 @@ export class SharedFlight<T> {
           party,
           error: { code: error.code, message: error.message, ...(error.details ? { details: { ...error.details } } : {}) },
         };
-        await this.kv.set(outcomeKey, JSON.stringify(outcome), OUTCOME_TTL_MS);
+        await this.deps.kv.set(outcomeKey, JSON.stringify(outcome), OUTCOME_TTL_MS);
       }
       throw error;
     } finally {

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import { runWithRequestContext } from '../lib/request-context.js';
 import type { Config, IntrospectionConfig } from '../server/config.js';
-import { clientInfo, distrustInvalidForwardedFor } from './client-info.js';
 import { installErrorHandlers } from './errors.js';
 import { createAppGuard, createAuthGuard } from './guard.js';
 import { installJsonParser } from './json-body.js';
 import { countRequests, metricsRoute } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
 import type { RouteLimits } from './rate-limits.js';
+import { distrustInvalidForwardedFor } from './request-origin.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { jwksRoutes } from './routes/jwks.js';
@@ -60,11 +59,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
-  // Everything a request does runs inside its context, so the audit log can tell which request, IP and agent.
+  // Before anything reads request.ip: rate limits, logs, and the origin routes pass to the core.
   app.addHook('onRequest', (request, _reply, done) => {
     distrustInvalidForwardedFor(request);
-    const { ip, userAgent } = clientInfo(request);
-    runWithRequestContext({ requestId: String(request.id), ip, userAgent }, done);
+    done();
   });
   // Once the server is closing, every answer ends its connection: otherwise keep-alive connections that served
   // the last in-flight requests stay open until their idle timeout (HTTP_KEEP_ALIVE_TIMEOUT_MS) and hold the

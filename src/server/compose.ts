@@ -14,12 +14,11 @@ import type { Clock } from '../lib/clock.js';
 import { SealedBox } from '../lib/crypto/sealed-box.js';
 import { Metrics } from '../observability/metrics.js';
 import { AccessTokenManager } from '../providers/wechat/api/access-token-manager.js';
-import { WechatClient } from '../providers/wechat/api/client.js';
+import { WechatApi } from '../providers/wechat/api/wechat-api.js';
 import { EncryptedData } from '../providers/wechat/miniprogram/encrypted-data.js';
 import { Phones } from '../providers/wechat/miniprogram/phone.js';
 import { WechatMiniProgramProvider } from '../providers/wechat/miniprogram/provider.js';
 import { SessionKeys } from '../providers/wechat/miniprogram/session-keys.js';
-import { DEFAULT_SIMULATOR_APP } from '../providers/wechat/simulator/index.js';
 import { FallbackKv } from '../store/kv/fallback.js';
 import { type Kv, MemoryKv } from '../store/kv/kv.js';
 import { RedisKv } from '../store/kv/redis.js';
@@ -34,10 +33,6 @@ import { loadDataEncryptionKey } from './data-encryption-key.js';
 export interface Composition {
   services: Services;
   database: DatabaseHandle;
-  /** The apps served, with the secrets used (in simulator mode the simulator's well-known one). */
-  apps: WechatAppConfig[];
-  /** In simulator mode the server learns its own address only once it listens. */
-  setWechatApiBase(url: string): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +44,12 @@ export interface ComposeOptions {
   claimDatabaseMode?: boolean;
   /** Identity providers beside the configured ones (WeChat first). */
   providers?: readonly IdentityProvider[];
+  /**
+   * Where WeChat's API is and the apps' credentials for it, when not as configured: in simulator mode, the
+   * simulator started before (`server/simulated-wechat.ts`). The operator's commands call no WeChat API: in
+   * simulator mode they pass none, and a WeChat call would fail as unreachable.
+   */
+  wechat?: { apiBase: string; apps: WechatAppConfig[] };
 }
 
 /**
@@ -79,19 +80,18 @@ async function composeOn(
     await claimDatabaseMode(db, config.simulatorMode ? 'simulator' : 'wechat', config.databaseUrl, clock());
   const box = new SealedBox(loadDataEncryptionKey(config));
   const wechatConfig = config.providers.wechat;
-  const apps = config.simulatorMode ? simulatedApps(wechatConfig.apps) : wechatConfig.apps;
+  const { apiBase, apps } = options.wechat ?? { apiBase: wechatConfig.apiBase ?? '', apps: wechatConfig.apps };
   const appsById = new Map(apps.map((app) => [app.appid, app]));
   const metrics = new Metrics({
     activeSessions: () => countActiveSessions(db, clock()),
     poolStats: () => database.poolStats(),
   });
   const { kv, redis } = openKv(config, logger, metrics);
-  const audit = new AuditLog(db, clock, logger);
-  const limiter = new RateLimiter(kv);
+  const audit = new AuditLog({ db, clock, logger });
+  const limiter = new RateLimiter({ kv });
 
-  let wechatApiBase = wechatConfig.apiBase ?? '';
-  const wechat = new WechatClient({
-    baseUrl: () => wechatApiBase,
+  const wechat = new WechatApi({
+    baseUrl: apiBase,
     timeoutMs: wechatConfig.timeoutMs,
     retries: wechatConfig.retries,
     observe: (event) => {
@@ -99,45 +99,59 @@ async function composeOn(
       logger.debug({ wechat: event }, 'wechat call');
     },
   });
-  // A read-only instance has nothing to fall back to: without Redis it has no tokens (503 REDIS_UNAVAILABLE).
-  const tokenStore = wechatConfig.tokenMode === 'read-only' ? (redis ?? kv) : kv;
-  const tokenSettings = { source: wechatConfig.tokenSource, mode: wechatConfig.tokenMode };
-  const wechatTokens = new AccessTokenManager(wechat, appsById, tokenStore, tokenSettings, clock);
-
-  const providers = [new WechatMiniProgramProvider(wechat, apps), ...(options.providers ?? [])];
-  const accounts = new Accounts(db, box, providers, clock);
-
-  const signingKeys = await SigningKeyRing.open(db, box, clock, config.tokens.accessTtlSeconds);
-  const appsByProvider = new Map(providers.map((provider) => [provider.id, provider.apps]));
-  const accessTokens = new AccessTokens(
-    signingKeys,
-    { issuer: config.tokens.issuer, ttlSeconds: config.tokens.accessTtlSeconds, apps: appsByProvider },
+  const wechatTokens = new AccessTokenManager({
+    wechat,
+    apps: appsById,
+    // A read-only instance has nothing to fall back to: without Redis it has no tokens (503 REDIS_UNAVAILABLE).
+    store: wechatConfig.tokenMode === 'read-only' ? (redis ?? kv) : kv,
     clock,
-  );
-  const sessions = new Sessions(
+    source: wechatConfig.tokenSource,
+    mode: wechatConfig.tokenMode,
+  });
+
+  const providers = [new WechatMiniProgramProvider({ wechat, apps }), ...(options.providers ?? [])];
+  const accounts = new Accounts({ db, box, providers, clock });
+
+  const signingKeys = await SigningKeyRing.open({ db, box, clock, tokenTtlSeconds: config.tokens.accessTtlSeconds });
+  const accessTokens = new AccessTokens({
+    keys: signingKeys,
+    clock,
+    issuer: config.tokens.issuer,
+    ttlSeconds: config.tokens.accessTtlSeconds,
+    apps: new Map(providers.map((provider) => [provider.id, provider.apps])),
+  });
+  const sessions = new Sessions({
     db,
     accessTokens,
-    { kv, limiter, audit },
-    { ...config.tokens, refreshesPerOpenidPerMinute: config.rateLimit.refreshPerOpenid },
+    kv,
+    limiter,
+    audit,
     clock,
-  );
+    refreshTtlSeconds: config.tokens.refreshTtlSeconds,
+    refreshReuseGraceSeconds: config.tokens.refreshReuseGraceSeconds,
+    refreshesPerOpenidPerMinute: config.rateLimit.refreshPerOpenid,
+  });
   await sessions.listen();
-  const profiles = new Profiles(db, clock);
-  const login = new Login(
-    {
-      accounts,
-      sessions,
-      profiles,
-      codeFlight: new SharedFlight<Exchanged>(kv, 'login-code'),
-      limiter,
-      audit,
-      loginsPerOpenidPerMinute: config.rateLimit.loginPerOpenid,
-    },
+  const profiles = new Profiles({ db, clock });
+  const login = new Login({
     providers,
-  );
-  const sessionKeys = new SessionKeys(accounts, wechat, wechatTokens, new SharedFlight<number>(kv, 'session-key-reset'), audit);
-  const encryptedData = new EncryptedData(sessionKeys, audit);
-  const phones = new Phones({ wechat, tokens: wechatTokens, sessionKeys, encryptedData, profiles, apps: appsById });
+    accounts,
+    sessions,
+    profiles,
+    codeFlight: new SharedFlight<Exchanged>({ kv, namespace: 'login-code' }),
+    limiter,
+    audit,
+    loginsPerOpenidPerMinute: config.rateLimit.loginPerOpenid,
+  });
+  const sessionKeys = new SessionKeys({
+    accounts,
+    wechat,
+    wechatTokens,
+    resets: new SharedFlight<number>({ kv, namespace: 'session-key-reset' }),
+    audit,
+  });
+  const encryptedData = new EncryptedData({ sessionKeys, audit });
+  const phones = new Phones({ wechat, wechatTokens, sessionKeys, encryptedData, profiles, apps: appsById });
 
   return {
     services: {
@@ -155,10 +169,6 @@ async function composeOn(
       pingRedis: redis === undefined ? undefined : () => redis.ping(),
     },
     database,
-    apps,
-    setWechatApiBase(url: string): void {
-      wechatApiBase = url;
-    },
     async close(): Promise<void> {
       await kv.close();
       await database.close();
@@ -178,10 +188,4 @@ function openKv(config: Config, logger: Logger, metrics: Metrics): { kv: Kv; red
     reachable: () => logger.info('redis reachable again: shared state goes through it again'),
   });
   return { kv: new FallbackKv(redis, (operation) => metrics.redisFallbacks.inc({ operation })), redis };
-}
-
-/** In simulator mode every app uses the simulator's well-known secret: nothing real to protect. */
-function simulatedApps(apps: WechatAppConfig[]): WechatAppConfig[] {
-  if (apps.length === 0) return [DEFAULT_SIMULATOR_APP];
-  return apps.map((app) => ({ appid: app.appid, secret: DEFAULT_SIMULATOR_APP.secret }));
 }

@@ -16,7 +16,7 @@ export interface WechatAppConfig {
 export interface WechatConfig {
   /** The first app is the default for logins that name no appid. */
   apps: WechatAppConfig[];
-  /** Base URL of WeChat's API; in simulator mode filled in once the server knows its own address. */
+  /** Base URL of WeChat's API; in simulator mode undefined unless WECHAT_API_BASE is given: the server's own simulator. */
   apiBase: string | undefined;
   timeoutMs: number;
   /** Extra attempts after a `-1` (system busy) answer. */

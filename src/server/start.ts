@@ -8,10 +8,11 @@ import { type Clock, systemClock } from '../lib/clock.js';
 import { VERSION } from '../lib/version.js';
 import { configSecrets, createLogger } from '../observability/logging.js';
 import { playgroundPlugin } from '../playground/plugin.js';
-import { simulatorPlugin } from '../providers/wechat/simulator/index.js';
+import { type SimulatorState, simulatorPlugin } from '../providers/wechat/simulator/index.js';
 import { type Composition, compose } from './compose.js';
 import { type Config, ConfigError, type WechatAppConfig } from './config.js';
 import { loadDataEncryptionKey } from './data-encryption-key.js';
+import { type SimulatedWechat, startSimulatedWechat } from './simulated-wechat.js';
 
 export interface ServerOptions {
   /** Time source for tokens and sessions; tests move it instead of waiting. */
@@ -23,7 +24,7 @@ export interface ServerOptions {
    * `app.get('/api/orders', { preHandler: app.authenticate }, (request) => request.auth.userId)`.
    */
   routes?: FastifyPluginAsync;
-  /** Identity providers beside the configured ones (WeChat stays the default): a platform of your own. */
+  /** Identity providers beside the configured ones (WeChat stays the default): a provider of your own. */
   providers?: IdentityProvider[];
 }
 
@@ -31,9 +32,9 @@ export interface RunningServer {
   app: FastifyInstance;
   /** http://host:port the server listens on. */
   url: string;
-  /** The WeChat API base the server calls: WeChat's host, or its own /sim in simulator mode. */
+  /** The WeChat API base the server calls: WeChat's host, or in simulator mode its simulator's loopback listener. */
   wechatApiBase: string;
-  /** The apps it serves, with the secrets it uses (in simulator mode the simulator's). */
+  /** The apps it serves, with the secrets it uses (in simulator mode generated for this start). */
   apps: WechatAppConfig[];
   simulatorMode: boolean;
   /** http://host:port of the separate /metrics listener when METRICS_PORT is set. */
@@ -43,35 +44,55 @@ export interface RunningServer {
 }
 
 /**
- * Builds and starts the server: the composition (database, keys, services), the HTTP app; in simulator mode the
- * WeChat simulator is mounted under /sim and WeChat calls go to it.
+ * Builds and starts the server. In simulator mode the WeChat simulator starts first, on a loopback listener of its
+ * own, so the composition (database, keys, services) is built knowing where WeChat is; the same simulator is
+ * mounted under /sim for the playground and for minting codes.
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
-  // The key generated under DATA_DIR outside production is a secret too, though no setting names it.
-  const secrets = [...configSecrets(config), loadDataEncryptionKey(config).toString('base64')];
-  const logger = createLogger(config.logLevel, options.logDestination, config.logFormat, secrets);
-  const composition = await compose(config, options.clock ?? systemClock, logger, {
-    claimDatabaseMode: true,
-    providers: options.providers,
-  });
+  const simulated = config.simulatorMode ? await startSimulatedWechat(config) : undefined;
   try {
-    return await listen(composition, config, logger, options.routes);
+    const { apiBase, apps } = simulated ?? { apiBase: config.providers.wechat.apiBase ?? '', apps: config.providers.wechat.apps };
+    // The key generated under DATA_DIR outside production is a secret too, though no setting names it; so are the
+    // simulated apps' secrets.
+    const secrets = [
+      ...configSecrets(config),
+      loadDataEncryptionKey(config).toString('base64'),
+      ...(simulated?.apps.map((app) => app.secret) ?? []),
+    ];
+    const logger = createLogger(config.logLevel, options.logDestination, config.logFormat, secrets);
+    const composition = await compose(config, options.clock ?? systemClock, logger, {
+      claimDatabaseMode: true,
+      providers: options.providers,
+      wechat: { apiBase, apps },
+    });
+    try {
+      return await listen(composition, { apiBase, apps, simulator: simulated }, config, logger, options.routes);
+    } catch (error) {
+      await composition.close();
+      throw error;
+    }
   } catch (error) {
-    await composition.close();
+    await simulated?.close();
     throw error;
   }
 }
 
+/** What the server's WeChat calls go to, with which apps; and in simulator mode the simulator they reach. */
+interface ServedWechat {
+  apiBase: string;
+  apps: WechatAppConfig[];
+  simulator: SimulatedWechat | undefined;
+}
+
 async function listen(
   composition: Composition,
+  wechat: ServedWechat,
   config: Config,
   logger: Logger,
   routes: FastifyPluginAsync | undefined,
 ): Promise<RunningServer> {
-  const { services, apps } = composition;
-  const simulator: FastifyPluginAsync = async (instance) => {
-    await instance.register(simulatorPlugin, { apps, hosts: [config.host] });
-  };
+  const { services } = composition;
+  const { simulator, apps } = wechat;
   const app = await buildApp({
     services,
     appids: apps.map((served) => served.appid),
@@ -85,12 +106,12 @@ async function listen(
     metricsToken: config.metrics.token,
     mounts: [
       // The playground page at / drives /sim/control, so it exists only where the simulator does.
-      ...(config.simulatorMode
-        ? [
-            { prefix: '/sim', plugin: simulator },
+      ...(simulator === undefined
+        ? []
+        : [
+            { prefix: '/sim', plugin: mountedSimulator(simulator.state, config.host) },
             { prefix: '', plugin: playgroundPlugin },
-          ]
-        : []),
+          ]),
       ...(routes ? [{ prefix: '', plugin: routes }] : []),
     ],
   });
@@ -100,6 +121,7 @@ async function listen(
   app.addHook('onClose', async () => {
     await metricsServer?.close();
     await composition.close();
+    await simulator?.close();
   });
 
   try {
@@ -109,11 +131,25 @@ async function listen(
     throw error;
   }
   const url = `http://${urlHost(app.server.address() as AddressInfo)}:${(app.server.address() as AddressInfo).port}`;
-  const wechatApiBase = config.providers.wechat.apiBase ?? (config.simulatorMode ? `${url}/sim` : '');
-  composition.setWechatApiBase(wechatApiBase);
   const metricsAddress = metricsServer?.server.address() as AddressInfo | undefined;
   const metricsUrl = metricsAddress === undefined ? undefined : `http://${urlHost(metricsAddress)}:${metricsAddress.port}`;
-  return { app, url, wechatApiBase, apps, simulatorMode: config.simulatorMode, metricsUrl, logger, close: () => app.close() };
+  return {
+    app,
+    url,
+    wechatApiBase: wechat.apiBase,
+    apps,
+    simulatorMode: config.simulatorMode,
+    metricsUrl,
+    logger,
+    close: () => app.close(),
+  };
+}
+
+/** The simulator's state under /sim; its control API also answers under the server's own HOST name. */
+function mountedSimulator(state: SimulatorState, host: string): FastifyPluginAsync {
+  return async (instance) => {
+    await instance.register(simulatorPlugin, { state, hosts: [host] });
+  };
 }
 
 /**
@@ -148,7 +184,7 @@ export function simulatorBanner(server: RunningServer): string {
     '',
     '==================================================================================',
     ' SIMULATOR MODE: no WeChat secret configured. WeChat calls go to the built-in',
-    ` simulator at ${url}/sim — nothing here talks to the real WeChat.`,
+    ` simulator, also served at ${url}/sim: nothing here talks to the real WeChat.`,
     ` Apps: ${apps.map((app) => app.appid).join(', ')}`,
     ` Playground (the whole flow in a browser): ${url}/`,
     ` API docs: ${url}/docs`,

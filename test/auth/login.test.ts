@@ -18,7 +18,7 @@ import { migrateToLatest } from '../../src/store/sql/migrations.js';
 import { FakePlatform, FakeProvider } from '../support/fake-platform.js';
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from '../support/test-databases.js';
 
-const CLIENT = { ip: '203.0.113.7', userAgent: 'domain-test' };
+const CLIENT = { requestId: 'domain-test-request', ip: '203.0.113.7', userAgent: 'domain-test' };
 
 /**
  * The identity core on its own, on each engine: Login, Accounts and Sessions wired by hand with two fake
@@ -49,27 +49,31 @@ describe.each(TEST_ENGINES)('the login domain with fake providers on %s', (engin
     await migrateToLatest(handle.db);
     const db = handle.db;
     const kv = new MemoryKv();
-    const audit = new AuditLog(db, clock, { warn: () => undefined });
-    const limiter = new RateLimiter(kv);
-    accounts = new Accounts(db, box, providers, clock);
-    const keys = await SigningKeyRing.open(db, box, clock, 900);
-    accessTokens = new AccessTokens(
+    const audit = new AuditLog({ db, clock, logger: { warn: () => undefined } });
+    const limiter = new RateLimiter({ kv });
+    accounts = new Accounts({ db, box, providers, clock });
+    const keys = await SigningKeyRing.open({ db, box, clock, tokenTtlSeconds: 900 });
+    accessTokens = new AccessTokens({
       keys,
-      { issuer: 'domain-test', ttlSeconds: 900, apps: new Map(providers.map((p) => [p.id, p.apps])) },
       clock,
-    );
-    const sessions = new Sessions(
+      issuer: 'domain-test',
+      ttlSeconds: 900,
+      apps: new Map(providers.map((p) => [p.id, p.apps])),
+    });
+    const sessions = new Sessions({
       db,
       accessTokens,
-      { kv, limiter, audit },
-      { refreshTtlSeconds: 3600, refreshReuseGraceSeconds: 0, refreshesPerOpenidPerMinute: 0 },
+      kv,
+      limiter,
+      audit,
       clock,
-    );
-    const codeFlight = new SharedFlight<Exchanged>(kv, 'login-code');
-    login = new Login(
-      { accounts, sessions, profiles: new Profiles(db, clock), codeFlight, limiter, audit, loginsPerOpenidPerMinute: 2 },
-      providers,
-    );
+      refreshTtlSeconds: 3600,
+      refreshReuseGraceSeconds: 0,
+      refreshesPerOpenidPerMinute: 0,
+    });
+    const codeFlight = new SharedFlight<Exchanged>({ kv, namespace: 'login-code' });
+    const profiles = new Profiles({ db, clock });
+    login = new Login({ providers, accounts, sessions, profiles, codeFlight, limiter, audit, loginsPerOpenidPerMinute: 2 });
   });
   afterAll(async () => {
     await handle?.close();

@@ -54,6 +54,55 @@ describe('the audit log', () => {
     expect(JSON.stringify(events)).not.toContain(minted.sessionKey);
   });
 
+  it('records, with every event, the id, IP and user agent of the request that caused it; none for the operator’s', async () => {
+    const as = (agent: string): { headers: Record<string, string> } => ({ headers: { 'user-agent': agent } });
+    /** What the audit log must say of the request that `response` answered, sent with user agent `agent`. */
+    const origin = (response: { headers: Headers }, agent: string) => ({
+      requestId: response.headers.get('x-request-id'),
+      ip: '127.0.0.1',
+      userAgent: agent,
+    });
+
+    const failed = await call(h.server.url, 'POST', '/api/auth/login', { json: { code: 'no-such-code' }, ...as('failing/1') });
+    expect((await admin('audit', '--type', 'login_failed', '--limit', '1'))[0]).toMatchObject(origin(failed, 'failing/1'));
+
+    const { minted, response: login } = await loginAs(h);
+    const userId: string = login.body.user.id;
+    const refreshed = await call(h.server.url, 'POST', '/api/auth/refresh', {
+      json: { refreshToken: login.body.refreshToken },
+      ...as('refreshing/1'),
+    });
+    const token: string = refreshed.body.accessToken;
+    const reset = await call(h.server.url, 'POST', '/api/wechat/session-key/reset', { token, ...as('resetting/1') });
+    expect(reset.status).toBe(200);
+    await mintCode(h.simulator.url, { openid: minted.openid }); // a later wx.login rotates the key
+    const payload = (await call(h.simulator.url, 'POST', '/control/encrypt', { json: { openid: minted.openid, data: { a: 1 } } })).body;
+    const decrypted = await call(h.server.url, 'POST', '/api/wechat/decrypt', { token, json: payload, ...as('decrypting/1') });
+    expect(decrypted.status).toBe(401);
+    await sleep(5);
+    const replayed = await call(h.server.url, 'POST', '/api/auth/refresh', {
+      json: { refreshToken: login.body.refreshToken },
+      ...as('replaying/1'),
+    });
+    expect(replayed.status).toBe(401);
+    const again = await loginAs(h, { openid: minted.openid });
+    const logout = await call(h.server.url, 'POST', '/api/auth/logout', { token: again.response.body.accessToken, ...as('leaving/1') });
+
+    const events = await eventsOf(userId);
+    const eventOf = (type: string): unknown => events.find((event) => event.type === type);
+    expect(eventOf('refresh')).toMatchObject(origin(refreshed, 'refreshing/1'));
+    expect(eventOf('session_key_reset')).toMatchObject(origin(reset, 'resetting/1'));
+    expect(eventOf('decrypt_failed')).toMatchObject(origin(decrypted, 'decrypting/1'));
+    expect(eventOf('refresh_token_reused')).toMatchObject(origin(replayed, 'replaying/1'));
+    expect(eventOf('session_revoked')).toMatchObject({ ...origin(replayed, 'replaying/1'), details: { reason: 'refresh_token_reused' } });
+    expect(eventOf('logout')).toMatchObject(origin(logout, 'leaving/1'));
+
+    const last = await loginAs(h, { openid: minted.openid });
+    await admin('sessions', 'revoke', '--session', sessionOf(last.response.body.accessToken));
+    const revoked = (await eventsOf(userId)).find((event) => event.type === 'session_revoked' && event.details.reason === 'admin');
+    expect(revoked).toMatchObject({ requestId: null, ip: null, userAgent: null });
+  });
+
   it('records a failed login with its code, and a decrypt failure with its diagnosis', async () => {
     await call(h.server.url, 'POST', '/api/auth/login', { json: { code: 'no-such-code' } });
     const failed = await admin('audit', '--type', 'login_failed', '--limit', '1');
@@ -133,3 +182,9 @@ describe('the admin CLI', () => {
     await expect(admin('users', 'delete')).rejects.toThrow(/unknown command/);
   });
 });
+
+/** The session id an access token names. */
+function sessionOf(accessToken: string): string {
+  const payload = accessToken.split('.')[1] ?? '';
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sid: string }).sid;
+}

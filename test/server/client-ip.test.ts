@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCommand } from '../../src/admin/commands.js';
-import { normalizeIp } from '../../src/http/client-info.js';
+import { normalizeIp } from '../../src/http/request-origin.js';
 import { createLogger } from '../../src/observability/logging.js';
 import { call, type Harness, mintCode, startHarness } from '../support/harness.js';
 

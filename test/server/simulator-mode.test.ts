@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SIMULATOR_APP, startSimulator } from '../../src/providers/wechat/simulator/index.js';
 import { ConfigError, loadConfig } from '../../src/server/config.js';
 import { type RunningServer, startServer } from '../../src/server/start.js';
 import { openDatabase, redactUrl } from '../../src/store/sql/database.js';
@@ -22,7 +23,9 @@ afterAll(async () => {
 
 describe('simulator mode (no WeChat secret, not production)', () => {
   it('mounts the simulator under /sim and sends WeChat calls to it', async () => {
-    expect(server.wechatApiBase).toBe(`${server.url}/sim`);
+    // Its own loopback listener, started before the services were built: they knew where WeChat was from the start.
+    expect(server.wechatApiBase).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.wechatApiBase).not.toBe(server.url);
     const minted = await call(server.url, 'POST', '/sim/control/codes', { json: {} });
     expect(minted.status).toBe(200);
     const login = await call(server.url, 'POST', '/api/auth/login', { json: { code: minted.body.code } });
@@ -31,6 +34,14 @@ describe('simulator mode (no WeChat secret, not production)', () => {
     expect(me.body.id).toBe(login.body.user.id);
     const stats = await call(server.url, 'GET', '/sim/control/stats');
     expect(stats.body.calls.jscode2session).toBe(1);
+    // One simulator behind both: the listener saw the same call.
+    expect((await call(server.wechatApiBase, 'GET', '/control/stats')).body).toEqual(stats.body);
+  });
+
+  it('gives the apps secrets of its own, not the simulator’s well-known one', () => {
+    expect(server.apps.map((app) => app.appid)).toEqual([DEFAULT_SIMULATOR_APP.appid]);
+    expect(server.apps[0]?.secret).toMatch(/^[0-9a-f]{32}$/);
+    expect(server.apps[0]?.secret).not.toBe(DEFAULT_SIMULATOR_APP.secret);
   });
 
   it('keeps a generated data-encryption key under DATA_DIR, readable by its owner only', () => {
@@ -48,12 +59,35 @@ describe('simulator mode (no WeChat secret, not production)', () => {
     const minted = await call(server.url, 'POST', '/sim/control/codes', { json: {} });
     const login = await call(server.url, 'POST', '/api/auth/login', { json: { code: minted.body.code } });
     const jwks = (await call(server.url, 'GET', '/.well-known/jwks.json')).body;
+    const before = server;
     await server.close();
+    // Closing the server closes its simulator's listener too.
+    await expect(fetch(`${before.wechatApiBase}/control/stats`)).rejects.toThrow();
     server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent' }));
+    expect(server.apps[0]?.secret).not.toBe(before.apps[0]?.secret);
     expect((await call(server.url, 'GET', '/.well-known/jwks.json')).body).toEqual(jwks);
     expect((await call(server.url, 'GET', '/api/me', { token: login.body.accessToken })).status).toBe(200);
     const refreshed = await call(server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: login.body.refreshToken } });
     expect(refreshed.status).toBe(200);
+  });
+});
+
+describe('simulator mode with WECHAT_API_BASE', () => {
+  it('calls the base given, where no well-known secret is accepted for the apps', async () => {
+    const standalone = await startSimulator();
+    const dataDir = mkdtempSync(join(tmpdir(), 'weapp-auth-simbase-'));
+    const started = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WECHAT_API_BASE: standalone.url }));
+    try {
+      expect(started.wechatApiBase).toBe(standalone.url);
+      const minted = await call(standalone.url, 'POST', '/control/codes', { json: {} });
+      const login = await call(started.url, 'POST', '/api/auth/login', { json: { code: minted.body.code } });
+      expect(login.body.error.code).toBe('WECHAT_CREDENTIALS_REJECTED');
+      expect((await call(standalone.url, 'GET', '/control/stats')).body.calls.jscode2session).toBe(1);
+    } finally {
+      await started.close();
+      await standalone.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

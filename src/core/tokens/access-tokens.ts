@@ -24,7 +24,10 @@ export interface AccessClaims {
   expiresAt: number;
 }
 
-export interface AccessTokenSettings {
+export interface AccessTokensDeps {
+  keys: SigningKeyRing;
+  clock: Clock;
+  /** `iss` of every token. */
   issuer: string;
   ttlSeconds: number;
   /** Every configured app of every provider: a token's audience is the app it was issued for, `idp` its provider. */
@@ -49,12 +52,8 @@ export class AccessTokens {
   readonly #verified = new LRUCache<string, Verified>({ max: VERIFIED_CACHE_SIZE });
   readonly #audiences: string[];
 
-  constructor(
-    private readonly keys: SigningKeyRing,
-    private readonly settings: AccessTokenSettings,
-    private readonly clock: Clock,
-  ) {
-    this.#audiences = [...new Set([...settings.apps.values()].flat())];
+  constructor(private readonly deps: AccessTokensDeps) {
+    this.#audiences = [...new Set([...deps.apps.values()].flat())];
   }
 
   async issue(subject: {
@@ -63,19 +62,19 @@ export class AccessTokens {
     provider: string;
     app: string;
   }): Promise<{ token: string; expiresIn: number }> {
-    const { kid, privateKey } = await this.keys.signer();
-    const issuedAt = Math.floor(this.clock() / 1000);
+    const { kid, privateKey } = await this.deps.keys.signer();
+    const issuedAt = Math.floor(this.deps.clock() / 1000);
     const token = await new SignJWT({ sid: subject.sessionId, idp: subject.provider })
       .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE } satisfies AccessTokenHeader)
-      .setIssuer(this.settings.issuer)
+      .setIssuer(this.deps.issuer)
       .setAudience(subject.app)
       .setSubject(subject.userId)
       .setIssuedAt(issuedAt)
       // A unique id per token: two tokens for one session in the same second are still distinct.
       .setJti(randomToken(12))
-      .setExpirationTime(issuedAt + this.settings.ttlSeconds)
+      .setExpirationTime(issuedAt + this.deps.ttlSeconds)
       .sign(privateKey);
-    return { token, expiresIn: this.settings.ttlSeconds };
+    return { token, expiresIn: this.deps.ttlSeconds };
   }
 
   /**
@@ -84,7 +83,7 @@ export class AccessTokens {
    * that is an outage (503), not a verdict on the token.
    */
   async verify(token: string): Promise<AccessClaims> {
-    const now = this.clock();
+    const now = this.deps.clock();
     const cached = this.#verified.get(token);
     if (cached !== undefined) {
       if (cached.claims.expiresAt <= now) {
@@ -92,7 +91,7 @@ export class AccessTokens {
         throw expired();
       }
       // A key withdrawn (or deleted) since the token was verified takes the token with it.
-      const key = await this.keys.publicKey(cached.kid);
+      const key = await this.deps.keys.publicKey(cached.kid);
       if (typeof key !== 'string') return cached.claims;
       this.#verified.delete(token);
       throw refusal(key);
@@ -104,13 +103,13 @@ export class AccessTokens {
 
   private async verifySignature(token: string, now: number): Promise<Verified> {
     const kid = kidOf(token);
-    const key = await this.keys.publicKey(kid);
+    const key = await this.deps.keys.publicKey(kid);
     if (typeof key === 'string') throw refusal(key);
     try {
       const { payload } = await jwtVerify(token, key, {
         algorithms: [ACCESS_TOKEN_ALGORITHM],
         typ: ACCESS_TOKEN_TYPE,
-        issuer: this.settings.issuer,
+        issuer: this.deps.issuer,
         audience: this.#audiences,
         currentDate: new Date(now),
         requiredClaims: [...REQUIRED_CLAIMS],
@@ -119,11 +118,11 @@ export class AccessTokens {
       if (claims === undefined) throw new WeappAuthError('TOKEN_INVALID', 'the access token lacks required claims');
       const { sub, sid, aud, idp, iat, exp } = claims;
       // The audience names an app; it must be an app of the provider the token says it came through.
-      if (this.settings.apps.get(idp)?.includes(aud) !== true) {
+      if (this.deps.apps.get(idp)?.includes(aud) !== true) {
         throw new WeappAuthError('TOKEN_INVALID', 'the access token is for an app its provider does not serve here');
       }
       // We never issue longer-lived tokens; one claiming more was not made by this server as configured.
-      if (exp - iat > this.settings.ttlSeconds || iat * 1000 > now + CLOCK_SKEW_MS) {
+      if (exp - iat > this.deps.ttlSeconds || iat * 1000 > now + CLOCK_SKEW_MS) {
         throw new WeappAuthError('TOKEN_INVALID', 'the access token claims a lifetime this server never issues');
       }
       return { claims: { userId: sub, sessionId: sid, provider: idp, appid: aud, expiresAt: exp * 1000 }, kid };

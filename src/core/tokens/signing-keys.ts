@@ -46,6 +46,15 @@ type InsertMode = RotationMode | 'bootstrap';
 /** Why a kid verifies nothing: never seen, or withdrawn by `keys rotate --now` (its holders should refresh). */
 export type KeyRefusal = 'unknown' | 'withdrawn';
 
+export interface SigningKeyRingDeps {
+  db: Kysely<Database>;
+  /** Seals the keys' private halves. */
+  box: SealedBox;
+  clock: Clock;
+  /** How long the access tokens signed live: a retired key verifies that long after its retirement. */
+  tokenTtlSeconds: number;
+}
+
 /**
  * The Ed25519 keys that sign access tokens, shared by every instance through the database (private halves
  * sealed with the data-encryption key). The oldest key not yet retired signs (ordered by creation time, then
@@ -63,16 +72,15 @@ export class SigningKeyRing {
   #checking: Promise<void> | undefined;
   #unknownKidCheck: Promise<void> | undefined;
 
-  private constructor(
-    private readonly db: Kysely<Database>,
-    private readonly box: SealedBox,
-    private readonly clock: Clock,
-    private readonly tokenTtlMs: number,
-  ) {}
+  readonly #tokenTtlMs: number;
+
+  private constructor(private readonly deps: SigningKeyRingDeps) {
+    this.#tokenTtlMs = deps.tokenTtlSeconds * 1000;
+  }
 
   /** Loads the keys, creating the first one on a fresh database. */
-  static async open(db: Kysely<Database>, box: SealedBox, clock: Clock, tokenTtlSeconds: number): Promise<SigningKeyRing> {
-    const ring = new SigningKeyRing(db, box, clock, tokenTtlSeconds * 1000);
+  static async open(deps: SigningKeyRingDeps): Promise<SigningKeyRing> {
+    const ring = new SigningKeyRing(deps);
     await ring.reload();
     if (ring.live().length === 0) await ring.insert('bootstrap');
     return ring;
@@ -93,17 +101,17 @@ export class SigningKeyRing {
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const privateJwk = await exportJWK(privateKey);
-    const now = this.clock();
-    await insertSigningKey(this.db, {
+    const now = this.deps.clock();
+    await insertSigningKey(this.deps.db, {
       kid,
       algorithm: ACCESS_TOKEN_ALGORITHM,
       public_jwk: JSON.stringify({ ...publicJwk, kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' }),
-      private_jwk_sealed: this.box.seal(JSON.stringify(privateJwk), `signing-key:${kid}`),
+      private_jwk_sealed: this.deps.box.seal(JSON.stringify(privateJwk), `signing-key:${kid}`),
       created_at: now,
       retired_at: null,
     });
-    if (mode === 'scheduled') await retireSigningKeysExcept(this.db, kid, now + KEY_ACTIVATION_DELAY_MS);
-    if (mode === 'immediate') await withdrawSigningKeysExcept(this.db, kid, now - this.tokenTtlMs);
+    if (mode === 'scheduled') await retireSigningKeysExcept(this.deps.db, kid, now + KEY_ACTIVATION_DELAY_MS);
+    if (mode === 'immediate') await withdrawSigningKeysExcept(this.deps.db, kid, now - this.#tokenTtlMs);
     await this.reload();
     return kid;
   }
@@ -119,7 +127,7 @@ export class SigningKeyRing {
 
   /** Keys not yet retired, newest first. */
   private live(): LoadedKey[] {
-    const now = this.clock();
+    const now = this.deps.clock();
     return this.#keys.filter((key) => key.retiredAt === null || key.retiredAt > now);
   }
 
@@ -160,7 +168,7 @@ export class SigningKeyRing {
 
   /** Keys whose tokens may still be unexpired: unretired, or retired less than a token lifetime ago (never withdrawn ones). */
   private verifying(): LoadedKey[] {
-    const cutoff = this.clock() - this.tokenTtlMs;
+    const cutoff = this.deps.clock() - this.#tokenTtlMs;
     return this.#keys.filter((key) => key.retiredAt === null || key.retiredAt > cutoff);
   }
 
@@ -169,7 +177,7 @@ export class SigningKeyRing {
    * last good keys stay in use (an outage must not stop signing or verifying) and the next look is a KEY_CHECK_MS later.
    */
   private async current(): Promise<void> {
-    if (this.clock() - this.#checkedAt < KEY_CHECK_MS) return;
+    if (this.deps.clock() - this.#checkedAt < KEY_CHECK_MS) return;
     await this.check().catch(() => undefined);
   }
 
@@ -183,7 +191,7 @@ export class SigningKeyRing {
 
   private async compareAndReload(): Promise<void> {
     this.markChecked();
-    const states = await listSigningKeyStates(this.db);
+    const states = await listSigningKeyStates(this.deps.db);
     const same =
       states.length === this.#keys.length &&
       states.every((state, i) => state.kid === this.#keys[i]?.kid && nullableNumber(state.retired_at) === this.#keys[i]?.retiredAt);
@@ -191,19 +199,19 @@ export class SigningKeyRing {
   }
 
   async reload(): Promise<void> {
-    const rows = await listSigningKeys(this.db);
+    const rows = await listSigningKeys(this.deps.db);
     this.#keys = await Promise.all(rows.map((row) => this.load(row)));
     this.markChecked();
   }
 
   private markChecked(): void {
-    this.#checkedAt = this.clock();
+    this.#checkedAt = this.deps.clock();
     this.#checkedAtMono = performance.now();
   }
 
   private async load(row: SigningKeyRow): Promise<LoadedKey> {
     const publicJwk = JSON.parse(row.public_jwk) as JWK;
-    const privateJwk = JSON.parse(this.box.open(row.private_jwk_sealed, `signing-key:${row.kid}`)) as JWK;
+    const privateJwk = JSON.parse(this.deps.box.open(row.private_jwk_sealed, `signing-key:${row.kid}`)) as JWK;
     return {
       kid: row.kid,
       createdAt: Number(row.created_at),

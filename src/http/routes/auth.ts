@@ -2,10 +2,10 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { IntrospectionRequest, IntrospectionResponse, LoginRequest, RefreshRequest } from '../../contract/api.js';
 import { WeappAuthError } from '../../lib/errors.js';
 import type { IntrospectionConfig } from '../../server/config.js';
-import { clientInfo } from '../client-info.js';
 import { authOf } from '../guard.js';
 import { introspectionCallers } from '../introspection-callers.js';
 import { limitPerIp, type RouteLimits } from '../rate-limits.js';
+import { requestOrigin } from '../request-origin.js';
 import {
   documented,
   errorResponses,
@@ -39,7 +39,7 @@ export async function authRoutes(
     async (request) => {
       try {
         const { provider, appid, code } = request.body;
-        const result = await services.login.login({ provider, app: appid, code }, clientInfo(request));
+        const result = await services.login.login({ provider, app: appid, code }, requestOrigin(request));
         services.metrics.logins.inc({ outcome: result.isNewUser ? 'new_user' : 'returning_user' });
         return result;
       } catch (error) {
@@ -60,7 +60,7 @@ export async function authRoutes(
       },
     },
     async (request) => {
-      const { userId, ...tokens } = await services.sessions.refresh(request.body.refreshToken);
+      const { userId, ...tokens } = await services.sessions.refresh(request.body.refreshToken, requestOrigin(request));
       return { ...tokens, user: await services.profiles.get(userId), isNewUser: false };
     },
   );
@@ -94,7 +94,7 @@ export async function authRoutes(
       schema: { ...documented('auth', 'End this session', true), response: { 204: { type: 'null' }, ...errorResponses } },
     },
     async (request, reply) => {
-      await services.sessions.revoke(authOf(request), 'logout');
+      await services.sessions.revoke(authOf(request), 'logout', requestOrigin(request));
       return reply.code(204).send();
     },
   );

@@ -3,6 +3,7 @@ import { MAX_AVATAR_URL, type ProfileChanges } from '../../core/profile.js';
 import type { EncryptedPayload } from '../../providers/wechat/miniprogram/encrypted-data.js';
 import { authOf } from '../guard.js';
 import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
+import { requestOrigin } from '../request-origin.js';
 import { documented, encryptedPayloadProperties, errorResponses, phoneSchema, userSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
@@ -59,7 +60,8 @@ export async function meRoutes(app: FastifyInstance, services: Services, limits:
     async (request) => {
       const claims = authOf(request);
       const body = request.body;
-      return 'code' in body ? services.phones.bindByCode(claims, body.code) : services.phones.bindByEncryptedData(claims, body);
+      if ('code' in body) return services.phones.bindByCode(claims, body.code);
+      return services.phones.bindByEncryptedData(claims, body, requestOrigin(request));
     },
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EncryptedPayload } from '../../providers/wechat/miniprogram/encrypted-data.js';
 import { authOf } from '../guard.js';
 import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
+import { requestOrigin } from '../request-origin.js';
 import { documented, encryptedPayloadProperties, errorResponses } from '../schemas.js';
 import type { Services } from '../services.js';
 
@@ -17,7 +18,7 @@ export async function wechatRoutes(app: FastifyInstance, services: Services, lim
         response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
       },
     },
-    async (request) => services.encryptedData.decrypt(authOf(request), request.body),
+    async (request) => services.encryptedData.decrypt(authOf(request), request.body, requestOrigin(request)),
   );
 
   app.post<{ Body: { rawData: string; signature: string } }>(
@@ -72,7 +73,7 @@ export async function wechatRoutes(app: FastifyInstance, services: Services, lim
     },
     async (request) => {
       const account = await services.sessionKeys.of(authOf(request));
-      return { current: true, updatedAt: new Date(await services.sessionKeys.reset(account)).toISOString() };
+      return { current: true, updatedAt: new Date(await services.sessionKeys.reset(account, requestOrigin(request))).toISOString() };
     },
   );
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WechatAppCredentials, WechatClient } from './client.js';
 import { NoAccessTokenError, WechatApiError } from './errors.js';
+import type { WechatApi, WechatAppCredentials } from './wechat-api.js';
 import { ERRCODE } from './wire.js';
 
 /**
@@ -37,6 +37,16 @@ const LOCK_POLL_MS = 25;
 /** The errcodes that mean "this access token is no good", after which one refetch and one retry are worth it. */
 const TOKEN_REJECTED = new Set<number>([ERRCODE.INVALID_CREDENTIAL, ERRCODE.ACCESS_TOKEN_EXPIRED, ERRCODE.INVALID_ACCESS_TOKEN]);
 
+export interface AccessTokenManagerDeps {
+  wechat: WechatApi;
+  /** The apps' credentials, by appid. */
+  apps: ReadonlyMap<string, WechatAppCredentials>;
+  store: SharedTokenStore;
+  clock: () => number;
+  source: TokenSource;
+  mode: TokenMode;
+}
+
 /**
  * Access tokens for server-to-WeChat calls, done the way the best SDKs do it: cached; one fetch at a time per app
  * (single flight in the process, a shared lock across processes, the cache re-checked after the lock is won);
@@ -45,13 +55,7 @@ const TOKEN_REJECTED = new Set<number>([ERRCODE.INVALID_CREDENTIAL, ERRCODE.ACCE
 export class AccessTokenManager {
   readonly #inFlight = new Map<string, Promise<CachedToken>>();
 
-  constructor(
-    private readonly client: WechatClient,
-    private readonly apps: ReadonlyMap<string, WechatAppCredentials>,
-    private readonly store: SharedTokenStore,
-    private readonly settings: { source: TokenSource; mode: TokenMode },
-    private readonly clock: () => number,
-  ) {}
+  constructor(private readonly deps: AccessTokenManagerDeps) {}
 
   /** Runs `use` with a valid token for `appid`; a token WeChat rejects is replaced and `use` retried once. */
   async withToken<T>(appid: string, use: (accessToken: string) => Promise<T>): Promise<T> {
@@ -60,7 +64,7 @@ export class AccessTokenManager {
       return await use(first.token);
     } catch (error) {
       if (!(error instanceof WechatApiError) || !TOKEN_REJECTED.has(error.errcode)) throw error;
-      await this.store.deleteIfEquals(storeKey(appid), JSON.stringify(first));
+      await this.deps.store.deleteIfEquals(storeKey(appid), JSON.stringify(first));
       const second = await this.current(appid);
       return use(second.token);
     }
@@ -70,7 +74,7 @@ export class AccessTokenManager {
   async current(appid: string): Promise<CachedToken> {
     const cached = await this.readCache(appid);
     if (cached !== undefined) return cached;
-    if (this.settings.mode === 'read-only') throw new NoAccessTokenError(appid);
+    if (this.deps.mode === 'read-only') throw new NoAccessTokenError(appid);
     let pending = this.#inFlight.get(appid);
     if (pending === undefined) {
       pending = this.refreshUnderLock(appid).finally(() => this.#inFlight.delete(appid));
@@ -80,15 +84,15 @@ export class AccessTokenManager {
   }
 
   private async refreshUnderLock(appid: string): Promise<CachedToken> {
-    const deadline = this.clock() + LOCK_WAIT_MS;
-    let lock = await this.store.tryLock(lockKey(appid), LOCK_TTL_MS);
+    const deadline = this.deps.clock() + LOCK_WAIT_MS;
+    let lock = await this.deps.store.tryLock(lockKey(appid), LOCK_TTL_MS);
     while (lock === undefined) {
       // Another instance is fetching: its token will appear in the cache.
       await sleep(LOCK_POLL_MS);
       const stored = await this.readCache(appid);
       if (stored !== undefined) return stored;
-      if (this.clock() > deadline) break; // the holder died; its lock expires soon anyway
-      lock = await this.store.tryLock(lockKey(appid), LOCK_TTL_MS);
+      if (this.deps.clock() > deadline) break; // the holder died; its lock expires soon anyway
+      lock = await this.deps.store.tryLock(lockKey(appid), LOCK_TTL_MS);
     }
     try {
       return (await this.readCache(appid)) ?? (await this.fetch(appid));
@@ -98,20 +102,21 @@ export class AccessTokenManager {
   }
 
   private async fetch(appid: string): Promise<CachedToken> {
-    const app = this.apps.get(appid);
+    const app = this.deps.apps.get(appid);
     if (app === undefined) throw new Error(`no credentials for ${appid}`);
-    const fetched = this.settings.source === 'stable' ? await this.client.stableAccessToken(app) : await this.client.plainAccessToken(app);
+    const fetched =
+      this.deps.source === 'stable' ? await this.deps.wechat.stableAccessToken(app) : await this.deps.wechat.plainAccessToken(app);
     const lifetime = fetched.expiresInSeconds * 1000;
-    const entry: CachedToken = { token: fetched.token, renewAt: this.clock() + Math.max(lifetime - RENEW_MARGIN_MS, lifetime / 2) };
-    await this.store.set(storeKey(appid), JSON.stringify(entry), lifetime);
+    const entry: CachedToken = { token: fetched.token, renewAt: this.deps.clock() + Math.max(lifetime - RENEW_MARGIN_MS, lifetime / 2) };
+    await this.deps.store.set(storeKey(appid), JSON.stringify(entry), lifetime);
     return entry;
   }
 
   private async readCache(appid: string): Promise<CachedToken | undefined> {
-    const raw = await this.store.get(storeKey(appid));
+    const raw = await this.deps.store.get(storeKey(appid));
     if (raw === undefined) return undefined;
     const entry = JSON.parse(raw) as CachedToken;
-    return this.clock() < entry.renewAt ? entry : undefined;
+    return this.deps.clock() < entry.renewAt ? entry : undefined;
   }
 }
 

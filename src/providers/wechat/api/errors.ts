@@ -1,15 +1,15 @@
-import type { WechatApi } from './wire.js';
+import type { WechatApiName } from './wire.js';
 
 /** WeChat answered with a non-zero errcode. */
 export class WechatApiError extends Error {
   override readonly name = 'WechatApiError';
-  readonly api: WechatApi;
+  readonly api: WechatApiName;
   readonly errcode: number;
   readonly errmsg: string;
   /** WeChat's request id from the errmsg, for support tickets; undefined when WeChat gave none. */
   readonly rid: string | undefined;
 
-  constructor(api: WechatApi, errcode: number, errmsg: string) {
+  constructor(api: WechatApiName, errcode: number, errmsg: string) {
     super(`WeChat ${api} failed with errcode ${errcode}: ${errmsg}`);
     this.api = api;
     this.errcode = errcode;
@@ -23,10 +23,10 @@ export type WechatTransportFailure = 'timeout' | 'network' | 'bad_response';
 /** WeChat could not be reached in time, or answered something that is not a WeChat answer. */
 export class WechatTransportError extends Error {
   override readonly name = 'WechatTransportError';
-  readonly api: WechatApi;
+  readonly api: WechatApiName;
   readonly failure: WechatTransportFailure;
 
-  constructor(api: WechatApi, failure: WechatTransportFailure, message: string, options: { cause?: unknown } = {}) {
+  constructor(api: WechatApiName, failure: WechatTransportFailure, message: string, options: { cause?: unknown } = {}) {
     super(`WeChat ${api}: ${message}`, options);
     this.api = api;
     this.failure = failure;

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WechatApiError, WechatTransportError } from './errors.js';
-import { ERRCODE, WECHAT_PATHS, type WechatApi } from './wire.js';
+import { ERRCODE, WECHAT_PATHS, type WechatApiName } from './wire.js';
 
 export interface WechatTransport {
-  /** WeChat's host or a simulator's base, without a trailing slash; read at every call. */
-  baseUrl: () => string;
+  /** WeChat's host or a simulator's base, without a trailing slash. */
+  baseUrl: string;
   timeoutMs: number;
   /** Extra attempts after `-1` (system busy). */
   retries: number;
@@ -13,7 +13,7 @@ export interface WechatTransport {
 }
 
 export interface WechatCallEvent {
-  api: WechatApi;
+  api: WechatApiName;
   attempt: number;
   durationMs: number;
   /** 0 on success, WeChat's errcode on an error answer, undefined when no WeChat answer came. */
@@ -23,7 +23,7 @@ export interface WechatCallEvent {
 }
 
 export interface WechatCall {
-  api: WechatApi;
+  api: WechatApiName;
   query: Record<string, string>;
   /** Sent as JSON with POST; GET when absent. */
   body?: unknown;
@@ -53,7 +53,7 @@ async function callOnce(transport: WechatTransport, call: WechatCall, attempt: n
   const report = (errcode: number | undefined, rid: string | undefined, failure?: WechatTransportError['failure']): void =>
     transport.observe?.({ api: call.api, attempt, durationMs: performance.now() - started, errcode, rid, failure });
 
-  const url = `${transport.baseUrl()}${WECHAT_PATHS[call.api]}?${new URLSearchParams(call.query).toString()}`;
+  const url = `${transport.baseUrl}${WECHAT_PATHS[call.api]}?${new URLSearchParams(call.query).toString()}`;
   let text: string;
   try {
     const response = await fetch(url, {

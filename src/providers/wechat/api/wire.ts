@@ -1,6 +1,6 @@
 /**
  * WeChat's wire format: the request and response shapes of the server APIs we speak, as WeChat sends them.
- * Shared by the WeChat client (src/wechat) and the simulator (src/simulator); nothing else lives here.
+ * Shared by WechatApi (wechat-api.ts) and the simulator (../simulator/); nothing else lives here.
  * Facts: ../shared/wechat-api.md.
  */
 
@@ -10,7 +10,7 @@ export interface WireError {
   errmsg: string;
 }
 
-/** The APIs the simulator serves and the client calls, by the names the fault and stats control API use. */
+/** The APIs the simulator serves and WechatApi calls, by the names the fault and stats control API use. */
 export const WECHAT_APIS = [
   'jscode2session',
   'token',
@@ -19,10 +19,10 @@ export const WECHAT_APIS = [
   'checksession',
   'resetusersessionkey',
 ] as const;
-export type WechatApi = (typeof WECHAT_APIS)[number];
+export type WechatApiName = (typeof WECHAT_APIS)[number];
 
 /** Paths of those APIs, relative to the API base (https://api.weixin.qq.com or a simulator's base). */
-export const WECHAT_PATHS: Readonly<Record<WechatApi, string>> = {
+export const WECHAT_PATHS: Readonly<Record<WechatApiName, string>> = {
   jscode2session: '/sns/jscode2session',
   token: '/cgi-bin/token',
   stable_token: '/cgi-bin/stable_token',

@@ -1,12 +1,18 @@
 import type { AuditLog } from '../../../core/audit.js';
+import type { RequestOrigin } from '../../../core/request-origin.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import { DecryptError, decryptUserData, verifyRawDataSignature } from '../api/crypto.js';
-import { type AccountKey, type SessionKeys, sessionKeyExpired } from './session-keys.js';
+import { type SessionKeys, sessionKeyExpired, type WechatAccount } from './session-keys.js';
 
 export interface EncryptedPayload {
   encryptedData: string;
   iv: string;
+}
+
+export interface EncryptedDataDeps {
+  sessionKeys: SessionKeys;
+  audit: AuditLog;
 }
 
 /**
@@ -16,31 +22,23 @@ export interface EncryptedPayload {
  * another app's or another user's (WATERMARK_MISMATCH, DATA_OWNER_MISMATCH).
  */
 export class EncryptedData {
-  constructor(
-    private readonly sessionKeys: SessionKeys,
-    private readonly audit: AuditLog,
-  ) {}
+  constructor(private readonly deps: EncryptedDataDeps) {}
 
-  async decrypt(claims: AccessClaims, payload: EncryptedPayload): Promise<Record<string, unknown>> {
+  async decrypt(claims: AccessClaims, payload: EncryptedPayload, origin: RequestOrigin): Promise<Record<string, unknown>> {
     try {
       return await this.decryptFor(claims, payload);
     } catch (error) {
       if (error instanceof WeappAuthError) {
         const diagnosis = { code: error.code, ...(typeof error.details?.hint === 'string' ? { hint: error.details.hint } : {}) };
-        await this.audit.record('decrypt_failed', {
-          userId: claims.userId,
-          sessionId: claims.sessionId,
-          provider: claims.provider,
-          app: claims.appid,
-          details: diagnosis,
-        });
+        const facts = { userId: claims.userId, sessionId: claims.sessionId, provider: claims.provider, app: claims.appid };
+        await this.deps.audit.record('decrypt_failed', { ...facts, details: diagnosis }, origin);
       }
       throw error;
     }
   }
 
   private async decryptFor(claims: AccessClaims, payload: EncryptedPayload): Promise<Record<string, unknown>> {
-    const account = await this.sessionKeys.of(claims);
+    const account = await this.deps.sessionKeys.of(claims);
     let data: Record<string, unknown>;
     try {
       data = decryptUserData(account.sessionKey, payload.encryptedData, payload.iv);
@@ -60,11 +58,11 @@ export class EncryptedData {
 
   /** Legacy getUserInfo rawData: sha1(rawData + session_key) must equal the signature WeChat sent beside it. */
   async verifyRawData(claims: AccessClaims, rawData: string, signature: string): Promise<boolean> {
-    const account = await this.sessionKeys.of(claims);
+    const account = await this.deps.sessionKeys.of(claims);
     return verifyRawDataSignature(rawData, signature, account.sessionKey);
   }
 
-  private async diagnose(error: DecryptError, account: AccountKey): Promise<WeappAuthError> {
+  private async diagnose(error: DecryptError, account: WechatAccount): Promise<WeappAuthError> {
     switch (error.failure) {
       case 'spaces_in_base64':
       case 'url_encoded':
@@ -74,7 +72,7 @@ export class EncryptedData {
       case 'bad_data_length':
         return new WeappAuthError('VALIDATION_FAILED', error.message);
       case 'wrong_key_or_damaged':
-        if (!(await this.sessionKeys.isCurrent(account))) return sessionKeyExpired();
+        if (!(await this.deps.sessionKeys.isCurrent(account))) return sessionKeyExpired();
         return new WeappAuthError(
           'DECRYPT_FAILED',
           'the stored session_key is current, so encryptedData or iv was damaged or belongs to another login: send them exactly as WeChat gave them',

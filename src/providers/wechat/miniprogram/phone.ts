@@ -1,34 +1,36 @@
 import type { PhoneNumber } from '../../../contract/api.js';
 import type { Profiles } from '../../../core/profile.js';
+import type { RequestOrigin } from '../../../core/request-origin.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import type { AccessTokenManager } from '../api/access-token-manager.js';
-import type { WechatAppCredentials, WechatClient } from '../api/client.js';
 import { WechatApiError } from '../api/errors.js';
+import type { WechatApi, WechatAppCredentials } from '../api/wechat-api.js';
 import { ERRCODE } from '../api/wire.js';
 import { wechatFailure } from '../failure.js';
 import type { EncryptedData, EncryptedPayload } from './encrypted-data.js';
 import type { SessionKeys } from './session-keys.js';
 
+export interface PhonesDeps {
+  wechat: WechatApi;
+  wechatTokens: AccessTokenManager;
+  sessionKeys: SessionKeys;
+  encryptedData: EncryptedData;
+  profiles: Profiles;
+  /** The apps' credentials, by appid: a wx.login code sent as a phone code is recognised by code2Session. */
+  apps: ReadonlyMap<string, WechatAppCredentials>;
+}
+
 /** Binding the user's phone number: the current way (a getPhoneNumber code) or the legacy one (encryptedData). */
 export class Phones {
-  constructor(
-    private readonly deps: {
-      wechat: WechatClient;
-      tokens: AccessTokenManager;
-      sessionKeys: SessionKeys;
-      encryptedData: EncryptedData;
-      profiles: Profiles;
-      apps: ReadonlyMap<string, WechatAppCredentials>;
-    },
-  ) {}
+  constructor(private readonly deps: PhonesDeps) {}
 
   /** getuserphonenumber with the button's `e.detail.code`, checked by WeChat to belong to this user. */
   async bindByCode(claims: AccessClaims, code: string): Promise<PhoneNumber> {
     const account = await this.deps.sessionKeys.of(claims);
     let phone;
     try {
-      phone = await this.deps.tokens.withToken(account.appid, (token) => this.deps.wechat.phoneNumber(token, code, account.openid));
+      phone = await this.deps.wechatTokens.withToken(account.appid, (token) => this.deps.wechat.phoneNumber(token, code, account.openid));
     } catch (error) {
       if (error instanceof WechatApiError && error.errcode === ERRCODE.INVALID_CODE)
         throw await this.explainInvalidCode(account.appid, code);
@@ -41,8 +43,8 @@ export class Phones {
   }
 
   /** Legacy getPhoneNumber: encryptedData + iv, opened with the stored session_key. */
-  async bindByEncryptedData(claims: AccessClaims, payload: EncryptedPayload): Promise<PhoneNumber> {
-    const data = await this.deps.encryptedData.decrypt(claims, payload);
+  async bindByEncryptedData(claims: AccessClaims, payload: EncryptedPayload, origin: RequestOrigin): Promise<PhoneNumber> {
+    const data = await this.deps.encryptedData.decrypt(claims, payload, origin);
     const { phoneNumber, purePhoneNumber, countryCode } = data;
     if (
       typeof phoneNumber !== 'string' ||

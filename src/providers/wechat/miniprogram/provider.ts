@@ -1,9 +1,15 @@
 import type { ExternalIdentity, IdentityProvider } from '../../../core/identity-provider.js';
-import type { WechatAppCredentials, WechatClient } from '../api/client.js';
+import type { WechatApi, WechatAppCredentials } from '../api/wechat-api.js';
 import { wechatFailure } from '../failure.js';
 
 /** The provider id of WeChat mini programs, and the family their unionids are comparable within. */
 export const WECHAT = 'wechat';
+
+export interface WechatMiniProgramProviderDeps {
+  wechat: WechatApi;
+  /** The apps served, with their credentials; the first is the default. */
+  apps: readonly WechatAppCredentials[];
+}
 
 /**
  * WeChat mini program login as an identity provider: a wx.login code → code2Session → openid (subject), unionid
@@ -14,12 +20,9 @@ export class WechatMiniProgramProvider implements IdentityProvider {
   readonly apps: readonly string[];
   readonly #credentials: ReadonlyMap<string, WechatAppCredentials>;
 
-  constructor(
-    private readonly wechat: WechatClient,
-    apps: readonly WechatAppCredentials[],
-  ) {
-    this.apps = apps.map((app) => app.appid);
-    this.#credentials = new Map(apps.map((app) => [app.appid, app]));
+  constructor(private readonly deps: WechatMiniProgramProviderDeps) {
+    this.apps = deps.apps.map((app) => app.appid);
+    this.#credentials = new Map(deps.apps.map((app) => [app.appid, app]));
   }
 
   async exchange(app: string, credential: { code: string }): Promise<ExternalIdentity> {
@@ -27,7 +30,7 @@ export class WechatMiniProgramProvider implements IdentityProvider {
     if (credentials === undefined) throw new Error(`WeChat app ${app} is not configured`);
     let session;
     try {
-      session = await this.wechat.code2Session(credentials, credential.code);
+      session = await this.deps.wechat.code2Session(credentials, credential.code);
     } catch (error) {
       throw wechatFailure(error);
     }

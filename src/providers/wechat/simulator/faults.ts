@@ -1,5 +1,5 @@
 /** Injected failures, queued per WeChat API and consumed first in, first out: one per call. */
-import type { WechatApi } from '../api/wire.js';
+import type { WechatApiName } from '../api/wire.js';
 
 export interface Fault {
   /** Answer this errcode (HTTP 200, WeChat error body) instead of the normal answer. */
@@ -15,16 +15,16 @@ export interface Fault {
 }
 
 export class FaultQueue {
-  readonly #queues = new Map<WechatApi, { fault: Fault; remaining: number }[]>();
+  readonly #queues = new Map<WechatApiName, { fault: Fault; remaining: number }[]>();
 
-  add(api: WechatApi, fault: Fault, times: number): void {
+  add(api: WechatApiName, fault: Fault, times: number): void {
     const queue = this.#queues.get(api) ?? [];
     queue.push({ fault, remaining: times });
     this.#queues.set(api, queue);
   }
 
   /** The fault for this call, if any; uses up one of its `times`. */
-  take(api: WechatApi): Fault | undefined {
+  take(api: WechatApiName): Fault | undefined {
     const queue = this.#queues.get(api);
     const head = queue?.[0];
     if (!queue || !head) return undefined;

@@ -1,11 +1,14 @@
-/** The simulator on its own HTTP server: for the CLI and for tests (port 0 = a random free port). */
+/** The simulator on its own HTTP server: for the CLI, for tests, for the server's simulator mode (port 0 = a random free port). */
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { type SimulatorOptions, simulatorPlugin } from './plugin.js';
+import { createSimulatorState, type SimulatorState } from './state.js';
 
 export interface RunningSimulator {
   /** Base URL to point a WeChat SDK at, e.g. http://127.0.0.1:4000 (no trailing slash). */
   url: string;
+  /** Its memory: mount `simulatorPlugin` with it to serve the same apps, users and codes elsewhere. */
+  state: SimulatorState;
   close(): Promise<void>;
 }
 
@@ -14,11 +17,13 @@ export async function startSimulator(options: SimulatorOptions & { port?: number
   // request held by a delay fault cannot stall shutdown.
   const app = Fastify({ logger: false, forceCloseConnections: true });
   const host = options.host ?? '127.0.0.1';
-  await app.register(simulatorPlugin, { apps: options.apps, hosts: [host, ...(options.hosts ?? [])] });
+  const state = 'state' in options ? options.state : createSimulatorState(options.apps ?? []);
+  await app.register(simulatorPlugin, { state, hosts: [host, ...(options.hosts ?? [])] });
   await app.listen({ port: options.port ?? 0, host });
   const { port } = app.server.address() as AddressInfo;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    state,
     close: async () => {
       await app.close();
     },

@@ -1,8 +1,8 @@
 /** Everything one simulator instance remembers, in memory; the control API's reset starts it over. */
-import { AccessTokens } from './access-tokens.js';
-import type { AppRegistry } from './apps.js';
+import { AppRegistry, type SimulatorApp } from './apps.js';
 import { SimClock } from './clock.js';
 import { FaultQueue } from './faults.js';
+import { IssuedAccessTokens } from './issued-access-tokens.js';
 import { LoginRegistry } from './logins.js';
 import { PhoneCodeRegistry } from './phone-codes.js';
 import { CallStats } from './stats.js';
@@ -13,18 +13,23 @@ export interface SimulatorState {
   clock: SimClock;
   logins: LoginRegistry;
   phoneCodes: PhoneCodeRegistry;
-  tokens: AccessTokens;
+  tokens: IssuedAccessTokens;
   faults: FaultQueue;
   stats: CallStats;
 }
 
-export function createState(apps: AppRegistry): SimulatorState {
+/** A fresh simulator knowing `apps` (none or empty → DEFAULT_SIMULATOR_APP); throws on a malformed or duplicate app. */
+export function createSimulatorState(apps: readonly SimulatorApp[]): SimulatorState {
+  return freshState(new AppRegistry(apps));
+}
+
+function freshState(apps: AppRegistry): SimulatorState {
   return {
     apps,
     clock: new SimClock(),
     logins: new LoginRegistry(),
     phoneCodes: new PhoneCodeRegistry(),
-    tokens: new AccessTokens(),
+    tokens: new IssuedAccessTokens(),
     faults: new FaultQueue(),
     stats: new CallStats(),
   };
@@ -32,5 +37,5 @@ export function createState(apps: AppRegistry): SimulatorState {
 
 /** Clears users, codes, tokens, faults, stats and the clock offset; keeps the apps. */
 export function resetState(state: SimulatorState): void {
-  Object.assign(state, createState(state.apps));
+  Object.assign(state, freshState(state.apps));
 }

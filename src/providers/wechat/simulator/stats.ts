@@ -1,15 +1,15 @@
 /** Calls received per WeChat API, faulted ones included: lets tests assert caching and retry behaviour. */
-import { WECHAT_APIS, type WechatApi } from '../api/wire.js';
+import { WECHAT_APIS, type WechatApiName } from '../api/wire.js';
 
 export class CallStats {
-  readonly #calls = new Map<WechatApi, number>();
+  readonly #calls = new Map<WechatApiName, number>();
 
-  record(api: WechatApi): void {
+  record(api: WechatApiName): void {
     this.#calls.set(api, (this.#calls.get(api) ?? 0) + 1);
   }
 
-  snapshot(): { calls: Record<WechatApi, number> } {
+  snapshot(): { calls: Record<WechatApiName, number> } {
     const calls = Object.fromEntries(WECHAT_APIS.map((api) => [api, this.#calls.get(api) ?? 0]));
-    return { calls: calls as Record<WechatApi, number> };
+    return { calls: calls as Record<WechatApiName, number> };
   }
 }

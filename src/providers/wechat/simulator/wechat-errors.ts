@@ -36,6 +36,6 @@ export class WechatError extends Error {
   }
 }
 
-export function errorBody(error: WechatError, nowSeconds: number): WireError {
+export function wechatErrorBody(error: WechatError, nowSeconds: number): WireError {
   return { errcode: error.errcode, errmsg: `${error.message}, rid: ${newRid(nowSeconds)}` };
 }

@@ -4,27 +4,28 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ERRCODE, WECHAT_PATHS, type WechatApi } from '../api/wire.js';
+import { ERRCODE, WECHAT_PATHS, type WechatApiName } from '../api/wire.js';
 import { parseJsonObject } from './body.js';
 import type { SimulatorState } from './state.js';
-import { errorBody, WechatError } from './wechat-errors.js';
+import { WechatError, wechatErrorBody } from './wechat-errors.js';
 
 /** What api.weixin.qq.com sends with JSON answers. */
 const JSON_CONTENT_TYPE = 'application/json; encoding=utf-8';
 /** code2Session alone answers its JSON as text/plain. */
-const CONTENT_TYPES: Partial<Record<WechatApi, string>> = { jscode2session: 'text/plain' };
-const POST_APIS: ReadonlySet<WechatApi> = new Set(['stable_token', 'getuserphonenumber']);
+const CONTENT_TYPES: Partial<Record<WechatApiName, string>> = { jscode2session: 'text/plain' };
+const POST_APIS: ReadonlySet<WechatApiName> = new Set(['stable_token', 'getuserphonenumber']);
 const DEFAULT_FAULT_CONTENT_TYPE = 'text/html; charset=utf-8';
 
-export interface WechatCall {
+/** A call to a simulated WeChat API, as received. */
+export interface ReceivedCall {
   query: Readonly<Record<string, unknown>>;
   /** The parsed JSON body of POST APIs; empty for GET. */
   body: Readonly<Record<string, unknown>>;
 }
 
-export type WechatHandler = (call: WechatCall) => object;
+export type WechatHandler = (call: ReceivedCall) => object;
 
-export function wechatRoute(scope: FastifyInstance, state: SimulatorState, api: WechatApi, handler: WechatHandler): void {
+export function wechatRoute(scope: FastifyInstance, state: SimulatorState, api: WechatApiName, handler: WechatHandler): void {
   const method = POST_APIS.has(api) ? 'POST' : 'GET';
   scope.route({
     method,
@@ -43,7 +44,7 @@ export function wechatRoute(scope: FastifyInstance, state: SimulatorState, api: 
         answer = handler({ query: request.query as Record<string, unknown>, body });
       } catch (error) {
         if (!(error instanceof WechatError)) throw error;
-        answer = errorBody(error, state.clock.nowSeconds());
+        answer = wechatErrorBody(error, state.clock.nowSeconds());
       }
       return sendText(reply, CONTENT_TYPES[api] ?? JSON_CONTENT_TYPE, JSON.stringify(answer));
     },
@@ -56,14 +57,14 @@ function sendText(reply: FastifyReply, contentType: string, text: string): Fasti
 }
 
 /** A query parameter as WeChat reads it: the first value when repeated. */
-export function queryParam(call: WechatCall, name: string): string | undefined {
+export function queryParam(call: ReceivedCall, name: string): string | undefined {
   const value = call.query[name];
   const first = Array.isArray(value) ? (value[0] as unknown) : value;
   return typeof first === 'string' ? first : undefined;
 }
 
 /** A string field of a JSON body; a value of another type is WeChat's 47001. */
-export function bodyString(call: WechatCall, name: string): string | undefined {
+export function bodyString(call: ReceivedCall, name: string): string | undefined {
   const value = call.body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new WechatError(ERRCODE.DATA_FORMAT_ERROR);

@@ -1,6 +1,6 @@
 /** The control API (under /control): mints what the phone would produce, injects faults, moves the clock. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Watermark, WechatApi } from '../../api/wire.js';
+import type { Watermark, WechatApiName } from '../../api/wire.js';
 import { parseJsonObject } from '../body.js';
 import { badRequest, ControlError, controlErrorHandler } from '../control-errors.js';
 import { checkControlRequest } from '../control-guard.js';
@@ -28,7 +28,7 @@ interface EncryptBody extends AppBody {
   data: Record<string, unknown>;
 }
 interface FaultBody {
-  api: WechatApi;
+  api: WechatApiName;
   errcode?: number;
   errmsg?: string;
   delayMs?: number;

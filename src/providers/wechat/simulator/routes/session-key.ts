@@ -5,7 +5,7 @@ import { signatureMatches } from '../crypto.js';
 import type { SimUser } from '../logins.js';
 import type { SimulatorState } from '../state.js';
 import { WechatError } from '../wechat-errors.js';
-import { queryParam, type WechatCall, wechatRoute } from '../wechat-route.js';
+import { queryParam, type ReceivedCall, wechatRoute } from '../wechat-route.js';
 
 const SIG_METHOD = 'hmac_sha256';
 
@@ -26,7 +26,7 @@ export function sessionKeyRoutes(scope: FastifyInstance, state: SimulatorState):
  * The user whose current session_key signed the request. An unknown openid, a missing signature and a stale key
  * all answer 87009: from the caller's side each is "this signature matches no current key".
  */
-function signedUser(state: SimulatorState, call: WechatCall): SimUser {
+function signedUser(state: SimulatorState, call: ReceivedCall): SimUser {
   const appid = state.tokens.verify(queryParam(call, 'access_token'), state.clock.nowMs());
   if (queryParam(call, 'sig_method') !== SIG_METHOD) throw new WechatError(ERRCODE.INVALID_SIG_METHOD);
   const user = state.logins.user(appid, queryParam(call, 'openid') ?? '');

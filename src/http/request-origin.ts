@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
-import type { ClientInfo } from '../core/sessions.js';
+import type { RequestOrigin } from '../core/request-origin.js';
 
-/** The caller's address (through trusted proxies only) and user agent, as recorded on its session. */
-export function clientInfo(request: FastifyRequest): ClientInfo {
+/** The request's id, the caller's address (through trusted proxies only) and user agent, for the core calls that record them. */
+export function requestOrigin(request: FastifyRequest): RequestOrigin {
   const userAgent = request.headers['user-agent'];
-  return { ip: normalizeIp(request.ip), userAgent: typeof userAgent === 'string' ? userAgent : null };
+  return { requestId: String(request.id), ip: normalizeIp(request.ip), userAgent: typeof userAgent === 'string' ? userAgent : null };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Access tokens per app, with WeChat's two issuing disciplines:
+ * The access tokens simulated WeChat issues to apps, with WeChat's two issuing disciplines:
  * - /cgi-bin/token mints on every fetch; the previous token keeps working 5 more minutes, then answers 40001.
  * - /cgi-bin/stable_token hands out the same token while it has ≥ 5 minutes left, renews it in its last 5 minutes
  *   (the old one living out its own expiry), and force_refresh kills the current one at once, at most 20 times a
@@ -24,7 +24,7 @@ interface TokenRecord {
   revokedAtMs?: number;
 }
 
-export class AccessTokens {
+export class IssuedAccessTokens {
   readonly #tokens = new Map<string, TokenRecord>();
   readonly #latestPlain = new Map<string, string>();
   readonly #currentStable = new Map<string, string>();

@@ -1,7 +1,7 @@
 import { sessionKeySignature } from './crypto.js';
 import { WechatApiError, WechatTransportError } from './errors.js';
 import { callWechat, type WechatTransport } from './request.js';
-import { ERRCODE, type StableTokenRequest, type WechatApi } from './wire.js';
+import { ERRCODE, type StableTokenRequest, type WechatApiName } from './wire.js';
 
 export interface WechatAppCredentials {
   appid: string;
@@ -27,12 +27,12 @@ export interface PhoneNumber {
 }
 
 /** The server side of WeChat's mini program APIs. Knows nothing of our users or storage. */
-export class WechatClient {
-  constructor(private readonly transport: WechatTransport) {}
+export class WechatApi {
+  constructor(private readonly deps: WechatTransport) {}
 
   /** code2Session: exchanges a wx.login code for the user's openid, unionid and session_key. */
   async code2Session(app: WechatAppCredentials, code: string): Promise<Code2Session> {
-    const body = await callWechat(this.transport, {
+    const body = await callWechat(this.deps, {
       api: 'jscode2session',
       query: { appid: app.appid, secret: app.secret, js_code: code, grant_type: 'authorization_code' },
     });
@@ -45,7 +45,7 @@ export class WechatClient {
 
   /** GET /cgi-bin/token: every call mints a new token and starts the old one's 5-minute countdown. */
   async plainAccessToken(app: WechatAppCredentials): Promise<FetchedAccessToken> {
-    const body = await callWechat(this.transport, {
+    const body = await callWechat(this.deps, {
       api: 'token',
       query: { grant_type: 'client_credential', appid: app.appid, secret: app.secret },
     });
@@ -54,7 +54,7 @@ export class WechatClient {
 
   /** POST /cgi-bin/stable_token: the same token while it is valid, independent of /cgi-bin/token. */
   async stableAccessToken(app: WechatAppCredentials, forceRefresh = false): Promise<FetchedAccessToken> {
-    const body = await callWechat(this.transport, {
+    const body = await callWechat(this.deps, {
       api: 'stable_token',
       query: {},
       body: {
@@ -69,7 +69,7 @@ export class WechatClient {
 
   /** getuserphonenumber with the getPhoneNumber button's code; `openid` makes WeChat check the code is that user's. */
   async phoneNumber(accessToken: string, code: string, openid?: string): Promise<PhoneNumber> {
-    const body = await callWechat(this.transport, {
+    const body = await callWechat(this.deps, {
       api: 'getuserphonenumber',
       query: { access_token: accessToken },
       body: openid === undefined ? { code } : { code, openid },
@@ -90,7 +90,7 @@ export class WechatClient {
   /** checksession: true when `sessionKey` is the user's current key, false when WeChat says it is stale (87009). */
   async isSessionKeyCurrent(accessToken: string, openid: string, sessionKey: string): Promise<boolean> {
     try {
-      await callWechat(this.transport, { api: 'checksession', query: this.signedQuery(accessToken, openid, sessionKey) });
+      await callWechat(this.deps, { api: 'checksession', query: this.signedQuery(accessToken, openid, sessionKey) });
       return true;
     } catch (error) {
       if (error instanceof WechatApiError && error.errcode === ERRCODE.INVALID_SIGNATURE) return false;
@@ -100,7 +100,7 @@ export class WechatClient {
 
   /** resetusersessionkey: proves possession of the current key and gets a new one; the old one dies. */
   async resetSessionKey(accessToken: string, openid: string, sessionKey: string): Promise<string> {
-    const body = await callWechat(this.transport, {
+    const body = await callWechat(this.deps, {
       api: 'resetusersessionkey',
       query: this.signedQuery(accessToken, openid, sessionKey),
     });
@@ -115,7 +115,7 @@ export class WechatClient {
   }
 }
 
-function accessTokenOf(api: WechatApi, body: Record<string, unknown>): FetchedAccessToken {
+function accessTokenOf(api: WechatApiName, body: Record<string, unknown>): FetchedAccessToken {
   const { access_token: token, expires_in: expiresIn } = body;
   if (typeof token !== 'string' || token === '' || typeof expiresIn !== 'number' || expiresIn <= 0) {
     throw new WechatTransportError(api, 'bad_response', 'answer lacks access_token or expires_in');
