@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { adminCommand, UsageError } from './admin/commands.js';
 import { rotateSigningKey } from './admin/keys.js';
-import { configSecrets, createLogger } from './observability/logging.js';
+import { createLogger } from './observability/logging.js';
 import { simulatorCommand } from './providers/wechat/simulator/command.js';
-import { ConfigError, loadConfig } from './server/config.js';
+import { ConfigError, configSecrets, loadConfig } from './server/config.js';
 import { simulatorBanner, startServer } from './server/start.js';
 import { connectDatabase, redactUrl } from './store/sql/database.js';
 import { migrateToLatest } from './store/sql/migrations.js';

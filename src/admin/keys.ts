@@ -1,8 +1,8 @@
 import type { RotationMode } from '../core/tokens/signing-keys.js';
 import { systemClock } from '../lib/clock.js';
-import { configSecrets, createLogger } from '../observability/logging.js';
+import { createLogger } from '../observability/logging.js';
 import { compose } from '../server/compose.js';
-import type { Config } from '../server/config.js';
+import { type Config, configSecrets } from '../server/config.js';
 
 /**
  * Adds a signing key. Running servers see it within a second (of their next request); a scheduled rotation lets JWKS

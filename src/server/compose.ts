@@ -75,8 +75,10 @@ async function composeOn(
   const db = database.db;
   if (config.migrateOnStart) await migrateToLatest(db);
   // Before anything reads the database's keys or users: a mode mismatch must stop the start, whatever else fails.
-  if (options.claimDatabaseMode === true)
-    await claimDatabaseMode(db, config.simulatorMode ? 'simulator' : 'wechat', config.databaseUrl, clock());
+  if (options.claimDatabaseMode === true) {
+    const claim = { mode: config.simulatorMode ? 'simulator' : 'wechat', simulatorAppid: DEFAULT_SIMULATOR_APP.appid } as const;
+    await claimDatabaseMode(db, claim, config.databaseUrl, clock());
+  }
   const box = new SealedBox(loadDataEncryptionKey(config));
   const wechatConfig = config.providers.wechat;
   const apps = config.simulatorMode ? simulatedApps(wechatConfig.apps) : wechatConfig.apps;
