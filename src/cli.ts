@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { adminCommand, UsageError } from './admin/commands.js';
-import { rotateSigningKey } from './admin/keys.js';
-import { configSecrets, createLogger } from './observability/logging.js';
+import { createLogger } from './observability/logging.js';
 import { simulatorCommand } from './providers/wechat/simulator/command.js';
-import { ConfigError, loadConfig } from './server/config.js';
+import { ConfigError, configSecrets, loadConfig } from './server/config.js';
 import { simulatorBanner, startServer } from './server/start.js';
 import { connectDatabase, redactUrl } from './store/sql/database.js';
 import { migrateToLatest } from './store/sql/migrations.js';
@@ -34,21 +33,18 @@ async function main(argv: string[]): Promise<void> {
       return serve();
     case 'migrate':
       return migrate();
-    case 'keys':
-      if (rest[0] !== 'rotate' || (rest[1] !== undefined && rest[1] !== '--now') || rest.length > 2) {
-        return usage(`unknown keys command "${rest.join(' ')}"`);
-      }
-      console.log(`new signing key: ${await rotateSigningKey(loadConfig(), rest[1] === '--now' ? 'immediate' : 'scheduled')}`);
-      return;
     case 'simulator':
       return simulatorCommand(rest);
     case 'users':
     case 'sessions':
     case 'audit':
-    case 'config': {
+    case 'config':
+    case 'keys': {
       const config = loadConfig();
       const logger = createLogger('warn', undefined, 'json', configSecrets(config));
-      return adminCommand(argv, config, logger, (value) => console.log(JSON.stringify(value, null, 2)));
+      // Answers are JSON for jq; a line of text (the new key's id) as it is.
+      const print = (value: unknown): void => console.log(typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+      return adminCommand(argv, config, logger, print);
     }
     case undefined:
     case '--help':

@@ -1,94 +1,122 @@
 import { parseArgs } from 'node:util';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { OPERATOR, type RequestOrigin } from '../core/request-origin.js';
-import { systemClock } from '../lib/clock.js';
-import { compose } from '../server/compose.js';
 import type { Config } from '../server/config.js';
-import type { Database } from '../store/sql/schema.js';
-import { findAccountsBy, listAccountsOfUser } from '../store/tables/accounts.js';
-import { listAuditEvents } from '../store/tables/audit-events.js';
-import { findSession, listSessionsOfUser } from '../store/tables/sessions.js';
-import { findUnionIdentitiesByKey, listUnionIdentitiesOfUser } from '../store/tables/union-identities.js';
-import { findUserById, findUsersByPhone, listUsers, type UserRow } from '../store/tables/users.js';
-import { maskedConfig } from './config-view.js';
-import { auditView, sessionView, type UserView, userView } from './views.js';
+import { type AdminAccess, type AdminService, type AuditQuery, type SessionTarget, type UserQuery, withAdmin } from './service.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** Prints what a command answers: JSON-ready values, or a line of text. */
 type Print = (value: unknown) => void;
 
-/**
- * The operator's commands: find users, see and revoke their sessions, read the audit log, print the config.
- * They run on the same composition as the server (same database, same Redis), so a revocation here is announced
- * to every running instance.
- */
-export async function adminCommand(argv: string[], config: Config, logger: Logger, print: Print): Promise<void> {
-  const [group, action, ...rest] = argv;
-  if (group === 'config') return print(maskedConfig(config));
-  const composition = await compose(config, systemClock, logger);
-  try {
-    const db = composition.database.db;
-    if (group === 'audit') return print((await listAuditEvents(db, auditQuery(argv.slice(1)))).map(auditView));
-    switch (`${group} ${action}`) {
-      case 'users list':
-        return print(await usersWithAccounts(db, await listUsers(db, limitOf(rest))));
-      case 'users find':
-        return print(await usersWithAccounts(db, await findUsers(db, rest)));
-      case 'sessions list': {
-        const { user } = options(rest, { user: true });
-        return print((await listSessionsOfUser(db, user)).map((session) => sessionView(session, Date.now())));
-      }
-      case 'sessions revoke':
-        return print({ revoked: await revoke(db, composition.services.sessions, rest) });
-      default:
-        throw new UsageError(`unknown command "${argv.join(' ')}"`);
-    }
-  } finally {
-    await composition.close();
-  }
+/** A command: what it opens, and its arguments parsed (before anything is opened) into the work it does. */
+interface Command {
+  access: AdminAccess;
+  parse(args: string[]): (admin: AdminService) => Promise<unknown>;
 }
 
-async function usersWithAccounts(db: Kysely<Database>, users: UserRow[]): Promise<UserView[]> {
-  return Promise.all(
-    users.map(async (user) => userView(user, await listUnionIdentitiesOfUser(db, user.id), await listAccountsOfUser(db, user.id))),
-  );
+/**
+ * The operator's commands, by `group action` (or `group` alone). Only `sessions revoke` and `keys rotate` write;
+ * the others open the database as it is and refuse one that is not migrated (service.ts, AdminAccess).
+ */
+const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
+  ['config', { access: 'none', parse: () => async (admin) => admin.configView() }],
+  [
+    'audit',
+    {
+      access: 'read',
+      parse: (args) => {
+        const query = auditQuery(args);
+        return (admin) => admin.auditEvents(query);
+      },
+    },
+  ],
+  [
+    'users list',
+    {
+      access: 'read',
+      parse: (args) => {
+        const limit = limitOf(args);
+        return (admin) => admin.listUsers(limit);
+      },
+    },
+  ],
+  [
+    'users find',
+    {
+      access: 'read',
+      parse: (args) => {
+        const query = userQuery(args);
+        return (admin) => admin.findUsers(query);
+      },
+    },
+  ],
+  [
+    'sessions list',
+    {
+      access: 'read',
+      parse: (args) => {
+        const { user } = options(args, { user: true });
+        return (admin) => admin.listSessions(user);
+      },
+    },
+  ],
+  [
+    'sessions revoke',
+    {
+      access: 'write',
+      parse: (args) => {
+        const target = sessionTarget(args);
+        return async (admin) => ({ revoked: await admin.revokeSessions(target) });
+      },
+    },
+  ],
+  [
+    'keys rotate',
+    {
+      access: 'write',
+      parse: (args) => {
+        const mode = args.length === 0 ? 'scheduled' : args.length === 1 && args[0] === '--now' ? 'immediate' : undefined;
+        if (mode === undefined) throw new UsageError(`keys rotate takes only --now, got "${args.join(' ')}"`);
+        return async (admin) => `new signing key: ${await admin.rotateSigningKey(mode)}`;
+      },
+    },
+  ],
+]);
+
+/**
+ * Runs an operator's command (`users list`, `audit --user ID`, `keys rotate --now`, …) through the admin service and
+ * prints its answer. Arguments are checked before anything is opened: a usage error touches no database.
+ */
+export async function adminCommand(argv: string[], config: Config, logger: Logger, print: Print): Promise<void> {
+  const [group, action] = argv;
+  const paired = COMMANDS.get(`${group} ${action}`);
+  const command = paired ?? COMMANDS.get(group ?? '');
+  if (command === undefined) throw new UsageError(`unknown command "${argv.join(' ')}"`);
+  const work = command.parse(argv.slice(paired === undefined ? 1 : 2));
+  print(await withAdmin(config, logger, command.access, work));
 }
 
 /** --openid is WeChat's name for an account's subject; --subject finds any provider's. --unionid looks in every family. */
-async function findUsers(db: Kysely<Database>, args: string[]): Promise<UserRow[]> {
+function userQuery(args: string[]): UserQuery {
   const by = options(args, { id: false, openid: false, subject: false, unionid: false, phone: false });
-  const given = Object.entries(by).filter(([, value]) => value !== undefined);
+  const given = Object.values(by).filter((value) => value !== undefined);
   if (given.length !== 1) throw new UsageError('users find needs exactly one of --id, --openid, --subject, --unionid, --phone');
-  if (by.id !== undefined) return present(await findUserById(db, by.id));
-  if (by.phone !== undefined) return findUsersByPhone(db, by.phone);
-  const subject = by.openid ?? by.subject;
-  const owners =
-    subject !== undefined
-      ? await findAccountsBy(db, { subject })
-      : [...(await findUnionIdentitiesByKey(db, by.unionid ?? '')), ...(await findAccountsBy(db, { unionKey: by.unionid ?? '' }))];
-  const ids = [...new Set(owners.map((owner) => owner.user_id))];
-  return (await Promise.all(ids.map((id) => findUserById(db, id)))).filter((user): user is UserRow => user !== undefined);
+  if (by.id !== undefined) return { id: by.id };
+  if (by.phone !== undefined) return { phone: by.phone };
+  if (by.unionid !== undefined) return { unionKey: by.unionid };
+  return { subject: by.openid ?? by.subject ?? '' };
 }
 
-async function revoke(
-  db: Kysely<Database>,
-  sessions: { revoke(session: { sessionId: string; userId: string }, reason: 'admin', origin: RequestOrigin): Promise<void> },
-  args: string[],
-): Promise<string[]> {
+function sessionTarget(args: string[]): SessionTarget {
   const by = options(args, { session: false, user: false });
-  if ((by.session === undefined) === (by.user === undefined)) throw new UsageError('sessions revoke needs --session ID or --user ID');
-  const targets =
-    by.session !== undefined
-      ? present(await findSession(db, by.session))
-      : (await listSessionsOfUser(db, by.user ?? '')).filter((session) => session.revoked_at === null);
-  for (const session of targets) await sessions.revoke({ sessionId: session.id, userId: session.user_id }, 'admin', OPERATOR);
-  return targets.map((session) => session.id);
+  if (by.session !== undefined && by.user === undefined) return { sessionId: by.session };
+  if (by.user !== undefined && by.session === undefined) return { userId: by.user };
+  throw new UsageError('sessions revoke needs --session ID or --user ID');
 }
 
-function auditQuery(args: string[]): { userId?: string; type?: string; since?: number; limit: number } {
+function auditQuery(args: string[]): AuditQuery {
   const { user, type, since, limit } = options(args, { user: false, type: false, since: false, limit: false });
   const sinceMs = since === undefined ? undefined : Date.parse(since);
   if (sinceMs !== undefined && Number.isNaN(sinceMs)) throw new UsageError(`--since must be a date, got "${since}"`);
@@ -126,8 +154,4 @@ function options<T extends Record<string, boolean>>(
     if (required && values[name] === undefined) throw new UsageError(`--${name} is required`);
   }
   return values as { [K in keyof T]: T[K] extends true ? string : string | undefined };
-}
-
-function present<T>(value: T | undefined): T[] {
-  return value === undefined ? [] : [value];
 }

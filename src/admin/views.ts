@@ -5,8 +5,8 @@ import type { UnionIdentityRow } from '../store/tables/union-identities.js';
 import type { UserRow } from '../store/tables/users.js';
 
 /**
- * What the admin CLI prints: everything an operator needs to find and help a user, nothing secret (no sealed
- * session keys, no token hashes).
+ * What the admin service answers (and the CLI prints): everything an operator needs to find and help a user,
+ * nothing secret (no sealed session keys, no token hashes).
  */
 export interface UserView {
   id: string;
@@ -35,7 +35,13 @@ export function userView(user: UserRow, unions: UnionIdentityRow[], accounts: Ac
   };
 }
 
-export function sessionView(session: SessionRow, now: number): Record<string, string | null> {
+/** A session as an operator sees it: its state (active, expired, revoked and why), where and when it was used. */
+export type SessionView = Record<string, string | null>;
+
+/** An audit event with its details parsed. */
+export type AuditView = Record<string, unknown>;
+
+export function sessionView(session: SessionRow, now: number): SessionView {
   const state =
     session.revoked_at !== null
       ? `revoked (${session.revoke_reason ?? 'unknown'})`
@@ -56,7 +62,7 @@ export function sessionView(session: SessionRow, now: number): Record<string, st
   };
 }
 
-export function auditView(event: AuditEventRow): Record<string, unknown> {
+export function auditView(event: AuditEventRow): AuditView {
   return {
     at: iso(event.at),
     type: event.type,

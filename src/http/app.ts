@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config, IntrospectionConfig } from '../server/config.js';
 import { installErrorHandlers } from './errors.js';
 import { createAppGuard, createAuthGuard } from './guard.js';
+import type { IntrospectionSettings } from './introspection-callers.js';
 import { installJsonParser } from './json-body.js';
 import { countRequests, metricsRoute } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
@@ -16,6 +16,16 @@ import { meRoutes } from './routes/me.js';
 import { wechatRoutes } from './routes/wechat.js';
 import type { Services } from './services.js';
 
+/**
+ * Slow clients are cut off: the request line and headers must arrive within headersMs and the whole request
+ * within requestMs; an idle keep-alive connection is closed after keepAliveMs.
+ */
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+}
+
 export interface AppOptions {
   services: Services;
   /** The apps this server serves: `app.authenticateApp` guards for one of them. */
@@ -23,9 +33,9 @@ export interface AppOptions {
   logger: Logger;
   limits: RouteLimits;
   /** Who may call POST /api/auth/introspect, and how often. */
-  introspection: IntrospectionConfig;
+  introspection: IntrospectionSettings;
   bodyLimitBytes: number;
-  httpTimeouts: Config['httpTimeouts'];
+  httpTimeouts: HttpTimeouts;
   trustProxy: boolean | number | string[];
   /** weapp-auth's version, shown in the OpenAPI description. */
   version: string;

@@ -2,8 +2,6 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ErrorBody } from '../contract/api.js';
 import { ERROR_STATUS } from '../contract/errors/index.js';
 import { type ErrorCode, WeappAuthError } from '../lib/errors.js';
-import { KvUnavailableError } from '../store/kv/kv.js';
-import { isDatabaseUnavailable } from '../store/sql/unavailable.js';
 import { MESSAGES_ZH, prefersChinese } from './messages-zh.js';
 
 /** Fastify's own errors, by their codes, mapped to ours. */
@@ -26,10 +24,9 @@ export function sendError(reply: FastifyReply, error: WeappAuthError): FastifyRe
 
 /** Turns anything thrown into a stable error body. Only a genuine bug answers 500, and it is logged. */
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((thrown: FastifyError | WeappAuthError, request: FastifyRequest, reply: FastifyReply) => {
-    // A database or Redis that is down or overloaded is an outage to retry after, not a bug: 503, not 500. Our own
-    // errors keep their code (a WeChat outage may carry ECONNREFUSED as its cause too).
-    const error = thrown instanceof WeappAuthError ? thrown : (outage(thrown) ?? thrown);
+  app.setErrorHandler((error: FastifyError | WeappAuthError, request: FastifyRequest, reply: FastifyReply) => {
+    // Outages arrive as our own errors too: the store turns a database or Redis that is down or overloaded into
+    // DATABASE_UNAVAILABLE or REDIS_UNAVAILABLE (503, to retry after), so nothing here knows a driver's errors.
     if (error instanceof WeappAuthError) {
       const status = ERROR_STATUS[error.code];
       if (status >= 500)
@@ -48,14 +45,6 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, new WeappAuthError('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   );
-}
-
-function outage(thrown: unknown): WeappAuthError | undefined {
-  const options = { cause: thrown };
-  if (thrown instanceof KvUnavailableError)
-    return new WeappAuthError('REDIS_UNAVAILABLE', 'Redis, which this request needs, cannot be reached', options);
-  if (isDatabaseUnavailable(thrown)) return new WeappAuthError('DATABASE_UNAVAILABLE', 'the database cannot be reached', options);
-  return undefined;
 }
 
 /** A cause worth logging: its name and message only, never a request or response object that may hold secrets. */

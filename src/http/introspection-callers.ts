@@ -2,7 +2,22 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import type { RateLimiter } from '../core/rate-limiter.js';
 import { constantTimeEqual, sha256Hex } from '../lib/crypto/random.js';
 import { WeappAuthError } from '../lib/errors.js';
-import type { IntrospectionConfig } from '../server/config.js';
+
+/** Who may introspect and how often, as the server's configuration says (INTROSPECTION_CLIENTS and its limits). */
+export interface IntrospectionSettings {
+  /** Backends that authenticate with HTTP Basic `client_id:client_secret` (RFC 7662 §2.1), each limited on its own. */
+  clients: IntrospectionClient[];
+  /** Introspections per minute per backend, across instances (0 = unlimited). */
+  perClientPerMinute: number;
+  /** Introspections per minute per IP for callers without credentials; undefined: such callers are refused. */
+  anonymousPerIpPerMinute: number | undefined;
+}
+
+export interface IntrospectionClient {
+  id: string;
+  /** Hex SHA-256 of the secret: the secret itself is not kept, and comparing hashes takes the same time for any input. */
+  secretHash: string;
+}
 
 const BASIC = /^Basic ([A-Za-z0-9+/]+={0,2})$/i;
 /** Compared against for an unknown client id, so that an unknown id costs the same as a wrong secret. */
@@ -15,7 +30,7 @@ const NO_CLIENT = sha256Hex('no such introspection client');
  * INTROSPECTION_ANONYMOUS allows it, limited per IP. Wrong credentials are refused even then: a mistyped secret
  * must show, not pass as anonymous. Runs before the body is parsed.
  */
-export function introspectionCallers(limiter: RateLimiter, settings: IntrospectionConfig): onRequestAsyncHookHandler {
+export function introspectionCallers(limiter: RateLimiter, settings: IntrospectionSettings): onRequestAsyncHookHandler {
   const secretHashes = new Map(settings.clients.map((client) => [client.id, client.secretHash]));
   return async function introspectionCaller(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const header = request.headers.authorization;

@@ -23,6 +23,6 @@ export interface Services {
   metrics: Metrics;
   /** Round trip to the database, for readiness. */
   pingDatabase: () => Promise<void>;
-  /** Round trip to Redis when one is configured, for readiness; rejects with KvUnavailableError. */
+  /** Round trip to Redis when one is configured, for readiness; rejects with REDIS_UNAVAILABLE. */
   pingRedis: (() => Promise<void>) | undefined;
 }

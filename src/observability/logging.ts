@@ -1,6 +1,4 @@
-import type { FastifyRequest } from 'fastify';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import type { Config } from '../server/config.js';
 
 /**
  * Query parameters whose values are logged as they are; every other value is masked. An allow-list, not a list
@@ -27,11 +25,18 @@ const CENSOR = '[redacted]';
 
 export type LogFormat = 'json' | 'pretty';
 
+/** What a request line logs of the request: any HTTP framework's request object has these. */
+interface LoggedRequest {
+  method: string;
+  url: string;
+  ip: string;
+}
+
 /**
  * JSON lines with a request id on every line, secrets redacted. `pretty` (development at a terminal) renders
  * the same lines for people through pino-pretty, after redaction; a given destination always gets JSON.
- * `secrets` are the secret values the process holds (see configSecrets): any occurrence of one, in any field of
- * any line, is masked before the line is written, whatever put it there.
+ * `secrets` are the secret values the process holds (configSecrets in server/config.ts): any occurrence of one, in
+ * any field of any line, is masked before the line is written, whatever put it there.
  */
 export function createLogger(
   level: string,
@@ -49,36 +54,12 @@ export function createLogger(
       level,
       redact: { paths: REDACT_PATHS, censor: CENSOR },
       serializers: {
-        req: (request: FastifyRequest) => ({ method: request.method, url: maskUrl(request.url), ip: request.ip }),
+        req: (request: LoggedRequest) => ({ method: request.method, url: maskUrl(request.url), ip: request.ip }),
       },
       ...(mask === undefined ? {} : { hooks: { streamWrite: mask } }),
     },
     target,
   );
-}
-
-/**
- * The secret values a configuration holds: AppSecrets, the data-encryption key, the metrics token, and the
- * passwords in the database and Redis URLs. A new secret setting belongs here too.
- */
-export function configSecrets(config: Config): string[] {
-  return [
-    ...config.providers.wechat.apps.map((app) => app.secret),
-    config.dataEncryptionKey,
-    config.metrics.token,
-    passwordOf(config.databaseUrl),
-    passwordOf(config.redis?.url),
-  ].filter((secret): secret is string => secret !== undefined && secret !== '');
-}
-
-function passwordOf(url: string | undefined): string | undefined {
-  if (url === undefined || !URL.canParse(url)) return undefined;
-  const { password } = new URL(url);
-  try {
-    return decodeURIComponent(password);
-  } catch {
-    return password; // a stray % that is no escape: the password is what is written
-  }
 }
 
 /**

@@ -1,11 +1,29 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { WechatCallEvent } from '../providers/wechat/api/request.js';
-import type { PoolStats } from '../store/sql/database.js';
+
+/**
+ * Metrics take plain figures of their own shapes, which the store's pool and the WeChat client's call events fit:
+ * this module imports neither.
+ */
+
+/** Database pool connections by state. */
+export interface PoolFigures {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** One attempt at an upstream API. */
+export interface UpstreamCall {
+  api: string;
+  durationMs: number;
+  /** 0 on success, the upstream's error code on an error answer, undefined when no answer came. */
+  errcode: number | undefined;
+}
 
 /** Sources read at scrape time rather than counted as they happen. */
 export interface MetricsSources {
   activeSessions: () => Promise<number>;
-  poolStats: () => PoolStats;
+  poolStats: () => PoolFigures;
 }
 
 /**
@@ -85,7 +103,7 @@ export class Metrics {
   }
 
   /** The WeChat client's observer: one observation per attempt. */
-  observeWechat(event: WechatCallEvent): void {
+  observeWechat(event: UpstreamCall): void {
     this.wechatCalls.inc({ api: event.api, errcode: event.errcode === undefined ? 'none' : String(event.errcode) });
     this.wechatDuration.observe({ api: event.api }, event.durationMs / 1000);
   }

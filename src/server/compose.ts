@@ -19,6 +19,7 @@ import { EncryptedData } from '../providers/wechat/miniprogram/encrypted-data.js
 import { Phones } from '../providers/wechat/miniprogram/phone.js';
 import { WechatMiniProgramProvider } from '../providers/wechat/miniprogram/provider.js';
 import { SessionKeys } from '../providers/wechat/miniprogram/session-keys.js';
+import { DEFAULT_SIMULATOR_APP } from '../providers/wechat/simulator/index.js';
 import { FallbackKv } from '../store/kv/fallback.js';
 import { type Kv, MemoryKv } from '../store/kv/kv.js';
 import { RedisKv } from '../store/kv/redis.js';
@@ -76,8 +77,10 @@ async function composeOn(
   const db = database.db;
   if (config.migrateOnStart) await migrateToLatest(db);
   // Before anything reads the database's keys or users: a mode mismatch must stop the start, whatever else fails.
-  if (options.claimDatabaseMode === true)
-    await claimDatabaseMode(db, config.simulatorMode ? 'simulator' : 'wechat', config.databaseUrl, clock());
+  if (options.claimDatabaseMode === true) {
+    const claim = { mode: config.simulatorMode ? 'simulator' : 'wechat', simulatorAppid: DEFAULT_SIMULATOR_APP.appid } as const;
+    await claimDatabaseMode(db, claim, config.databaseUrl, clock());
+  }
   const box = new SealedBox(loadDataEncryptionKey(config));
   const wechatConfig = config.providers.wechat;
   const { apiBase, apps } = options.wechat ?? { apiBase: wechatConfig.apiBase ?? '', apps: wechatConfig.apps };

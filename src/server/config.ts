@@ -1,11 +1,16 @@
-import { engineOf, unsupportedDatabaseUrl } from '../store/sql/database-url.js';
-
 /**
  * Environment → typed configuration. Everything is validated at start; a bad or missing variable stops the
  * process with a message that names it, instead of failing on the first request.
  */
 
+import type { HttpTimeouts } from '../http/app.js';
+import type { IntrospectionClient, IntrospectionSettings } from '../http/introspection-callers.js';
+import { ConfigError } from '../lib/config-error.js';
 import { sha256Hex } from '../lib/crypto/random.js';
+import { engineOf, unsupportedDatabaseUrl } from '../store/sql/database-url.js';
+
+// Where loadConfig's callers look for the error it throws.
+export { ConfigError } from '../lib/config-error.js';
 
 export interface WechatAppConfig {
   appid: string;
@@ -62,7 +67,8 @@ export interface Config {
     refreshPerOpenid: number;
     wechatPerUser: number;
   };
-  introspection: IntrospectionConfig;
+  /** Who may call POST /api/auth/introspect, and how often. */
+  introspection: IntrospectionSettings;
   /** /metrics: on the main port behind `Authorization: Bearer <token>`, and/or open on a port of its own. */
   metrics: { token: string | undefined; port: number | undefined; host: string };
   /**
@@ -74,19 +80,7 @@ export interface Config {
   /** pretty: readable lines for a developer's terminal; json: one object per line, for log pipelines. */
   logFormat: 'json' | 'pretty';
   bodyLimitBytes: number;
-  /**
-   * Slow clients are cut off: the request line and headers must arrive within headersMs and the whole request
-   * within requestMs; an idle keep-alive connection is closed after keepAliveMs.
-   */
-  httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
-}
-
-/**
- * A start refused for how it is configured or what it finds (a database it cannot use, a key file others can read,
- * a port taken): the CLI prints the message alone, no stack, and exits 78 (EX_CONFIG).
- */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  httpTimeouts: HttpTimeouts;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -203,6 +197,30 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 /**
+ * The secret values a configuration holds: AppSecrets, the data-encryption key, the metrics token, and the
+ * passwords in the database and Redis URLs. A new secret setting belongs here too.
+ */
+export function configSecrets(config: Config): string[] {
+  return [
+    ...config.providers.wechat.apps.map((app) => app.secret),
+    config.dataEncryptionKey,
+    config.metrics.token,
+    passwordOf(config.databaseUrl),
+    passwordOf(config.redis?.url),
+  ].filter((secret): secret is string => secret !== undefined && secret !== '');
+}
+
+function passwordOf(url: string | undefined): string | undefined {
+  if (url === undefined || !URL.canParse(url)) return undefined;
+  const { password } = new URL(url);
+  try {
+    return decodeURIComponent(password);
+  } catch {
+    return password; // a stray % that is no escape: the password is what is written
+  }
+}
+
+/**
  * Apps come from WECHAT_APPID + WECHAT_SECRET, or WECHAT_APPS="appid:secret,appid:secret" for several.
  * In simulator mode an appid without a secret is allowed: the simulator is told to know that appid.
  */
@@ -272,22 +290,6 @@ function readTrustProxy(raw: string | undefined, problems: string[]): boolean | 
   return false;
 }
 
-/** Introspection callers and their limits: `Config.introspection`. */
-export interface IntrospectionConfig {
-  /** Backends that authenticate with HTTP Basic `client_id:client_secret` (RFC 7662 §2.1), each limited on its own. */
-  clients: IntrospectionClient[];
-  /** Introspections per minute per backend, across instances (0 = unlimited). */
-  perClientPerMinute: number;
-  /** Introspections per minute per IP for callers without credentials; undefined: such callers are refused. */
-  anonymousPerIpPerMinute: number | undefined;
-}
-
-export interface IntrospectionClient {
-  id: string;
-  /** Hex SHA-256 of the secret: the secret itself is not kept, and comparing hashes takes the same time for any input. */
-  secretHash: string;
-}
-
 const INTROSPECTION_CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 // Characters that read the same whether or not a client form-encodes its credentials first (RFC 6749 §2.3.1).
 const INTROSPECTION_SECRET = /^[A-Za-z0-9._~-]{32,256}$/;
@@ -298,7 +300,7 @@ const INTROSPECTION_SECRET_HASH = /^sha256:([0-9a-fA-F]{64})$/;
  * RATE_LIMIT_INTROSPECT counts per backend. INTROSPECTION_ANONYMOUS is `off` (default) or a per-IP limit for
  * callers without credentials. Problems never quote a secret.
  */
-function readIntrospection(read: EnvReader, problems: string[]): IntrospectionConfig {
+function readIntrospection(read: EnvReader, problems: string[]): IntrospectionSettings {
   const clients: IntrospectionClient[] = [];
   (read.optional('INTROSPECTION_CLIENTS') ?? '').split(',').forEach((raw, index) => {
     const entry = raw.trim();

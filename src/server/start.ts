@@ -6,11 +6,11 @@ import { buildApp } from '../http/app.js';
 import { startMetricsServer } from '../http/metrics-routes.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { VERSION } from '../lib/version.js';
-import { configSecrets, createLogger } from '../observability/logging.js';
+import { createLogger } from '../observability/logging.js';
 import { playgroundPlugin } from '../playground/plugin.js';
 import { type SimulatorState, simulatorPlugin } from '../providers/wechat/simulator/index.js';
 import { type Composition, compose } from './compose.js';
-import { type Config, ConfigError, type WechatAppConfig } from './config.js';
+import { type Config, ConfigError, configSecrets, type WechatAppConfig } from './config.js';
 import { loadDataEncryptionKey } from './data-encryption-key.js';
 import { type SimulatedWechat, startSimulatedWechat } from './simulated-wechat.js';
 

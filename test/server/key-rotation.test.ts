@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rotateSigningKey } from '../../src/admin/keys.js';
 import { basicAuth, call, type Harness, loginAs, startHarness } from '../support/harness.js';
-import { claimsOf, kidOf, signWithKey } from '../support/signing-keys.js';
+import { claimsOf, kidOf, rotateSigningKey, signWithKey } from '../support/signing-keys.js';
 
 let started: Harness[] = [];
 afterEach(async () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { rotateSigningKey } from '../../src/admin/keys.js';
 import { createTokenVerifier, introspectSession } from '../../src/verify/index.js';
 import { APP_A, BACKEND, basicAuth, call, loginAs } from '../support/harness.js';
 import { startHarnessBehindProxy } from '../support/harness-behind-proxy.js';
-import { claimsOf, signWithKey } from '../support/signing-keys.js';
+import { claimsOf, rotateSigningKey, signWithKey } from '../support/signing-keys.js';
 
 /**
  * While the database is down, a token the server cannot judge (its key not loaded yet, or the key set due for a

@@ -1,5 +1,8 @@
 import { importJWK, SignJWT } from 'jose';
+import { withAdmin } from '../../src/admin/service.js';
+import type { RotationMode } from '../../src/core/tokens/signing-keys.js';
 import { SealedBox } from '../../src/lib/crypto/sealed-box.js';
+import { createLogger } from '../../src/observability/logging.js';
 import type { Config } from '../../src/server/config.js';
 import { loadDataEncryptionKey } from '../../src/server/data-encryption-key.js';
 import { openDatabase } from '../../src/store/sql/database.js';
@@ -27,4 +30,9 @@ export async function signWithKey(config: Config, kid: string, claims: Record<st
   } finally {
     await handle.close();
   }
+}
+
+/** `weapp-auth keys rotate [--now]` as the operator runs it, on a server's configuration; returns the new kid. */
+export function rotateSigningKey(config: Config, mode: RotationMode): Promise<string> {
+  return withAdmin(config, createLogger('silent'), 'write', (admin) => admin.rotateSigningKey(mode));
 }

@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rotateSigningKey } from '../../src/admin/keys.js';
 import { createTokenVerifier, TokenError, type TokenVerifier } from '../../src/verify/index.js';
 import { APP_A, type Harness, startHarness } from '../support/harness.js';
-import { kidOf } from '../support/signing-keys.js';
+import { kidOf, rotateSigningKey } from '../support/signing-keys.js';
 import { accessToken, jwksUrl } from './helpers.js';
 
 let h: Harness | undefined;

@@ -1,9 +1,8 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { IntrospectionRequest, IntrospectionResponse, LoginRequest, RefreshRequest } from '../../contract/api.js';
 import { WeappAuthError } from '../../lib/errors.js';
-import type { IntrospectionConfig } from '../../server/config.js';
 import { authOf } from '../guard.js';
-import { introspectionCallers } from '../introspection-callers.js';
+import { type IntrospectionSettings, introspectionCallers } from '../introspection-callers.js';
 import { limitPerIp, type RouteLimits } from '../rate-limits.js';
 import { requestOrigin } from '../request-origin.js';
 import {
@@ -22,7 +21,7 @@ export async function authRoutes(
   app: FastifyInstance,
   services: Services,
   limits: RouteLimits,
-  introspection: IntrospectionConfig,
+  introspection: IntrospectionSettings,
 ): Promise<void> {
   const perIp = (route: string, perMinute: number): preHandlerAsyncHookHandler => limitPerIp(services.limiter, route, perMinute);
 

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { WeappAuthError } from '../../lib/errors.js';
-import { KvUnavailableError } from '../../store/kv/kv.js';
 import { documented, errorResponses } from '../schemas.js';
 import type { Services } from '../services.js';
 
@@ -43,7 +42,7 @@ export async function healthRoutes(app: FastifyInstance, services: Services): Pr
         await services.pingRedis();
         return { status: 'ready', redis: 'up' };
       } catch (error) {
-        if (!(error instanceof KvUnavailableError)) throw error;
+        if (!(error instanceof WeappAuthError && error.code === 'REDIS_UNAVAILABLE')) throw error;
         return { status: 'degraded', redis: 'down' };
       }
     },

@@ -1,4 +1,5 @@
 import { randomToken } from '../../lib/crypto/random.js';
+import { WeappAuthError } from '../../lib/errors.js';
 
 /**
  * Small shared state that is not worth a table: caches, locks. Memory for one instance; Redis when several
@@ -20,11 +21,15 @@ export interface Kv {
 }
 
 /**
- * The shared store (Redis) could not be reached or did not answer in time. Deliberately without the driver's error
- * as cause: that may carry the command's arguments (tokens, the AUTH password), and a logged cause is serialized.
+ * The shared store (Redis) could not be reached or did not answer in time: REDIS_UNAVAILABLE to whoever sees it.
+ * FallbackKv catches it and serves from memory, so only what has nothing to fall back to lets it through (a
+ * read-only access-token store, readiness). Its cause holds the reason alone, deliberately not the driver's error:
+ * that may carry the command's arguments (tokens, the AUTH password), and a logged cause is serialized.
  */
-export class KvUnavailableError extends Error {
-  override readonly name = 'KvUnavailableError';
+export class KvUnavailableError extends WeappAuthError {
+  constructor(reason: string) {
+    super('REDIS_UNAVAILABLE', 'Redis, which this request needs, cannot be reached', { cause: new Error(reason) });
+  }
 }
 
 export interface KvLock {

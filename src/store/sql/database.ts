@@ -1,27 +1,20 @@
-import type { Kysely } from 'kysely';
-import { ConfigError } from '../../server/config.js';
-import { type Engine, engineOf, redactUrl, unsupportedDatabaseUrl } from './database-url.js';
+import { ConfigError } from '../../lib/config-error.js';
+import { engineOf, redactUrl, unsupportedDatabaseUrl } from './database-url.js';
+import type { DatabaseHandle } from './handle.js';
 import { openMysql } from './mysql.js';
+import { driverError } from './outages.js';
 import { openPostgres } from './postgres.js';
-import type { Database } from './schema.js';
 import { openSqlite } from './sqlite.js';
 
 export { type Engine, engineOf, redactUrl } from './database-url.js';
+export type { DatabaseHandle, PoolStats } from './handle.js';
 
-export interface PoolStats {
-  total: number;
-  idle: number;
-  waiting: number;
-}
-
-export interface DatabaseHandle {
-  db: Kysely<Database>;
-  engine: Engine;
-  /** Cheap round trip for readiness checks. */
-  ping(): Promise<void>;
-  /** Connections open, idle, and requests waiting for one: for metrics. */
-  poolStats(): PoolStats;
-  close(): Promise<void>;
+export interface OpenOptions {
+  /**
+   * false: a SQLite file that does not exist yet is refused (a ConfigError saying to migrate), not created empty.
+   * For commands that only read; PostgreSQL and MySQL databases are never created by weapp-auth.
+   */
+  create?: boolean;
 }
 
 /**
@@ -29,9 +22,9 @@ export interface DatabaseHandle {
  * (MySQL 8 or MariaDB; `mariadb://…` too). The engine is chosen here alone; nothing else in the code asks which one
  * it is talking to. Pools connect lazily, so a database that goes down later fails queries (a 503), not the process.
  */
-export function openDatabase(url: string): DatabaseHandle {
+export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   const engine = engineOf(url);
-  if (engine === 'sqlite') return openSqlite(url.slice('sqlite:'.length));
+  if (engine === 'sqlite') return openSqlite(url.slice('sqlite:'.length), options.create ?? true);
   if (engine === 'postgres') return openPostgres(url);
   if (engine === 'mysql') return openMysql(url);
   throw new ConfigError(unsupportedDatabaseUrl(url));
@@ -42,10 +35,10 @@ export function openDatabase(url: string): DatabaseHandle {
  * the credentials stops the process with the cause and the DATABASE_URL (password masked), not a stack trace from
  * whichever query happened to come first.
  */
-export async function connectDatabase(url: string): Promise<DatabaseHandle> {
+export async function connectDatabase(url: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
   let database: DatabaseHandle | undefined;
   try {
-    database = openDatabase(url);
+    database = openDatabase(url, options);
     await database.ping();
     return database;
   } catch (error) {
@@ -55,7 +48,9 @@ export async function connectDatabase(url: string): Promise<DatabaseHandle> {
       engineOf(url) === 'sqlite'
         ? 'Check that the file, or the directory it goes in, can be written by this user.'
         : 'Check that the server is running and reachable, the database exists (weapp-auth creates tables, not the database) and the credentials are right.';
-    throw new ConfigError(`cannot use the database at DATABASE_URL=${redactUrl(url)}: ${describeCause(error)}. ${check}`, { cause: error });
+    throw new ConfigError(`cannot use the database at DATABASE_URL=${redactUrl(url)}: ${describeCause(driverError(error))}. ${check}`, {
+      cause: error,
+    });
   }
 }
 

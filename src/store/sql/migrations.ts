@@ -9,6 +9,9 @@ import {
   SqliteAdapter,
   sql,
 } from 'kysely';
+import { ConfigError } from '../../lib/config-error.js';
+import { redactUrl } from './database-url.js';
+import { driverError } from './outages.js';
 
 /**
  * Migrations live in code, not in files found at run time, so they ship inside the build and run the same from
@@ -239,7 +242,7 @@ async function beginImmediate(connection: Kysely<any>): Promise<void> {
       await sql`begin immediate`.execute(connection);
       return;
     } catch (error) {
-      const busy = (error as { code?: unknown }).code === 'SQLITE_BUSY';
+      const busy = (driverError(error) as { code?: unknown }).code === 'SQLITE_BUSY';
       if (!busy || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -263,7 +266,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
   if (error !== undefined) {
     // No failed migration: the migrator could not even start (read its table, take its lock).
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-    const reason = error instanceof Error ? error.message : String(error);
+    const cause = driverError(error);
+    const reason = cause instanceof Error ? cause.message : String(cause);
     throw new Error(failed === undefined ? `migrations could not run: ${reason}` : `migration ${failed} failed: ${reason}`, {
       cause: error,
     });
@@ -285,4 +289,19 @@ async function migrateSqlite(db: Kysely<any>): Promise<MigrationResultSet> {
     await sql.raw(outcome.error === undefined ? 'commit' : 'rollback').execute(connection);
     return outcome;
   });
+}
+
+/**
+ * Refuses a database whose schema is behind this version's, for the commands that only read: they never migrate
+ * (nor create a signing key), so they stop here with what to run instead of failing on a missing table.
+ */
+export async function assertMigrated(db: Kysely<any>, url: string): Promise<void> {
+  const pending = (await new Migrator({ db, provider }).getMigrations()).filter((migration) => migration.executedAt === undefined);
+  if (pending.length === MIGRATION_NAMES.length) throw new ConfigError(notMigrated(url, 'has no weapp-auth tables'));
+  if (pending.length > 0) throw new ConfigError(notMigrated(url, `lacks ${pending.length} of ${MIGRATION_NAMES.length} migrations`));
+}
+
+/** What a command that only reads says of a database it cannot read yet. */
+export function notMigrated(url: string, state: string): string {
+  return `the database at DATABASE_URL=${redactUrl(url)} ${state}: run weapp-auth migrate (this command only reads)`;
 }

@@ -1,9 +1,7 @@
-import { Kysely, MysqlDialect } from 'kysely';
+import { MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
-import type { DatabaseHandle } from './database.js';
-import { kyselyHandle } from './kysely-handle.js';
+import { type DatabaseHandle, kyselyHandle } from './handle.js';
 import { POOL_SETTINGS } from './pool-settings.js';
-import type { Database } from './schema.js';
 
 /** MySQL 8 and MariaDB 10.11+, through mysql2's pool. Options given here win over the URL's query string. */
 export function openMysql(url: string): DatabaseHandle {
@@ -23,10 +21,9 @@ export function openMysql(url: string): DatabaseHandle {
     flags: ['FOUND_ROWS'],
     timezone: 'Z',
   });
-  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
   // mysql2 exposes no pool counters; these fields are its pool's own bookkeeping (stable since mysql2 1.x).
   const internals = pool as unknown as { _allConnections?: unknown[]; _freeConnections?: unknown[]; _connectionQueue?: unknown[] };
-  return kyselyHandle(db, 'mysql', () => ({
+  return kyselyHandle(new MysqlDialect({ pool }), 'mysql', () => ({
     total: internals._allConnections?.length ?? 0,
     idle: internals._freeConnections?.length ?? 0,
     waiting: internals._connectionQueue?.length ?? 0,

@@ -1,9 +1,7 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { DatabaseHandle } from './database.js';
-import { kyselyHandle } from './kysely-handle.js';
+import { type DatabaseHandle, kyselyHandle } from './handle.js';
 import { POOL_SETTINGS } from './pool-settings.js';
-import type { Database } from './schema.js';
 
 const INT8_OID = 20;
 
@@ -34,6 +32,9 @@ export function openPostgres(url: string): DatabaseHandle {
   // the connection, and the next query opens a new one.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return kyselyHandle(db, 'postgres', () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
+  return kyselyHandle(new PostgresDialect({ pool }), 'postgres', () => ({
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+  }));
 }

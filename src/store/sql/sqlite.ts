@@ -1,16 +1,20 @@
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { SqliteDialect } from 'kysely';
+import { ConfigError } from '../../lib/config-error.js';
 import { privateDirectory, privateFile } from '../../lib/private-files.js';
-import { ConfigError } from '../../server/config.js';
-import type { DatabaseHandle } from './database.js';
-import { kyselyHandle } from './kysely-handle.js';
-import type { Database } from './schema.js';
+import { type DatabaseHandle, kyselyHandle } from './handle.js';
+import { notMigrated } from './migrations.js';
 
-/** One SQLite file, one connection: Kysely serialises its use, so transactions never interleave. */
-export function openSqlite(path: string): DatabaseHandle {
+/**
+ * One SQLite file, one connection: Kysely serialises its use, so transactions never interleave. `create: false`
+ * (read-only commands) refuses a file that does not exist rather than leaving an empty one behind.
+ */
+export function openSqlite(path: string, create: boolean): DatabaseHandle {
   if (path === '') throw new ConfigError('DATABASE_URL sqlite: needs a file path, for example sqlite:./data/weapp-auth.db');
   if (path !== ':memory:') {
+    if (!create && !existsSync(path)) throw new ConfigError(notMigrated(`sqlite:${path}`, 'does not exist yet'));
     privateDirectory(dirname(path));
     // Made 0600 before SQLite opens it: its -wal and -shm files are then created with the same mode.
     privateFile(path, true);
@@ -22,7 +26,6 @@ export function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   // One connection, always open; Kysely queues callers in the process, which this does not see.
-  return kyselyHandle(db, 'sqlite', () => ({ total: 1, idle: 1, waiting: 0 }));
+  return kyselyHandle(new SqliteDialect({ database: sqlite }), 'sqlite', () => ({ total: 1, idle: 1, waiting: 0 }));
 }

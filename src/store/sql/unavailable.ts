@@ -1,6 +1,6 @@
 /**
  * True when a database error means "cannot reach or use the database right now" rather than a bug or bad data:
- * the caller should answer 503 DATABASE_UNAVAILABLE and the client retry later. Recognises what each driver
+ * outages.ts turns such an error into DATABASE_UNAVAILABLE (503), for the client to retry later. Recognises what each driver
  * throws (Node socket errors, pg, mysql2, better-sqlite3, Kysely after shutdown), looking through `cause` and
  * AggregateError (a connect attempt on several addresses fails with one error per address).
  */

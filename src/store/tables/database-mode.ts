@@ -1,11 +1,16 @@
 import type { Kysely } from 'kysely';
-import { DEFAULT_SIMULATOR_APP } from '../../providers/wechat/simulator/apps.js';
-import { ConfigError } from '../../server/config.js';
+import { ConfigError } from '../../lib/config-error.js';
 import { redactUrl } from '../sql/database-url.js';
 import type { Database } from '../sql/schema.js';
 
 /** Who vouches for the users in a database: the simulator (anyone can mint any openid) or the real WeChat. */
 export type DatabaseMode = 'simulator' | 'wechat';
+
+/** The mode a server starts in, and the appid of the simulator's built-in app (what tells its accounts apart). */
+export interface ModeClaim {
+  mode: DatabaseMode;
+  simulatorAppid: string;
+}
 
 const MODE = 'mode';
 
@@ -16,10 +21,11 @@ const MODE = 'mode';
  * A database from before the record is judged by its accounts: any outside the simulator's built-in app make it a
  * real WeChat database (simulated openids look exactly like WeChat's, so the appid is the only tell).
  */
-export async function claimDatabaseMode(db: Kysely<Database>, mode: DatabaseMode, databaseUrl: string, now: number): Promise<void> {
+export async function claimDatabaseMode(db: Kysely<Database>, claim: ModeClaim, databaseUrl: string, now: number): Promise<void> {
+  const { mode } = claim;
   let recorded = await recordedMode(db);
   if (recorded === undefined) {
-    const value = (await inferredMode(db)) ?? mode;
+    const value = (await inferredMode(db, claim.simulatorAppid)) ?? mode;
     try {
       await db.insertInto('settings').values({ name: MODE, value, updated_at: now }).execute();
     } catch (error) {
@@ -37,9 +43,9 @@ async function recordedMode(db: Kysely<Database>): Promise<DatabaseMode | undefi
 }
 
 /** undefined for a database with no users yet: whoever starts first decides. */
-async function inferredMode(db: Kysely<Database>): Promise<DatabaseMode | undefined> {
+async function inferredMode(db: Kysely<Database>, simulatorAppid: string): Promise<DatabaseMode | undefined> {
   const wechatAccounts = db.selectFrom('accounts').select('app').where('provider', '=', 'wechat');
-  const real = await wechatAccounts.where('app', '<>', DEFAULT_SIMULATOR_APP.appid).limit(1).executeTakeFirst();
+  const real = await wechatAccounts.where('app', '<>', simulatorAppid).limit(1).executeTakeFirst();
   if (real !== undefined) return 'wechat';
   const simulated = await wechatAccounts.limit(1).executeTakeFirst();
   return simulated === undefined ? undefined : 'simulator';
