@@ -1,12 +1,12 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthClientError } from '../../src/client/index.js';
-import { type Harness, injectFault, startHarness } from '../support/harness.js';
+import { injectFault, useHarness } from '../support/harness.js';
 import { fakeWx } from './fake-wx.js';
 import { clientFor, parallel, STORAGE_KEY } from './helpers.js';
 
-let h: Harness;
+const h = useHarness();
 let deadUrl: string;
 
 /** A loopback port that nothing listens on. */
@@ -19,11 +19,7 @@ async function deadPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
   deadUrl = `http://127.0.0.1:${await deadPort()}`;
-});
-afterAll(async () => {
-  await h.close();
 });
 
 async function rejection(promise: Promise<unknown>): Promise<AuthClientError> {

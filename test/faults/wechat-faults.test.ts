@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   APP_A,
   call,
   type Harness,
+  harnessesPerTest,
   injectFault,
   type JsonResponse,
   loginAs,
   mintCode,
-  startHarness,
   wechatCalls,
 } from '../support/harness.js';
 
@@ -43,16 +43,11 @@ interface Route {
   prepare(h: Harness): Promise<Attempt>;
 }
 
-const started: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((h) => h.close()));
-});
+const started = harnessesPerTest();
 
 /** A fresh harness per test: its access-token cache starts empty, so the first call needing a token fetches one. */
-async function harness(env: Record<string, string>): Promise<Harness> {
-  const h = await startHarness({ WECHAT_TIMEOUT_MS: String(TIMEOUT_MS), ...env });
-  started.push(h);
-  return h;
+function harness(env: Record<string, string>): Promise<Harness> {
+  return started.start({ WECHAT_TIMEOUT_MS: String(TIMEOUT_MS), ...env });
 }
 
 async function signIn(h: Harness, openid?: string): Promise<{ openid: string; token: string }> {

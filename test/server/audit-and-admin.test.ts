@@ -1,14 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminCommand, UsageError } from '../../src/admin/commands.js';
 import { createLogger } from '../../src/observability/logging.js';
-import { APP_A, call, type Harness, loginAs, mintCode, startHarness } from '../support/harness.js';
+import { APP_A, call, loginAs, mintCode, useHarness } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ REFRESH_REUSE_GRACE: '0', WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });
-});
-afterAll(async () => h.close());
+const h = useHarness({ REFRESH_REUSE_GRACE: '0', WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });
 
 /** Runs an admin command in-process on the server's own database and returns what it printed. */
 async function admin(...argv: string[]): Promise<any> {

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminCommand } from '../../src/admin/commands.js';
 import { normalizeIp } from '../../src/http/client-info.js';
 import { createLogger } from '../../src/observability/logging.js';
-import { call, type Harness, mintCode, startHarness } from '../support/harness.js';
+import { call, mintCode, useHarness } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  // `true`: the left-most X-Forwarded-For entry is believed, whatever the client wrote there.
-  h = await startHarness({ TRUST_PROXY: 'true' });
-});
-afterAll(async () => h.close());
+// `true`: the left-most X-Forwarded-For entry is believed, whatever the client wrote there.
+const h = useHarness({ TRUST_PROXY: 'true' });
 
 async function admin(...argv: string[]): Promise<any> {
   const printed: unknown[] = [];

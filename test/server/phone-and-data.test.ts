@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, call, type Harness, loginAs, type MintedCode, mintCode, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { APP_A, APP_B, call, loginAs, type MintedCode, mintCode, useHarness } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.close());
+const h = useHarness();
 
 interface Session {
   minted: MintedCode;

@@ -3,19 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/server/config.js';
 import { startServer } from '../../src/server/start.js';
-import { APP_A, APP_B, call, type Harness, injectFault, loginAs, mintCode, startHarness } from '../support/harness.js';
+import { APP_A, APP_B, call, injectFault, loginAs, mintCode, useHarness } from '../support/harness.js';
 
 const METRICS_TOKEN = `metrics-${randomBytes(16).toString('hex')}`;
 const DATA_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ LOG_LEVEL: 'trace', METRICS_TOKEN, DATA_ENCRYPTION_KEY });
-});
-afterAll(async () => h.close());
+const h = useHarness({ LOG_LEVEL: 'trace', METRICS_TOKEN, DATA_ENCRYPTION_KEY });
 
 describe('a full run at trace level', () => {
   it('never writes a session_key, the AppSecret, a code, a token or a private key to the log', async () => {

@@ -1,21 +1,14 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTokenVerifier, introspectSession, TokenError, UnavailableError } from '../../src/verify/index.js';
-import { APP_A, APP_B, BACKEND, call, type Harness, loginAs, startHarness } from '../support/harness.js';
+import { APP_A, APP_B, BACKEND, call, tokensFor, useHarness } from '../support/harness.js';
 import { readV01Manifest, readV01Rows } from '../support/legacy-database.js';
 import { claimsOf, kidOf, signWithKey } from '../support/signing-keys.js';
 import { expressApp } from './apps.js';
 import { accessToken, jwksUrl } from './helpers.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -135,7 +128,7 @@ describe('createTokenVerifier', () => {
   });
 
   it('keeps a dead answer for that token only: the session’s refreshed token is asked again', async () => {
-    const login = (await loginAs(h)).response.body;
+    const login = await tokensFor(h);
     const answers = [false, true];
     const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, checkSession: async () => answers.shift() ?? true });
     expect(((await rejection(verifier.verify(login.accessToken))) as TokenError).code).toBe('SESSION_REVOKED');
