@@ -76,17 +76,7 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
     server = await startServer(config, {
       ...options,
       clock: () => Date.now() + offset,
-      logDestination: new Writable({
-        write(chunk: Buffer, _encoding, done): void {
-          logs.push(
-            ...chunk
-              .toString('utf8')
-              .split('\n')
-              .filter((line) => line !== ''),
-          );
-          done();
-        },
-      }),
+      logDestination: logInto(logs),
     });
   } catch (error) {
     // A refused config or a server that failed to start must not leave its simulator listening or its database behind.
@@ -115,6 +105,21 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
       if (ownsDir) removeDirectory(dir);
     },
   };
+}
+
+/** A log destination that keeps every line the server writes in `lines`, one JSON line each. */
+export function logInto(lines: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done): void {
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
+      done();
+    },
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_A, APP_B, call, type Harness, type JsonResponse, startHarness } from '../support/harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { useTemporaryDirectory } from '../support/temporary-directory.js';
 import { accessToken } from './helpers.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples/verify');
@@ -280,11 +281,11 @@ for (const language of LANGUAGES) {
       });
       return;
     }
-    let dir: string;
+    const work = useTemporaryDirectory('verify');
     let backend: Backend;
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'weapp-auth-verify-'));
+      const dir = work.path;
       backend = await startBackend(language.build(dir), {
         WEAPP_AUTH_JWKS_URL: `http://127.0.0.1:${proxy.port}/.well-known/jwks.json`,
         WEAPP_AUTH_APPID: APP_A.appid,
@@ -294,7 +295,6 @@ for (const language of LANGUAGES) {
     }, 120_000);
     afterAll(async () => {
       await backend?.stop();
-      rmSync(dir, { recursive: true, force: true });
     });
 
     it('answers 503 (not 401) while the key set cannot be fetched, and works once it can', async () => {
