@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unusedPort } from '../support/ports.js';
 import { runCli } from '../support/processes.js';
 import { useTemporaryDirectory } from '../support/temporary-directory.js';
 import { createTestDatabase } from '../support/test-databases.js';
@@ -25,14 +26,6 @@ function listening(port = 0): Promise<Server> {
 
 function portOf(server: Server): number {
   return (server.address() as { port: number }).port;
-}
-
-/** A port nothing listens on (taken and released at once). */
-async function unusedPort(): Promise<number> {
-  const server = await listening();
-  const port = portOf(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function missingDatabaseName(): string {

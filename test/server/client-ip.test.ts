@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { adminCommand } from '../../src/admin/commands.js';
 import { normalizeIp } from '../../src/http/client-info.js';
-import { createLogger } from '../../src/observability/logging.js';
-import { call, mintCode, useHarness } from '../support/harness.js';
+import { adminOn, call, mintCode, useHarness } from '../support/harness.js';
 
 // `true`: the left-most X-Forwarded-For entry is believed, whatever the client wrote there.
 const h = useHarness({ TRUST_PROXY: 'true' });
-
-async function admin(...argv: string[]): Promise<any> {
-  const printed: unknown[] = [];
-  await adminCommand(argv, h.config, createLogger('silent'), (value) => printed.push(value));
-  return printed[0];
-}
 
 /** Logs in a new user with this X-Forwarded-For and returns the answer and the IPs its session and audit event hold. */
 async function loginFrom(forwardedFor: string): Promise<{ status: number; sessionIp: string | null; auditIp: string | null }> {
@@ -22,8 +14,8 @@ async function loginFrom(forwardedFor: string): Promise<{ status: number; sessio
   });
   if (login.status !== 200) return { status: login.status, sessionIp: null, auditIp: null };
   const userId: string = login.body.user.id;
-  const [session] = await admin('sessions', 'list', '--user', userId);
-  const [event] = await admin('audit', '--user', userId, '--type', 'login');
+  const [session] = await adminOn(h, 'sessions', 'list', '--user', userId);
+  const [event] = await adminOn(h, 'audit', '--user', userId, '--type', 'login');
   return { status: login.status, sessionIp: session.ip, auditIp: event.ip };
 }
 

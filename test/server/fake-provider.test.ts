@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { adminCommand } from '../../src/admin/commands.js';
-import { createLogger } from '../../src/observability/logging.js';
 import { createTokenVerifier } from '../../src/verify/index.js';
 import { FakePlatform, FakeProvider } from '../support/fake-platform.js';
-import { APP_A, basicAuth, call, harnessesPerTest, type JsonResponse, loginAs, useHarness } from '../support/harness.js';
+import { APP_A, adminOn, basicAuth, call, harnessesPerTest, type JsonResponse, loginAs, useHarness } from '../support/harness.js';
 
 /**
  * A platform that is not WeChat, written in a test file of its own (test/support/fake-platform.ts), logs users in
@@ -128,11 +126,8 @@ describe('a provider of a platform that is not WeChat', () => {
     const crossed = await fakeLogin(platform.mint(FAKE_APPS[0] ?? '').code, FAKE_APPS[1]);
     expect(crossed.body.error.code).toBe('INVALID_CODE');
     expect(rows()).toEqual(before);
-    const printed: unknown[] = [];
-    await adminCommand(['audit', '--type', 'login_failed', '--limit', '1'], h.config, createLogger('silent'), (value) =>
-      printed.push(value),
-    );
-    expect((printed[0] as unknown[])[0]).toMatchObject({ provider: 'fakeplat', app: FAKE_APPS[1], details: { code: 'INVALID_CODE' } });
+    const [failure] = await adminOn(h, 'audit', '--type', 'login_failed', '--limit', '1');
+    expect(failure).toMatchObject({ provider: 'fakeplat', app: FAKE_APPS[1], details: { code: 'INVALID_CODE' } });
   });
 
   it('refuses a provider or app the server is not configured for', async () => {

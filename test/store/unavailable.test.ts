@@ -5,9 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/sql/database.js';
 import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
 import { isDatabaseUnavailable } from '../../src/store/sql/unavailable.js';
+import { rejectionOf } from '../support/rejection.js';
 import { withTemporaryDirectory } from '../support/temporary-directory.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
-import { rejectionOf } from './conformance-tables.js';
 
 /** Real errors from real drivers, classified: an outage is "unavailable", a bug or bad data is not. */
 const created: TestDatabase[] = [];

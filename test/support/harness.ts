@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterEach } from 'vitest';
+import { adminCommand } from '../../src/admin/commands.js';
 import type { IdentityProvider } from '../../src/core/identity-provider.js';
+import { createLogger } from '../../src/observability/logging.js';
 import { type RunningSimulator, startSimulator } from '../../src/providers/wechat/simulator/index.js';
 import { type Config, loadConfig } from '../../src/server/config.js';
 import { type RunningServer, startServer } from '../../src/server/start.js';
@@ -105,6 +107,13 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
       if (ownsDir) removeDirectory(dir);
     },
   };
+}
+
+/** Runs an admin command in-process on the harness's database, as `weapp-auth admin …` would, and returns what it printed. */
+export async function adminOn(h: Harness, ...argv: string[]): Promise<any> {
+  const printed: unknown[] = [];
+  await adminCommand(argv, h.config, createLogger('silent'), (value) => printed.push(value));
+  return printed[0];
 }
 
 /** A log destination that keeps every line the server writes in `lines`, one JSON line each. */
@@ -252,9 +261,23 @@ export async function loginAs(
   return { minted, response };
 }
 
-/** Logs a new (or the given) simulated user in and returns the token response (tokens, user); throws unless it is a 200. */
-export async function tokensFor(h: Harness, user: { appid?: string; openid?: string; unionid?: string } = {}): Promise<any> {
-  const { response } = await loginAs(h, user);
+/**
+ * Logs a new (or the given) simulated user in, as loginAs does, but throws unless the login succeeds: the code used
+ * and the token response's body (accessToken, refreshToken, user).
+ */
+export async function signIn(
+  h: Harness,
+  user: { appid?: string; openid?: string; unionid?: string } = {},
+): Promise<{ minted: MintedCode; tokens: JsonResponse['body'] }> {
+  const { minted, response } = await loginAs(h, user);
   if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
+  return { minted, tokens: response.body };
+}
+
+/** The token response of a new (or the given) user's successful login. */
+export async function tokensFor(
+  h: Harness,
+  user: { appid?: string; openid?: string; unionid?: string } = {},
+): Promise<JsonResponse['body']> {
+  return (await signIn(h, user)).tokens;
 }
