@@ -6,7 +6,7 @@ import { readV01Manifest, readV01Rows } from '../support/legacy-database.js';
 import { unusedPort } from '../support/ports.js';
 import { rejectionOf } from '../support/rejection.js';
 import { claimsOf, kidOf, signWithKey } from '../support/signing-keys.js';
-import { expressApp } from './apps.js';
+import { whoamiThroughExpress } from './apps.js';
 import { accessToken, jwksUrl } from './helpers.js';
 
 const h = useHarness();
@@ -74,13 +74,8 @@ describe('createTokenVerifier', () => {
     const token = await accessToken(h);
     expect(await rejectionOf(verifier.verify(token))).toMatchObject({ name: 'UnavailableError', code: 'KEYS_UNAVAILABLE' });
 
-    const app = await expressApp(verifier);
-    try {
-      const response = await call(app.url, 'GET', '/whoami', { token });
-      expect([response.status, response.body.error.code]).toEqual([503, 'KEYS_UNAVAILABLE']);
-    } finally {
-      await app.close();
-    }
+    const response = await whoamiThroughExpress(verifier, token);
+    expect([response.status, response.body.error.code]).toEqual([503, 'KEYS_UNAVAILABLE']);
   });
 
   it('a failing checkSession is "unknown": 503 SESSION_CHECK_UNAVAILABLE by default, never remembered', async () => {
@@ -97,13 +92,8 @@ describe('createTokenVerifier', () => {
     await rejectionOf(verifier.verify(token));
     expect(calls).toBe(2);
 
-    const app = await expressApp(verifier);
-    try {
-      const response = await call(app.url, 'GET', '/whoami', { token });
-      expect([response.status, response.body.error.code]).toEqual([503, 'SESSION_CHECK_UNAVAILABLE']);
-    } finally {
-      await app.close();
-    }
+    const response = await whoamiThroughExpress(verifier, token);
+    expect([response.status, response.body.error.code]).toEqual([503, 'SESSION_CHECK_UNAVAILABLE']);
   });
 
   it('onSessionCheckError "accept-token" lets the request through on the JWT alone when the check fails', async () => {
