@@ -1,38 +1,21 @@
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthClientError } from '../../src/client/index.js';
-import { type Harness, injectFault, startHarness } from '../support/harness.js';
+import { injectFault, useHarness } from '../support/harness.js';
+import { unusedPort } from '../support/ports.js';
+import { rejectionOf } from '../support/rejection.js';
 import { fakeWx } from './fake-wx.js';
 import { clientFor, parallel, STORAGE_KEY } from './helpers.js';
 
-let h: Harness;
+const h = useHarness();
 let deadUrl: string;
 
-/** A loopback port that nothing listens on. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
-  h = await startHarness();
-  deadUrl = `http://127.0.0.1:${await deadPort()}`;
-});
-afterAll(async () => {
-  await h.close();
+  deadUrl = `http://127.0.0.1:${await unusedPort()}`;
 });
 
-async function rejection(promise: Promise<unknown>): Promise<AuthClientError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AuthClientError);
-  return error as AuthClientError;
+function rejection(promise: Promise<unknown>): Promise<AuthClientError> {
+  return rejectionOf(promise, AuthClientError);
 }
 
 describe('client SDK failures end in one clear error, never a loop', () => {

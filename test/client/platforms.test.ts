@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAuthClient, type PromiseMiniProgramApi, taroPlatform, type User, uniPlatform } from '../../src/client/index.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useHarness } from '../support/harness.js';
 import { type FakeWx, fakeWx } from './fake-wx.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 /** Taro's shape over the fake wx: promises that resolve for every status and reject with {errMsg}. */
 function fakeTaro(wx: FakeWx): PromiseMiniProgramApi {

@@ -2,23 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type * as Sdk from '../../src/client/index.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useHarness } from '../support/harness.js';
 import { fakeWx } from './fake-wx.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-let h: Harness;
+const h = useHarness();
 let code: string;
 
 beforeAll(async () => {
   // The real build script: what `npm run build` ships as dist/miniprogram/index.js.
   execFileSync('npm', ['run', '--silent', 'build:client'], { cwd: root, stdio: 'pipe' });
   code = readFileSync(`${root}/dist/miniprogram/index.js`, 'utf8');
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
 });
 
 /** Loads the file as the mini program runtime does: a module wrapper, globals limited to what a mini program has. */

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthClientError, type User } from '../../src/client/index.js';
-import { call, type Harness, mintCode, startHarness } from '../support/harness.js';
+import { call, mintCode, useHarness } from '../support/harness.js';
 import { type FakeWx, fakeWx } from './fake-wx.js';
 import { clientFor } from './helpers.js';
 
 const PHONE = { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' };
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 /** Another wx.login on the device (a plugin, another SDK) rotates the key at WeChat without telling our server. */
 async function rotateKeyElsewhere(wx: FakeWx): Promise<void> {

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/client/index.js';
-import { type Harness, startHarness, wechatCalls } from '../support/harness.js';
+import { useHarness, wechatCalls } from '../support/harness.js';
 import { fakeWx } from './fake-wx.js';
 import { clientFor, parallel, revokeStoredSession, STORAGE_KEY } from './helpers.js';
 
 const ACCESS_TTL = 900;
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('client SDK tokens against a running server', () => {
   it('logs in on the first request, stores the tokens, and a relaunch reuses them without wx.login', async () => {
@@ -96,13 +89,7 @@ describe('client SDK tokens against a running server', () => {
 });
 
 describe.each([30, 60])('client SDK against a server with ACCESS_TOKEN_TTL=%i', (ttl) => {
-  let short: Harness;
-  beforeAll(async () => {
-    short = await startHarness({ ACCESS_TOKEN_TTL: String(ttl) });
-  });
-  afterAll(async () => {
-    await short.close();
-  });
+  const short = useHarness({ ACCESS_TOKEN_TTL: String(ttl) });
 
   it('does not refresh before every request: early refresh takes the last quarter of the lifetime at most', async () => {
     let offset = 0;

@@ -1,17 +1,16 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../support/harness.js';
+import { useHarness } from '../support/harness.js';
 import { fakeWx } from './fake-wx.js';
 import { clientFor } from './helpers.js';
 
-let h: Harness;
+const h = useHarness();
 let backend: Server;
 let backendUrl: string;
 const seen: IncomingHttpHeaders[] = [];
 
 beforeAll(async () => {
-  h = await startHarness();
   // Stands for "your own backend" and, on another port, for a third party: it records what it was sent.
   backend = createServer((request, response) => {
     seen.push(request.headers);
@@ -23,7 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => backend.close(resolve));
-  await h.close();
 });
 
 describe('where the SDK sends the access token', () => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { call, type Harness, type JsonResponse, loginAs } from '../support/harness.js';
+import { call, type Harness, type JsonResponse, loginAs, tokensFor } from '../support/harness.js';
 import { startHarnessBehindProxy } from '../support/harness-behind-proxy.js';
 
 /**
@@ -28,9 +28,8 @@ interface Tokens {
 }
 
 async function signedIn(h: Harness): Promise<Tokens> {
-  const { response } = await loginAs(h);
-  expect(response.status).toBe(200);
-  return { accessToken: response.body.accessToken, refreshToken: response.body.refreshToken };
+  const { accessToken, refreshToken } = await tokensFor(h);
+  return { accessToken, refreshToken };
 }
 
 describe.each(['postgres', 'mariadb'] as const)('%s cut for two seconds under load', (engine) => {

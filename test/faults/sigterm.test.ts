@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/providers/wechat/simulator/index.js';
-import { type ServerProcess, startServerProcess } from '../fleet/processes.js';
 import { APP_A, call, injectFault, type JsonResponse, mintCode, wechatCalls } from '../support/harness.js';
+import { type ServerProcess, startServerProcess } from '../support/processes.js';
+import { useTemporaryDirectory } from '../support/temporary-directory.js';
 import { until } from '../support/until.js';
 
 /**
@@ -19,14 +17,14 @@ const IN_FLIGHT = 30;
 /** How long WeChat takes over each of those logins: long enough that all are still waiting when the signal lands. */
 const WECHAT_DELAY_MS = 800;
 
-let dir: string;
+const data = useTemporaryDirectory('sigterm');
 let simulator: RunningSimulator;
 const processes: ServerProcess[] = [];
 
 async function serve(): Promise<ServerProcess> {
   const server = await startServerProcess({
     NODE_ENV: 'test',
-    DATA_DIR: dir,
+    DATA_DIR: data.path,
     WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}`,
     WECHAT_API_BASE: simulator.url,
     RATE_LIMIT_LOGIN: '0',
@@ -37,14 +35,12 @@ async function serve(): Promise<ServerProcess> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'weapp-auth-sigterm-'));
   simulator = await startSimulator({ apps: [APP_A] });
 });
 
 afterAll(async () => {
   await Promise.all(processes.map((server) => server.stop('SIGKILL')));
   await simulator?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /**

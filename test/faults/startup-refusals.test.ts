@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../fleet/processes.js';
+import { unusedPort } from '../support/ports.js';
+import { runCli } from '../support/processes.js';
+import { useTemporaryDirectory } from '../support/temporary-directory.js';
 import { createTestDatabase } from '../support/test-databases.js';
 
 /**
@@ -15,13 +14,7 @@ import { createTestDatabase } from '../support/test-databases.js';
 const APP = { WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: 'the-app-secret' };
 const STACK_LINE = /\n\s+at /;
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'weapp-auth-refusals-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const data = useTemporaryDirectory('refusals');
 
 function listening(port = 0): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -35,14 +28,6 @@ function portOf(server: Server): number {
   return (server.address() as { port: number }).port;
 }
 
-/** A port nothing listens on (taken and released at once). */
-async function unusedPort(): Promise<number> {
-  const server = await listening();
-  const port = portOf(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 function missingDatabaseName(): string {
   return `weapp_missing_${randomBytes(4).toString('hex')}`;
 }
@@ -53,7 +38,7 @@ describe('a start that cannot use its database', () => {
     const { code, stderr } = await runCli(['serve'], {
       ...APP,
       NODE_ENV: 'test',
-      DATA_DIR: dir,
+      DATA_DIR: data.path,
       DATABASE_URL: `postgres://weapp:pw-never-printed@127.0.0.1:${port}/weapp`,
     });
     expect(code).toBe(78);
@@ -66,7 +51,7 @@ describe('a start that cannot use its database', () => {
   it('says when the PostgreSQL database does not exist, for serve and for migrate', async () => {
     const url = `postgres://postgres@127.0.0.1:5432/${missingDatabaseName()}`;
     for (const command of ['serve', 'migrate']) {
-      const { code, stderr } = await runCli([command], { ...APP, NODE_ENV: 'test', DATA_DIR: dir, DATABASE_URL: url });
+      const { code, stderr } = await runCli([command], { ...APP, NODE_ENV: 'test', DATA_DIR: data.path, DATABASE_URL: url });
       expect(code, command).toBe(78);
       expect(stderr, command).toMatch(/database "weapp_missing_[0-9a-f]+" does not exist/);
       expect(stderr, command).not.toMatch(STACK_LINE);
@@ -77,7 +62,7 @@ describe('a start that cannot use its database', () => {
     const { code, stderr } = await runCli(['serve'], {
       ...APP,
       NODE_ENV: 'test',
-      DATA_DIR: dir,
+      DATA_DIR: data.path,
       DATABASE_URL: `mariadb://root@127.0.0.1:3306/${missingDatabaseName()}`,
     });
     expect(code).toBe(78);
@@ -91,7 +76,7 @@ describe('a start that cannot use its database', () => {
       const { code, stdout } = await runCli(['migrate'], {
         ...APP,
         NODE_ENV: 'test',
-        DATA_DIR: dir,
+        DATA_DIR: data.path,
         DATABASE_URL: database.url.replace(/^mysql:/, 'mariadb:'),
       });
       expect(code).toBe(0);
@@ -105,7 +90,7 @@ describe('a start that cannot use its database', () => {
     const { code, stderr } = await runCli(['serve'], {
       ...APP,
       NODE_ENV: 'test',
-      DATA_DIR: dir,
+      DATA_DIR: data.path,
       DATABASE_URL: 'mongodb://admin:hunter2@127.0.0.1/weapp',
     });
     expect(code).toBe(78);
@@ -127,7 +112,7 @@ describe('a start on a port that is taken', () => {
 
   it('names PORT and how to pick another', async () => {
     const port = portOf(taken);
-    const { code, stderr } = await runCli(['serve'], { ...APP, NODE_ENV: 'test', DATA_DIR: dir, PORT: String(port) });
+    const { code, stderr } = await runCli(['serve'], { ...APP, NODE_ENV: 'test', DATA_DIR: data.path, PORT: String(port) });
     expect(code).toBe(78);
     expect(stderr).toContain(`cannot listen on 127.0.0.1:${port} (HOST=127.0.0.1, PORT=${port}): the port is already in use`);
     expect(stderr).toContain('set PORT to a free port');
@@ -136,7 +121,7 @@ describe('a start on a port that is taken', () => {
 
   it('names METRICS_PORT when the metrics listener’s port is the one taken', async () => {
     const port = portOf(taken);
-    const { code, stderr } = await runCli(['serve'], { ...APP, NODE_ENV: 'test', DATA_DIR: dir, METRICS_PORT: String(port) });
+    const { code, stderr } = await runCli(['serve'], { ...APP, NODE_ENV: 'test', DATA_DIR: data.path, METRICS_PORT: String(port) });
     expect(code).toBe(78);
     expect(stderr).toContain(`(METRICS_HOST=127.0.0.1, METRICS_PORT=${port}): the port is already in use`);
     expect(stderr).not.toMatch(STACK_LINE);
@@ -145,7 +130,7 @@ describe('a start on a port that is taken', () => {
 
 describe('a start with a NODE_ENV that is not one of the three', () => {
   it('refuses "prod" rather than falling back to development and the simulator', async () => {
-    const { code, stderr, stdout } = await runCli(['serve'], { NODE_ENV: 'prod', DATA_DIR: dir });
+    const { code, stderr, stdout } = await runCli(['serve'], { NODE_ENV: 'prod', DATA_DIR: data.path });
     expect(code).toBe(78);
     expect(stderr).toContain('NODE_ENV must be one of development, test, production, got "prod"');
     expect(stdout + stderr).not.toContain('SIMULATOR MODE');

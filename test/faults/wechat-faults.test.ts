@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   APP_A,
   call,
   type Harness,
+  harnessesPerTest,
   injectFault,
   type JsonResponse,
-  loginAs,
   mintCode,
-  startHarness,
+  signIn,
   wechatCalls,
 } from '../support/harness.js';
 
@@ -43,22 +43,16 @@ interface Route {
   prepare(h: Harness): Promise<Attempt>;
 }
 
-const started: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((h) => h.close()));
-});
+const started = harnessesPerTest();
 
 /** A fresh harness per test: its access-token cache starts empty, so the first call needing a token fetches one. */
-async function harness(env: Record<string, string>): Promise<Harness> {
-  const h = await startHarness({ WECHAT_TIMEOUT_MS: String(TIMEOUT_MS), ...env });
-  started.push(h);
-  return h;
+function harness(env: Record<string, string>): Promise<Harness> {
+  return started.start({ WECHAT_TIMEOUT_MS: String(TIMEOUT_MS), ...env });
 }
 
-async function signIn(h: Harness, openid?: string): Promise<{ openid: string; token: string }> {
-  const { minted, response } = await loginAs(h, openid === undefined ? {} : { openid });
-  expect(response.status).toBe(200);
-  return { openid: minted.openid, token: response.body.accessToken };
+async function signedIn(h: Harness, openid?: string): Promise<{ openid: string; token: string }> {
+  const { minted, tokens } = await signIn(h, openid === undefined ? {} : { openid });
+  return { openid: minted.openid, token: tokens.accessToken };
 }
 
 async function keyStatus(h: Harness, token: string): Promise<JsonResponse> {
@@ -71,7 +65,7 @@ function rows(h: Harness): Record<string, number> {
 
 /** POST /api/me/phone with a getPhoneNumber code: reaches the access-token fetch, then getuserphonenumber. */
 async function phoneBinding(h: Harness): Promise<Attempt> {
-  const user = await signIn(h);
+  const user = await signedIn(h);
   const minted = await call(h.simulator.url, 'POST', '/control/phone-codes', {
     json: { appid: APP_A.appid, openid: user.openid, phoneNumber: PHONE },
   });
@@ -93,7 +87,7 @@ async function phoneBinding(h: Harness): Promise<Attempt> {
 
 /** GET /api/wechat/session-key: checksession with the stored key. */
 async function keyCheck(h: Harness): Promise<Attempt> {
-  const user = await signIn(h);
+  const user = await signedIn(h);
   return {
     send: () => keyStatus(h, user.token),
     async unchanged() {},
@@ -110,7 +104,7 @@ async function keyCheck(h: Harness): Promise<Attempt> {
  * checksession fails, the server must say WeChat failed rather than guess either diagnosis.
  */
 async function decryptDiagnosis(h: Harness): Promise<Attempt> {
-  const user = await signIn(h);
+  const user = await signedIn(h);
   await mintCode(h.simulator.url, { openid: user.openid }); // rotates the key at WeChat only
   const sealed = await call(h.simulator.url, 'POST', '/control/encrypt', {
     json: { appid: APP_A.appid, openid: user.openid, data: { stepInfoList: [] } },
@@ -128,7 +122,7 @@ async function decryptDiagnosis(h: Harness): Promise<Attempt> {
 
 /** POST /api/wechat/session-key/reset: checksession, then resetusersessionkey, then the new key stored. */
 async function keyReset(h: Harness): Promise<Attempt> {
-  const user = await signIn(h);
+  const user = await signedIn(h);
   const before = await keyStatus(h, user.token);
   expect(before.body.current).toBe(true);
   return {
@@ -240,7 +234,7 @@ describe('an access token WeChat rejects (40001) is refetched once and the call 
     const h = await harness({});
     const attempt = await prepare(h);
     // Another user's call caches the app's token first, so the fault below hits a cached token, as in production.
-    expect((await keyStatus(h, (await signIn(h)).token)).body.current).toBe(true);
+    expect((await keyStatus(h, (await signedIn(h)).token)).body.current).toBe(true);
     const tokens = await wechatCalls(h.simulator.url, 'stable_token');
     const calls = await wechatCalls(h.simulator.url, api);
     await injectFault(h.simulator.url, { api, errcode: 40001 });
@@ -253,7 +247,7 @@ describe('an access token WeChat rejects (40001) is refetched once and the call 
 describe('a reset that WeChat completed after we stopped waiting', () => {
   it('answers 504; the key WeChat now holds was never seen, so the client logs in again and is whole', async () => {
     const h = await harness({});
-    const user = await signIn(h);
+    const user = await signedIn(h);
     expect((await keyStatus(h, user.token)).body.current).toBe(true);
 
     await injectFault(h.simulator.url, { api: 'resetusersessionkey', delayMs: 2 * TIMEOUT_MS });
@@ -276,7 +270,7 @@ describe('a reset that WeChat completed after we stopped waiting', () => {
     expect(again.body.error.code).toBe('SESSION_KEY_EXPIRED');
 
     // The documented way out: wx.login again, and the new session's key is current.
-    const relogin = await signIn(h, user.openid);
+    const relogin = await signedIn(h, user.openid);
     expect((await keyStatus(h, relogin.token)).body.current).toBe(true);
   });
 });

@@ -6,8 +6,8 @@ import { type RunningSimulator, startSimulator } from '../../src/providers/wecha
 import { type DatabaseHandle, openDatabase } from '../../src/store/sql/database.js';
 import { MIGRATION_NAMES } from '../../src/store/sql/migrations.js';
 import { APP_A, call, mintCode, wechatCalls } from '../support/harness.js';
+import { type ServerProcess, startServerProcess } from '../support/processes.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
-import { type ServerProcess, startServerProcess } from './processes.js';
 
 const INSTANCES = 3;
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Harness, type JsonResponse, mintCode, startHarness } from '../support/harness.js';
+import { call, type Harness, type JsonResponse, mintCode, sameDataAs, useHarness } from '../support/harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
 import { until } from '../support/until.js';
@@ -39,16 +39,14 @@ let database: TestDatabase;
 let proxy: TcpProxy;
 let redis: Redis;
 let prefix: string;
-let a: Harness;
-/** In WECHAT_TOKEN_MODE=read-only: it uses the access tokens A stores in Redis and never fetches one. */
-let b: Harness;
+let shared: Record<string, string>;
 
 beforeAll(async () => {
   database = await createTestDatabase('postgres');
   proxy = await startTcpProxy(REDIS_PORT);
   redis = new Redis(REDIS_PORT, '127.0.0.1');
   prefix = `outage-${randomBytes(6).toString('hex')}:`;
-  const shared = {
+  shared = {
     DATABASE_URL: database.url,
     REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
     REDIS_KEY_PREFIX: prefix,
@@ -59,17 +57,18 @@ beforeAll(async () => {
     RATE_LIMIT_REFRESH_PER_OPENID: '100000',
     RATE_LIMIT_LOGIN_PER_OPENID: '2',
   };
-  a = await startHarness(shared);
-  b = await startHarness({ ...shared, DATA_DIR: a.config.dataDir, WECHAT_API_BASE: a.simulator.url, WECHAT_TOKEN_MODE: 'read-only' });
 }, 60_000);
 
 afterAll(async () => {
-  await b?.close();
-  await a?.close();
   await proxy?.close();
   redis?.disconnect();
   await database?.drop();
 });
+
+// Started after the database, Redis proxy and prefix above, closed before them.
+const a = useHarness(() => shared);
+/** In WECHAT_TOKEN_MODE=read-only: it uses the access tokens A stores in Redis and never fetches one. */
+const b = useHarness(() => ({ ...shared, ...sameDataAs(a, { sameWechat: true }), WECHAT_TOKEN_MODE: 'read-only' }));
 
 async function login(h: Harness, openid?: string): Promise<JsonResponse> {
   const minted = await mintCode(a.simulator.url, openid === undefined ? {} : { openid });

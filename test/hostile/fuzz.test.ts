@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Harness, loginAs, startHarness } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, tokensFor, useHarness } from '../support/harness.js';
 
 /**
  * Generated requests at every endpoint: random methods, paths, headers, encodings, sizes and bodies. The server
@@ -35,19 +35,17 @@ interface FuzzRequest {
   body: Buffer | undefined;
 }
 
-let h: Harness;
+// TRUST_PROXY=true: whatever X-Forwarded-For says reaches the sessions and the audit log unless it is refused.
+const h = useHarness({ LOG_LEVEL: 'silent', BODY_LIMIT: '65536', TRUST_PROXY: 'true' });
 /** Many live sessions, so that the fuzzer logging some out still leaves guarded routes reachable. */
 let tokens: string[] = [];
 let refreshTokens: string[] = [];
 
 beforeAll(async () => {
-  // TRUST_PROXY=true: whatever X-Forwarded-For says reaches the sessions and the audit log unless it is refused.
-  h = await startHarness({ LOG_LEVEL: 'silent', BODY_LIMIT: '65536', TRUST_PROXY: 'true' });
-  const sessions = await Promise.all(Array.from({ length: 40 }, async () => (await loginAs(h)).response.body));
+  const sessions = await Promise.all(Array.from({ length: 40 }, () => tokensFor(h)));
   tokens = sessions.map((session) => session.accessToken);
   refreshTokens = sessions.map((session) => session.refreshToken);
 });
-afterAll(async () => h.close());
 
 /** Strings as a hostile client sends them: empty, huge, binary, near-valid, injection-shaped. */
 function text(): fc.Arbitrary<string> {
@@ -245,7 +243,7 @@ describe(`hostile input (${RUNS} generated requests)`, () => {
     expect((await call(h.server.url, 'GET', '/healthz')).status).toBe(200);
     expect((await call(h.server.url, 'GET', '/readyz')).status).toBe(200);
     // A new session works as on any other day.
-    const fresh = (await loginAs(h)).response.body.accessToken;
+    const fresh = (await tokensFor(h)).accessToken;
     expect((await call(h.server.url, 'GET', '/api/me', { token: fresh })).status).toBe(200);
   }, 600_000);
 });

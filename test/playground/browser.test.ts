@@ -5,8 +5,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useEmbeddedServer } from '../support/embedded-server.js';
 import { type Browser, CHROMIUM_PATH, chromiumMissingOutsideCi, launchChromium, tap } from './chromium.js';
-import { startTempServer, type TempServer } from './servers.js';
 
 const skip = chromiumMissingOutsideCi();
 if (skip) console.warn(`playground browser test skipped: no ${CHROMIUM_PATH} (apt-get install chromium); CI runs it`);
@@ -43,11 +43,10 @@ const logged = (page: Page): Promise<string[]> =>
   );
 
 describe.skipIf(skip)('the playground in Chromium', () => {
-  let running: TempServer;
+  const running = useEmbeddedServer();
   let browser: Browser;
   let page: Page;
   beforeAll(async () => {
-    running = await startTempServer();
     browser = await launchChromium();
     page = browser.page;
     collectSecrets(page);
@@ -59,7 +58,6 @@ describe.skipIf(skip)('the playground in Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await running?.close();
   });
 
   let userId = '';

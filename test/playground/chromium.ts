@@ -2,10 +2,9 @@
  * Debian's Chromium driven by playwright-core (which downloads no browser). The flags keep it off the network
  * this machine does not have; a fresh profile per run keeps runs independent.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { removeDirectory, temporaryDirectory } from '../support/temporary-directory.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -32,7 +31,7 @@ export interface Browser {
 
 export async function launchChromium(viewport = { width: 1280, height: 900 }): Promise<Browser> {
   // Playwright refuses --user-data-dir in args: a persistent context is how it takes a profile directory.
-  const profile = mkdtempSync(join(tmpdir(), 'weapp-auth-chromium-'));
+  const profile = temporaryDirectory('chromium');
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
@@ -42,7 +41,7 @@ export async function launchChromium(viewport = { width: 1280, height: 900 }): P
       viewport,
     });
   } catch (error) {
-    rmSync(profile, { recursive: true, force: true });
+    removeDirectory(profile);
     throw error;
   }
   const page = context.pages()[0] ?? (await context.newPage());
@@ -50,7 +49,7 @@ export async function launchChromium(viewport = { width: 1280, height: 900 }): P
     page,
     close: async () => {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      removeDirectory(profile);
     },
   };
 }

@@ -4,12 +4,12 @@
  * Run once after changing the page: `npx tsx test/playground/screenshot.ts`.
  */
 import { fileURLToPath } from 'node:url';
+import { startEmbeddedServer } from '../support/embedded-server.js';
 import { launchChromium, tap } from './chromium.js';
-import { startTempServer } from './servers.js';
 
 const OUTPUT = fileURLToPath(new URL('../../docs/images/playground.png', import.meta.url));
 
-const { server, close } = await startTempServer();
+const { server, close } = await startEmbeddedServer();
 const browser = await launchChromium({ width: 1160, height: 920 });
 try {
   await browser.page.goto(server.url);

@@ -4,17 +4,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_ASSETS } from '../../src/playground/assets.js';
 import { type RunningSimulator, startSimulator } from '../../src/providers/wechat/simulator/index.js';
+import { startEmbeddedServer, useEmbeddedServer } from '../support/embedded-server.js';
 import { ASSETS_MODULE, renderAssetsModule } from './embed-assets.js';
-import { startTempServer, type TempServer } from './servers.js';
 
 const APP = { appid: 'wx0123456789abcdef', secret: '0123456789abcdef0123456789abcdef' };
 
 describe('in simulator mode', () => {
-  let running: TempServer;
-  beforeAll(async () => {
-    running = await startTempServer();
-  });
-  afterAll(async () => running.close());
+  const running = useEmbeddedServer();
 
   it('serves the page at / with a same-origin-only Content-Security-Policy', async () => {
     const response = await fetch(`${running.server.url}/`);
@@ -71,7 +67,7 @@ describe('outside simulator mode', () => {
     ['production', { NODE_ENV: 'production', DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') }],
     ['development with real WeChat credentials', { NODE_ENV: 'development' }],
   ])('%s: there is no playground and no /sim', async (_name, env) => {
-    const running = await startTempServer({ ...realWechat(), ...env });
+    const running = await startEmbeddedServer({ ...realWechat(), ...env });
     try {
       expect(running.server.simulatorMode).toBe(false);
       for (const path of ['/', '/playground/app.js', '/sim/control/stats']) {

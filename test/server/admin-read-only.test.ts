@@ -7,8 +7,8 @@ import { createLogger } from '../../src/observability/logging.js';
 import { type Config, ConfigError, loadConfig } from '../../src/server/config.js';
 import { openDatabase } from '../../src/store/sql/database.js';
 import { migrateToLatest } from '../../src/store/sql/migrations.js';
-import { runCli } from '../fleet/processes.js';
 import { loadV01Database } from '../support/legacy-database.js';
+import { runCli } from '../support/processes.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/test-databases.js';
 
 /**

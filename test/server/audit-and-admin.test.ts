@@ -1,28 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCommand, UsageError } from '../../src/admin/commands.js';
-import { createLogger } from '../../src/observability/logging.js';
-import { APP_A, call, type Harness, loginAs, mintCode, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/admin/commands.js';
+import { APP_A, adminOn, call, loginAs, mintCode, useHarness } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ REFRESH_REUSE_GRACE: '0', WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });
-});
-afterAll(async () => h.close());
-
-/** Runs an admin command in-process on the server's own database and returns what it printed. */
-async function admin(...argv: string[]): Promise<any> {
-  const printed: unknown[] = [];
-  await adminCommand(argv, h.config, createLogger('silent'), (value) => printed.push(value));
-  return printed[0];
-}
+const h = useHarness({ REFRESH_REUSE_GRACE: '0', WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });
 
 async function eventsOf(
   userId: string,
 ): Promise<
   { type: string; requestId: string | null; ip: string | null; userAgent: string | null; details: any; sessionId: string | null }[]
 > {
-  return admin('audit', '--user', userId, '--limit', '100');
+  return adminOn(h, 'audit', '--user', userId, '--limit', '100');
 }
 
 describe('the audit log', () => {
@@ -64,7 +52,7 @@ describe('the audit log', () => {
     });
 
     const failed = await call(h.server.url, 'POST', '/api/auth/login', { json: { code: 'no-such-code' }, ...as('failing/1') });
-    expect((await admin('audit', '--type', 'login_failed', '--limit', '1'))[0]).toMatchObject(origin(failed, 'failing/1'));
+    expect((await adminOn(h, 'audit', '--type', 'login_failed', '--limit', '1'))[0]).toMatchObject(origin(failed, 'failing/1'));
 
     const { minted, response: login } = await loginAs(h);
     const userId: string = login.body.user.id;
@@ -98,14 +86,14 @@ describe('the audit log', () => {
     expect(eventOf('logout')).toMatchObject(origin(logout, 'leaving/1'));
 
     const last = await loginAs(h, { openid: minted.openid });
-    await admin('sessions', 'revoke', '--session', sessionOf(last.response.body.accessToken));
+    await adminOn(h, 'sessions', 'revoke', '--session', sessionOf(last.response.body.accessToken));
     const revoked = (await eventsOf(userId)).find((event) => event.type === 'session_revoked' && event.details.reason === 'admin');
     expect(revoked).toMatchObject({ requestId: null, ip: null, userAgent: null });
   });
 
   it('records a failed login with its code, and a decrypt failure with its diagnosis', async () => {
     await call(h.server.url, 'POST', '/api/auth/login', { json: { code: 'no-such-code' } });
-    const failed = await admin('audit', '--type', 'login_failed', '--limit', '1');
+    const failed = await adminOn(h, 'audit', '--type', 'login_failed', '--limit', '1');
     expect(failed[0]).toMatchObject({ type: 'login_failed', provider: 'wechat', app: APP_A.appid, details: { code: 'INVALID_CODE' } });
 
     const { minted, response } = await loginAs(h);
@@ -135,26 +123,26 @@ describe('the admin CLI', () => {
       ['--phone', '13912345678'],
     ];
     for (const query of queries) {
-      const found = await admin('users', 'find', ...query);
+      const found = await adminOn(h, 'users', 'find', ...query);
       expect(found.map((user: { id: string }) => user.id)).toEqual([userId]);
       expect(found[0].unions).toEqual([{ family: 'wechat', key: unionid }]);
       expect(found[0].accounts).toEqual([expect.objectContaining({ provider: 'wechat', app: APP_A.appid, subject: minted.openid })]);
       expect(JSON.stringify(found)).not.toContain(minted.sessionKey);
     }
-    expect(await admin('users', 'find', '--openid', 'oNobody')).toEqual([]);
-    expect((await admin('users', 'list', '--limit', '1'))[0].id).toBe(userId);
+    expect(await adminOn(h, 'users', 'find', '--openid', 'oNobody')).toEqual([]);
+    expect((await adminOn(h, 'users', 'list', '--limit', '1'))[0].id).toBe(userId);
   });
 
   it('lists a user’s sessions and revokes them all, after which their tokens are refused', async () => {
     const first = await loginAs(h);
     const second = await loginAs(h, { openid: first.minted.openid });
     const userId = first.response.body.user.id;
-    const sessions = await admin('sessions', 'list', '--user', userId);
+    const sessions = await adminOn(h, 'sessions', 'list', '--user', userId);
     expect(sessions.map((session: { state: string }) => session.state)).toEqual(['active', 'active']);
 
-    const revoked = await admin('sessions', 'revoke', '--user', userId);
+    const revoked = await adminOn(h, 'sessions', 'revoke', '--user', userId);
     expect(revoked.revoked).toHaveLength(2);
-    expect((await admin('sessions', 'list', '--user', userId)).map((session: { state: string }) => session.state)).toEqual([
+    expect((await adminOn(h, 'sessions', 'list', '--user', userId)).map((session: { state: string }) => session.state)).toEqual([
       'revoked (admin)',
       'revoked (admin)',
     ]);
@@ -163,23 +151,23 @@ describe('the admin CLI', () => {
     for (const token of [first.response.body.accessToken, second.response.body.accessToken]) {
       expect((await call(h.server.url, 'GET', '/api/me', { token })).body.error.code).toBe('SESSION_REVOKED');
     }
-    expect((await admin('audit', '--user', userId, '--type', 'session_revoked')).length).toBe(2);
+    expect((await adminOn(h, 'audit', '--user', userId, '--type', 'session_revoked')).length).toBe(2);
   });
 
   it('prints the configuration with every secret masked', async () => {
-    const printed = JSON.stringify(await admin('config'));
+    const printed = JSON.stringify(await adminOn(h, 'config'));
     expect(printed).toContain(APP_A.appid);
     expect(printed).not.toContain(APP_A.secret);
     expect(printed).toContain('***');
   });
 
   it('refuses malformed commands with a usage error', async () => {
-    await expect(admin('users', 'find')).rejects.toBeInstanceOf(UsageError);
-    await expect(admin('users', 'find', '--id', 'a', '--phone', 'b')).rejects.toBeInstanceOf(UsageError);
-    await expect(admin('sessions', 'list')).rejects.toThrow(/--user is required/);
-    await expect(admin('users', 'list', '--limit', 'lots')).rejects.toThrow(/--limit/);
-    await expect(admin('audit', '--since', 'yesterday-ish')).rejects.toThrow(/--since/);
-    await expect(admin('users', 'delete')).rejects.toThrow(/unknown command/);
+    await expect(adminOn(h, 'users', 'find')).rejects.toBeInstanceOf(UsageError);
+    await expect(adminOn(h, 'users', 'find', '--id', 'a', '--phone', 'b')).rejects.toBeInstanceOf(UsageError);
+    await expect(adminOn(h, 'sessions', 'list')).rejects.toThrow(/--user is required/);
+    await expect(adminOn(h, 'users', 'list', '--limit', 'lots')).rejects.toThrow(/--limit/);
+    await expect(adminOn(h, 'audit', '--since', 'yesterday-ish')).rejects.toThrow(/--since/);
+    await expect(adminOn(h, 'users', 'delete')).rejects.toThrow(/unknown command/);
   });
 });
 

@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCommand } from '../../src/admin/commands.js';
+import { describe, expect, it } from 'vitest';
 import { normalizeIp } from '../../src/http/request-origin.js';
-import { createLogger } from '../../src/observability/logging.js';
-import { call, type Harness, mintCode, startHarness } from '../support/harness.js';
+import { adminOn, call, mintCode, useHarness } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  // `true`: the left-most X-Forwarded-For entry is believed, whatever the client wrote there.
-  h = await startHarness({ TRUST_PROXY: 'true' });
-});
-afterAll(async () => h.close());
-
-async function admin(...argv: string[]): Promise<any> {
-  const printed: unknown[] = [];
-  await adminCommand(argv, h.config, createLogger('silent'), (value) => printed.push(value));
-  return printed[0];
-}
+// `true`: the left-most X-Forwarded-For entry is believed, whatever the client wrote there.
+const h = useHarness({ TRUST_PROXY: 'true' });
 
 /** Logs in a new user with this X-Forwarded-For and returns the answer and the IPs its session and audit event hold. */
 async function loginFrom(forwardedFor: string): Promise<{ status: number; sessionIp: string | null; auditIp: string | null }> {
@@ -26,8 +14,8 @@ async function loginFrom(forwardedFor: string): Promise<{ status: number; sessio
   });
   if (login.status !== 200) return { status: login.status, sessionIp: null, auditIp: null };
   const userId: string = login.body.user.id;
-  const [session] = await admin('sessions', 'list', '--user', userId);
-  const [event] = await admin('audit', '--user', userId, '--type', 'login');
+  const [session] = await adminOn(h, 'sessions', 'list', '--user', userId);
+  const [event] = await adminOn(h, 'audit', '--user', userId, '--type', 'login');
   return { status: login.status, sessionIp: session.ip, auditIp: event.ip };
 }
 

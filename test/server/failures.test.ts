@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Harness, injectFault, loginAs, mintCode, startHarness, wechatCalls } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { call, harnessesPerTest, injectFault, loginAs, mintCode, useHarness, wechatCalls } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ WECHAT_TIMEOUT_MS: '300' });
-});
-afterAll(async () => h.close());
+const h = useHarness({ WECHAT_TIMEOUT_MS: '300' });
+const started = harnessesPerTest();
 
 function rows(): Record<string, number> {
   return { users: h.count('users'), accounts: h.count('accounts'), sessions: h.count('sessions'), refresh: h.count('refresh_tokens') };
@@ -126,15 +123,11 @@ describe('malformed requests get a 4xx with a stable code, never a 500', () => {
 
 describe('our own rate limit', () => {
   it('answers 429 RATE_LIMITED past the configured logins per minute per IP', async () => {
-    const limited = await startHarness({ RATE_LIMIT_LOGIN: '3' });
-    try {
-      const statuses = [];
-      for (let i = 0; i < 4; i += 1) statuses.push((await loginAs(limited)).response);
-      expect(statuses.slice(0, 3).map((r) => r.status)).toEqual([200, 200, 200]);
-      expect(statuses[3]?.status).toBe(429);
-      expect(statuses[3]?.body.error.code).toBe('RATE_LIMITED');
-    } finally {
-      await limited.close();
-    }
+    const limited = await started.start({ RATE_LIMIT_LOGIN: '3' });
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await loginAs(limited)).response);
+    expect(statuses.slice(0, 3).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(statuses[3]?.status).toBe(429);
+    expect(statuses[3]?.body.error.code).toBe('RATE_LIMITED');
   });
 });

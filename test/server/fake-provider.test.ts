@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCommand } from '../../src/admin/commands.js';
-import { createLogger } from '../../src/observability/logging.js';
+import { describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../../src/verify/index.js';
 import { FakePlatform, FakeProvider } from '../support/fake-platform.js';
-import { APP_A, basicAuth, call, type Harness, type JsonResponse, loginAs, startHarness } from '../support/harness.js';
+import { APP_A, adminOn, basicAuth, call, harnessesPerTest, type JsonResponse, loginAs, useHarness } from '../support/harness.js';
 
 /**
  * A platform that is not WeChat, written in a test file of its own (test/support/fake-platform.ts), logs users in
@@ -12,11 +10,8 @@ import { APP_A, basicAuth, call, type Harness, type JsonResponse, loginAs, start
 const FAKE_APPS = ['fake-app-one', 'fake-app-two'];
 const platform = new FakePlatform();
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({}, { providers: [new FakeProvider(platform, FAKE_APPS)] });
-});
-afterAll(async () => h.close());
+const h = useHarness({}, { providers: [new FakeProvider(platform, FAKE_APPS)] });
+const started = harnessesPerTest();
 
 async function fakeLogin(code: string, app?: string): Promise<JsonResponse> {
   return call(h.server.url, 'POST', '/api/auth/login', {
@@ -131,11 +126,8 @@ describe('a provider of a platform that is not WeChat', () => {
     const crossed = await fakeLogin(platform.mint(FAKE_APPS[0] ?? '').code, FAKE_APPS[1]);
     expect(crossed.body.error.code).toBe('INVALID_CODE');
     expect(rows()).toEqual(before);
-    const printed: unknown[] = [];
-    await adminCommand(['audit', '--type', 'login_failed', '--limit', '1'], h.config, createLogger('silent'), (value) =>
-      printed.push(value),
-    );
-    expect((printed[0] as unknown[])[0]).toMatchObject({ provider: 'fakeplat', app: FAKE_APPS[1], details: { code: 'INVALID_CODE' } });
+    const [failure] = await adminOn(h, 'audit', '--type', 'login_failed', '--limit', '1');
+    expect(failure).toMatchObject({ provider: 'fakeplat', app: FAKE_APPS[1], details: { code: 'INVALID_CODE' } });
   });
 
   it('refuses a provider or app the server is not configured for', async () => {
@@ -164,23 +156,18 @@ describe('a provider of a platform that is not WeChat', () => {
   it('has its tokens refused by a server sharing the key where it is not configured, even for an app id WeChat serves there', async () => {
     // Provider app ids are the provider's business: this one is spelled like a WeChat appid the other server serves.
     const lookalike = new FakePlatform();
-    const withFake = await startHarness(
+    const withFake = await started.start(
       { WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` },
       { providers: [new FakeProvider(lookalike, [APP_A.appid])] },
     );
-    const wechatOnly = await startHarness({ DATA_DIR: withFake.config.dataDir, WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });
-    try {
-      const code = lookalike.mint(APP_A.appid).code;
-      const login = await call(withFake.server.url, 'POST', '/api/auth/login', {
-        json: { provider: 'fakeplat', appid: APP_A.appid, code },
-      });
-      expect(claimsOf(login.body.accessToken)).toMatchObject({ idp: 'fakeplat', aud: APP_A.appid });
-      expect((await call(withFake.server.url, 'GET', '/api/me', { token: login.body.accessToken })).status).toBe(200);
-      const elsewhere = await call(wechatOnly.server.url, 'GET', '/api/me', { token: login.body.accessToken });
-      expect({ status: elsewhere.status, code: elsewhere.body.error.code }).toEqual({ status: 401, code: 'TOKEN_INVALID' });
-    } finally {
-      await wechatOnly.close();
-      await withFake.close();
-    }
+    const wechatOnly = await started.secondInstance(withFake, { WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });
+    const code = lookalike.mint(APP_A.appid).code;
+    const login = await call(withFake.server.url, 'POST', '/api/auth/login', {
+      json: { provider: 'fakeplat', appid: APP_A.appid, code },
+    });
+    expect(claimsOf(login.body.accessToken)).toMatchObject({ idp: 'fakeplat', aud: APP_A.appid });
+    expect((await call(withFake.server.url, 'GET', '/api/me', { token: login.body.accessToken })).status).toBe(200);
+    const elsewhere = await call(wechatOnly.server.url, 'GET', '/api/me', { token: login.body.accessToken });
+    expect({ status: elsewhere.status, code: elsewhere.body.error.code }).toEqual({ status: 401, code: 'TOKEN_INVALID' });
   });
 });

@@ -1,24 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BACKEND, basicAuth, call, type Harness, injectFault, mintCode, startHarness, wechatCalls } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { BACKEND, basicAuth, call, type Harness, harnessesPerTest, injectFault, mintCode, wechatCalls } from '../support/harness.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
-let started: Harness[] = [];
-
-afterEach(async () => {
-  await Promise.all(started.map((h) => h.close()));
-  started = [];
-});
+const started = harnessesPerTest();
 
 /** Two instances on one database and one Redis, both calling the first one's simulator. */
 async function fleet(env: Record<string, string> = {}): Promise<[Harness, Harness]> {
   const shared = { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}:`, ...env };
-  const a = await startHarness(shared);
-  started.push(a);
-  const b = await startHarness({ ...shared, DATA_DIR: a.config.dataDir, WECHAT_API_BASE: a.simulator.url });
-  started.push(b);
-  return [a, b];
+  const a = await started.start(shared);
+  return [a, await started.secondInstance(a, shared, { sameWechat: true })];
 }
 
 function login(h: Harness, code: string): ReturnType<typeof call> {

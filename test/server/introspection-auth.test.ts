@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { maskedConfig } from '../../src/admin/config-view.js';
 import { ConfigError, loadConfig } from '../../src/server/config.js';
-import { basicAuth, call, type Harness, type JsonResponse, loginAs, startHarness } from '../support/harness.js';
+import { basicAuth, call, type Harness, type JsonResponse, tokensFor, useHarness } from '../support/harness.js';
 
 /** Introspection is for backends: each authenticates with its own secret and is limited on its own. */
 const ORDERS = { clientId: 'orders', clientSecret: 'orders-secret-0123456789abcdef0123456789' };
@@ -64,13 +64,11 @@ describe('INTROSPECTION_CLIENTS and INTROSPECTION_ANONYMOUS', () => {
 });
 
 describe('POST /api/auth/introspect, anonymous callers off (the default)', () => {
-  let h: Harness;
+  const h = useHarness({ TRUST_PROXY: 'true', INTROSPECTION_CLIENTS: CLIENTS, RATE_LIMIT_INTROSPECT: '3', LOG_LEVEL: 'trace' });
   let token: string;
   beforeAll(async () => {
-    h = await startHarness({ TRUST_PROXY: 'true', INTROSPECTION_CLIENTS: CLIENTS, RATE_LIMIT_INTROSPECT: '3', LOG_LEVEL: 'trace' });
-    token = (await loginAs(h)).response.body.accessToken;
+    token = (await tokensFor(h)).accessToken;
   });
-  afterAll(async () => h.close());
 
   it('refuses a caller without credentials, before reading its body', async () => {
     expectRefused(await introspect(h, token));
@@ -133,14 +131,10 @@ describe('POST /api/auth/introspect, anonymous callers off (the default)', () =>
 });
 
 describe('POST /api/auth/introspect with INTROSPECTION_ANONYMOUS', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ TRUST_PROXY: 'true', INTROSPECTION_CLIENTS: CLIENTS, INTROSPECTION_ANONYMOUS: '2' });
-  });
-  afterAll(async () => h.close());
+  const h = useHarness({ TRUST_PROXY: 'true', INTROSPECTION_CLIENTS: CLIENTS, INTROSPECTION_ANONYMOUS: '2' });
 
   it('answers callers without credentials within a strict per-IP limit, and still refuses wrong credentials', async () => {
-    const token = (await loginAs(h)).response.body.accessToken;
+    const token = (await tokensFor(h)).accessToken;
     const statuses = [];
     for (let i = 0; i < 3; i += 1) statuses.push((await introspect(h, token, {}, '198.51.100.1')).status);
     expect(statuses).toEqual([200, 200, 429]);

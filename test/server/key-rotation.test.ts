@@ -1,24 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { basicAuth, call, type Harness, loginAs, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { basicAuth, call, type Harness, harnessesPerTest, tokensFor } from '../support/harness.js';
 import { claimsOf, kidOf, rotateSigningKey, signWithKey } from '../support/signing-keys.js';
 
-let started: Harness[] = [];
-afterEach(async () => {
-  // A second instance shares the first one's DATA_DIR and database: it goes first.
-  for (const h of started.reverse()) await h.close();
-  started = [];
-});
-
-async function harness(env: Record<string, string> = {}): Promise<Harness> {
-  const h = await startHarness(env);
-  started.push(h);
-  return h;
-}
-
-/** Another instance on the same database and keys (with a simulator of its own). */
-async function secondInstance(a: Harness): Promise<Harness> {
-  return harness({ DATA_DIR: a.config.dataDir });
-}
+const { start: harness, secondInstance } = harnessesPerTest();
 
 async function jwksKids(h: Harness): Promise<string[]> {
   return (await call(h.server.url, 'GET', '/.well-known/jwks.json')).body.keys.map((key: { kid: string }) => key.kid);
@@ -32,16 +16,16 @@ async function me(h: Harness, token: string): Promise<{ status: number; code: st
 describe('signing-key rotation with no downtime', () => {
   it('publishes the new key first, signs with it once active, and keeps the old one until its tokens expire', async () => {
     const h = await harness();
-    const before = (await loginAs(h)).response.body.accessToken;
+    const before = (await tokensFor(h)).accessToken;
     const oldKid = kidOf(before);
 
     const newKid = await rotateSigningKey(h.config, 'scheduled');
     h.advance(2); // past the one-second key check
     expect(await jwksKids(h)).toEqual([newKid, oldKid]);
-    expect(kidOf((await loginAs(h)).response.body.accessToken)).toBe(oldKid);
+    expect(kidOf((await tokensFor(h)).accessToken)).toBe(oldKid);
 
     h.advance(10 * 60); // the new key is now active
-    const after = (await loginAs(h)).response.body.accessToken;
+    const after = (await tokensFor(h)).accessToken;
     expect(kidOf(after)).toBe(newKid);
     expect((await me(h, after)).status).toBe(200);
     expect((await me(h, before)).status).toBe(200);
@@ -61,7 +45,7 @@ describe('signing-key rotation with no downtime', () => {
 describe('keys rotate --now (a leaked key)', () => {
   it('stops trusting every older key at once, even mid-rotation: JWKS drops them, their tokens are told to refresh', async () => {
     const h = await harness();
-    const login = (await loginAs(h)).response.body;
+    const login = await tokensFor(h);
     const leakedKid = kidOf(login.accessToken);
     expect((await me(h, login.accessToken)).status).toBe(200); // verified once: now in the verified-token cache
     const pendingKid = await rotateSigningKey(h.config, 'scheduled'); // published, not yet signing
@@ -89,13 +73,13 @@ describe('keys rotate --now (a leaked key)', () => {
   it('reaches another running instance within a second: it signs with the new key and refuses the old one', async () => {
     const a = await harness();
     const b = await secondInstance(a);
-    const onB = (await loginAs(b)).response.body.accessToken;
+    const onB = (await tokensFor(b)).accessToken;
     expect((await me(b, onB)).status).toBe(200);
 
     // The CLI's function, run as its own process would: its own database connection and key ring.
     const newKid = await rotateSigningKey(a.config, 'immediate');
     b.advance(1); // b's clock: one key check interval later
-    expect(kidOf((await loginAs(b)).response.body.accessToken)).toBe(newKid);
+    expect(kidOf((await tokensFor(b)).accessToken)).toBe(newKid);
     expect(await me(b, onB)).toEqual({ status: 401, code: 'TOKEN_EXPIRED' });
     expect(await jwksKids(b)).toEqual([newKid]);
   });
@@ -104,12 +88,12 @@ describe('keys rotate --now (a leaked key)', () => {
 describe('a leaked key', () => {
   it('forges nothing once retired longer than a token lives, and no key mints tokens longer than the TTL', async () => {
     const h = await harness();
-    const oldKid = kidOf((await loginAs(h)).response.body.accessToken);
+    const oldKid = kidOf((await tokensFor(h)).accessToken);
     await rotateSigningKey(h.config, 'scheduled');
     h.advance(10 * 60 + 15 * 60 + 2); // activated, then retired longer ago than a token lives
     expect(await jwksKids(h)).not.toContain(oldKid);
 
-    const session = (await loginAs(h)).response.body.accessToken;
+    const session = (await tokensFor(h)).accessToken;
     const claims = claimsOf(session);
     const retired = await signWithKey(h.config, oldKid, claims);
     expect(await me(h, retired)).toEqual({ status: 401, code: 'TOKEN_INVALID' });

@@ -1,14 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Harness, injectFault, type JsonResponse, mintCode, startHarness, wechatCalls } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { call, injectFault, type JsonResponse, mintCode, useHarness, wechatCalls } from '../support/harness.js';
 
 /** A login code in flight serves its own client only: the device that double-tapped, not another holding the code. */
-let h: Harness;
-beforeAll(async () => {
-  // X-Forwarded-For is believed, so each request can come from an address of its own.
-  h = await startHarness({ TRUST_PROXY: 'true' });
-});
-afterAll(async () => h.close());
+// X-Forwarded-For is believed, so each request can come from an address of its own.
+const h = useHarness({ TRUST_PROXY: 'true' });
 
 interface Client {
   ip: string;

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, call, type Harness, loginAs, mintCode, startHarness, wechatCalls } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { APP_A, APP_B, call, loginAs, mintCode, useHarness, wechatCalls } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.close());
+const h = useHarness();
 
 describe('POST /api/auth/login', () => {
   it('creates a user on first login and returns tokens and the public user', async () => {

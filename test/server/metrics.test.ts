@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { call, type Harness, injectFault, loginAs, mintCode, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { call, harnessesPerTest, injectFault, loginAs, mintCode, tokensFor } from '../support/harness.js';
 
-let h: Harness;
-afterEach(async () => h.close());
+const started = harnessesPerTest();
 
 async function scrape(url: string, token?: string): Promise<{ status: number; text: string }> {
   const response = await fetch(`${url}/metrics`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
@@ -17,7 +16,7 @@ function value(text: string, sample: string): number {
 
 describe('GET /metrics', () => {
   it('needs the metrics token on the main port, and counts logins, requests, WeChat calls and sessions', async () => {
-    h = await startHarness({ METRICS_TOKEN: 'scrape-me-please' });
+    const h = await started.start({ METRICS_TOKEN: 'scrape-me-please' });
     expect((await scrape(h.server.url)).status).toBe(401);
     expect((await scrape(h.server.url, 'wrong')).status).toBe(401);
     const before = (await scrape(h.server.url, 'scrape-me-please')).text;
@@ -46,12 +45,12 @@ describe('GET /metrics', () => {
   });
 
   it('is not served on the main port without a token', async () => {
-    h = await startHarness();
+    const h = await started.start();
     expect((await scrape(h.server.url)).status).toBe(404);
   });
 
   it('can be served alone on a port of its own, without a token, and the main port does not serve it', async () => {
-    h = await startHarness({ METRICS_PORT: '0' });
+    const h = await started.start({ METRICS_PORT: '0' });
     expect(h.server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const answer = await scrape(h.server.metricsUrl ?? '');
     expect(answer.status).toBe(200);
@@ -60,8 +59,8 @@ describe('GET /metrics', () => {
   });
 
   it('shows active sessions going down on logout', async () => {
-    h = await startHarness({ METRICS_TOKEN: 't' });
-    const session = (await loginAs(h)).response.body;
+    const h = await started.start({ METRICS_TOKEN: 't' });
+    const session = await tokensFor(h);
     expect(value((await scrape(h.server.url, 't')).text, 'weapp_auth_active_sessions')).toBe(1);
     await call(h.server.url, 'POST', '/api/auth/logout', { token: session.accessToken });
     expect(value((await scrape(h.server.url, 't')).text, 'weapp_auth_active_sessions')).toBe(0);

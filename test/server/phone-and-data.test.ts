@@ -1,22 +1,17 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, call, type Harness, loginAs, type MintedCode, mintCode, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { APP_A, APP_B, call, type MintedCode, mintCode, signIn, useHarness } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.close());
+const h = useHarness();
 
 interface Session {
   minted: MintedCode;
   token: string;
 }
 
-async function signIn(user: { appid?: string; openid?: string } = {}): Promise<Session> {
-  const { minted, response } = await loginAs(h, user);
-  expect(response.status).toBe(200);
-  return { minted, token: response.body.accessToken };
+async function signedIn(user: { appid?: string; openid?: string } = {}): Promise<Session> {
+  const { minted, tokens } = await signIn(h, user);
+  return { minted, token: tokens.accessToken };
 }
 
 async function phoneCode(openid: string, phoneNumber = '13580006666', appid = APP_A.appid): Promise<string> {
@@ -42,7 +37,7 @@ async function encryptWithPlus(openid: string, data: Record<string, unknown>): P
 
 describe('POST /api/me/phone with the getPhoneNumber button code', () => {
   it('binds the number, and GET /api/me shows it', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const response = await call(h.server.url, 'POST', '/api/me/phone', {
       token: s.token,
       json: { code: await phoneCode(s.minted.openid) },
@@ -55,7 +50,7 @@ describe('POST /api/me/phone with the getPhoneNumber button code', () => {
   });
 
   it('refuses a phone code used before', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const code = await phoneCode(s.minted.openid);
     expect((await call(h.server.url, 'POST', '/api/me/phone', { token: s.token, json: { code } })).status).toBe(200);
     const again = await call(h.server.url, 'POST', '/api/me/phone', { token: s.token, json: { code } });
@@ -64,8 +59,8 @@ describe('POST /api/me/phone with the getPhoneNumber button code', () => {
   });
 
   it('refuses another user’s phone code: WeChat checks it against this user’s openid', async () => {
-    const mine = await signIn();
-    const theirs = await signIn();
+    const mine = await signedIn();
+    const theirs = await signedIn();
     const response = await call(h.server.url, 'POST', '/api/me/phone', {
       token: mine.token,
       json: { code: await phoneCode(theirs.minted.openid, '13900000000') },
@@ -76,7 +71,7 @@ describe('POST /api/me/phone with the getPhoneNumber button code', () => {
   });
 
   it('says so when a wx.login code is sent instead, fresh or already used', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const fresh = await mintCode(h.simulator.url, { openid: s.minted.openid });
     const response = await call(h.server.url, 'POST', '/api/me/phone', { token: s.token, json: { code: fresh.code } });
     expect(response.status).toBe(400);
@@ -89,7 +84,7 @@ describe('POST /api/me/phone with the getPhoneNumber button code', () => {
 
 describe('POST /api/me/phone with legacy encryptedData', () => {
   it('binds the number decrypted with the stored session_key', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const payload = await encrypt(s.minted.openid, { phoneNumber: '+1 4155550100', purePhoneNumber: '4155550100', countryCode: '1' });
     const response = await call(h.server.url, 'POST', '/api/me/phone', { token: s.token, json: payload });
     expect(response.status).toBe(200);
@@ -97,7 +92,7 @@ describe('POST /api/me/phone with legacy encryptedData', () => {
   });
 
   it('answers SESSION_KEY_EXPIRED when a later wx.login rotated the key, as WeChat’s checksession confirms', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     // The phone logged in again (key rotated) but never sent that code here: the server's key is stale.
     await mintCode(h.simulator.url, { openid: s.minted.openid });
     const payload = await encrypt(s.minted.openid, { phoneNumber: '13580006666', purePhoneNumber: '13580006666', countryCode: '86' });
@@ -109,7 +104,7 @@ describe('POST /api/me/phone with legacy encryptedData', () => {
   });
 
   it('refuses decrypted data that is not a phone number', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const payload = await encrypt(s.minted.openid, { stepInfoList: [] });
     const response = await call(h.server.url, 'POST', '/api/me/phone', { token: s.token, json: payload });
     expect(response.status).toBe(400);
@@ -119,7 +114,7 @@ describe('POST /api/me/phone with legacy encryptedData', () => {
 
 describe('POST /api/wechat/decrypt', () => {
   it('decrypts WeRun data encrypted by WeChat (the simulator) for this user', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const steps = { stepInfoList: [{ timestamp: 1_700_000_000, step: 4321 }] };
     const response = await call(h.server.url, 'POST', '/api/wechat/decrypt', {
       token: s.token,
@@ -131,7 +126,7 @@ describe('POST /api/wechat/decrypt', () => {
   });
 
   it('diagnoses "+" turned into spaces by URL encoding as DECRYPT_FAILED with a hint', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const payload = await encryptWithPlus(s.minted.openid, { stepInfoList: [] });
     const damaged = { ...payload, encryptedData: payload.encryptedData.replaceAll('+', ' ') };
     const response = await call(h.server.url, 'POST', '/api/wechat/decrypt', { token: s.token, json: damaged });
@@ -141,7 +136,7 @@ describe('POST /api/wechat/decrypt', () => {
   });
 
   it('tells damaged data from a stale key: the key is current, so the data was damaged', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const payload = await encrypt(s.minted.openid, { stepInfoList: [{ step: 1 }] });
     const bytes = Buffer.from(payload.encryptedData, 'base64');
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1); // breaks the PKCS#7 padding
@@ -154,7 +149,7 @@ describe('POST /api/wechat/decrypt', () => {
   });
 
   it('refuses another app’s data (WATERMARK_MISMATCH) even when it decrypts', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     // The same person in app B, given the same session_key: only the watermark tells the data apart.
     await mintCode(h.simulator.url, { appid: APP_B.appid, openid: s.minted.openid, sessionKey: s.minted.sessionKey });
     const payload = await encrypt(s.minted.openid, { stepInfoList: [] }, APP_B.appid);
@@ -164,7 +159,7 @@ describe('POST /api/wechat/decrypt', () => {
   });
 
   it('refuses data naming another user’s openId', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const payload = await encrypt(s.minted.openid, { openId: 'oSomeoneElse000000000000000x' });
     const response = await call(h.server.url, 'POST', '/api/wechat/decrypt', { token: s.token, json: payload });
     expect(response.status).toBe(403);
@@ -184,7 +179,7 @@ describe('POST /api/wechat/decrypt', () => {
   ];
   for (const [name, json, status, code] of malformed) {
     it(`answers ${name} with ${status} ${code}`, async () => {
-      const s = await signIn();
+      const s = await signedIn();
       const response = await call(h.server.url, 'POST', '/api/wechat/decrypt', { token: s.token, json });
       expect(response.status).toBe(status);
       expect(response.body.error.code).toBe(code);
@@ -192,7 +187,7 @@ describe('POST /api/wechat/decrypt', () => {
   }
 
   it('answers malformed phone bodies with 400: neither or both of the two forms', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     for (const json of [{}, { code: 'abc', encryptedData: 'AAAA', iv: 'AAAA' }, { encryptedData: 'AAAA' }, { code: 12 }]) {
       const response = await call(h.server.url, 'POST', '/api/me/phone', { token: s.token, json });
       expect(response.status).toBe(400);
@@ -208,7 +203,7 @@ describe('POST /api/wechat/decrypt', () => {
 
 describe('session_key health', () => {
   it('reports a fresh login’s key as current', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const status = await call(h.server.url, 'GET', '/api/wechat/session-key', { token: s.token });
     expect(status.status).toBe(200);
     expect(status.body.current).toBe(true);
@@ -216,7 +211,7 @@ describe('session_key health', () => {
   });
 
   it('resets a current key: WeChat’s old key dies, the new one is stored and decrypts', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const reset = await call(h.server.url, 'POST', '/api/wechat/session-key/reset', { token: s.token });
     expect(reset.status).toBe(200);
     expect(reset.body.current).toBe(true);
@@ -227,7 +222,7 @@ describe('session_key health', () => {
   });
 
   it('cannot reset a stale key: WeChat wants proof of the current one, so the client must log in again', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     await mintCode(h.simulator.url, { openid: s.minted.openid });
     const reset = await call(h.server.url, 'POST', '/api/wechat/session-key/reset', { token: s.token });
     expect(reset.status).toBe(401);
@@ -235,7 +230,7 @@ describe('session_key health', () => {
   });
 
   it('heals once the client logs in again with a new code', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const rotated = await mintCode(h.simulator.url, { openid: s.minted.openid });
     expect((await call(h.server.url, 'GET', '/api/wechat/session-key', { token: s.token })).body.current).toBe(false);
     const again = await call(h.server.url, 'POST', '/api/auth/login', { json: { code: rotated.code } });
@@ -246,7 +241,7 @@ describe('session_key health', () => {
 
 describe('POST /api/wechat/verify-signature (legacy rawData)', () => {
   it('checks sha1(rawData + session_key) against the signature', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const rawData = JSON.stringify({ nickName: 'Band', gender: 1 });
     const signature = createHash('sha1')
       .update(rawData + s.minted.sessionKey)
@@ -268,7 +263,7 @@ describe('POST /api/wechat/verify-signature (legacy rawData)', () => {
 
 describe('concurrent session-key resets (found by the fuzzer)', () => {
   it('all succeed: the ones that lose the race at WeChat see the key the winner stored', async () => {
-    const s = await signIn();
+    const s = await signedIn();
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => call(h.server.url, 'POST', '/api/wechat/session-key/reset', { token: s.token })),
     );

@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { normalizeNickname } from '../../src/core/profile.js';
-import { call, type Harness, loginAs, startHarness } from '../support/harness.js';
+import { call, harnessesPerTest, loginAs, tokensFor, useHarness } from '../support/harness.js';
 
 /** Emoji made of several code points: a family joined by zero-width joiners, a flag spelt with tag characters. */
 const FAMILY = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}';
 const SCOTLAND = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
 
-let h: Harness;
+const h = useHarness();
+const started = harnessesPerTest();
 let token: string;
 beforeAll(async () => {
-  h = await startHarness();
-  token = (await loginAs(h)).response.body.accessToken;
+  token = (await tokensFor(h)).accessToken;
 });
-afterAll(async () => h.close());
 
 describe('GET /api/me', () => {
   it('shows exactly the public fields: nothing about openids, session keys or tokens', async () => {
@@ -103,18 +102,14 @@ describe('the profile cache behind GET /api/me', () => {
     expect((await call(h.server.url, 'GET', '/api/me', { token: ownToken })).body.nickname).toBe('Now');
 
     // A second instance on the same database changes the profile: this one sees it once its cached copy ages out.
-    const other = await startHarness({ DATA_DIR: h.config.dataDir });
-    try {
-      const otherLogin = (await loginAs(other, { openid: own.minted.openid })).response.body;
-      expect(otherLogin.user.id).toBe(own.response.body.user.id);
-      expect(
-        (await call(other.server.url, 'PATCH', '/api/me', { token: otherLogin.accessToken, json: { nickname: 'Elsewhere' } })).status,
-      ).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      expect((await call(h.server.url, 'GET', '/api/me', { token: ownToken })).body.nickname).toBe('Elsewhere');
-    } finally {
-      await other.close();
-    }
+    const other = await started.secondInstance(h);
+    const otherLogin = await tokensFor(other, { openid: own.minted.openid });
+    expect(otherLogin.user.id).toBe(own.response.body.user.id);
+    expect(
+      (await call(other.server.url, 'PATCH', '/api/me', { token: otherLogin.accessToken, json: { nickname: 'Elsewhere' } })).status,
+    ).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await call(h.server.url, 'GET', '/api/me', { token: ownToken })).body.nickname).toBe('Elsewhere');
   });
 });
 

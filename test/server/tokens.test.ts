@@ -1,13 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_A, APP_B, basicAuth, call, type Harness, loginAs, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { APP_A, APP_B, basicAuth, call, type Harness, harnessesPerTest, loginAs, useHarness } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ REFRESH_REUSE_GRACE: '10' });
-});
-afterAll(async () => h.close());
+const h = useHarness({ REFRESH_REUSE_GRACE: '10' });
+const started = harnessesPerTest();
 
 async function refresh(refreshToken: string, on: Harness = h): Promise<Awaited<ReturnType<typeof call>>> {
   return call(on.server.url, 'POST', '/api/auth/refresh', { json: { refreshToken } });
@@ -76,17 +73,13 @@ describe('refresh tokens', () => {
   });
 
   it('never stretch the grace window for an instance whose clock lags: its replay a minute later is reuse', async () => {
-    const behind = await startHarness({ DATA_DIR: h.config.dataDir, REFRESH_REUSE_GRACE: '10' });
-    try {
-      h.advance(60); // h's clock now runs a minute ahead of behind's
-      const { response } = await loginAs(h);
-      expect((await refresh(response.body.refreshToken)).status).toBe(200);
-      const replay = await refresh(response.body.refreshToken, behind);
-      expect(replay.status).toBe(401);
-      expect(replay.body.error.code).toBe('REFRESH_TOKEN_REUSED');
-    } finally {
-      await behind.close();
-    }
+    const behind = await started.secondInstance(h, { REFRESH_REUSE_GRACE: '10' });
+    h.advance(60); // h's clock now runs a minute ahead of behind's
+    const { response } = await loginAs(h);
+    expect((await refresh(response.body.refreshToken)).status).toBe(200);
+    const replay = await refresh(response.body.refreshToken, behind);
+    expect(replay.status).toBe(401);
+    expect(replay.body.error.code).toBe('REFRESH_TOKEN_REUSED');
   });
 
   it('reject garbage, forged secrets and unknown ids without a 500', async () => {
@@ -110,11 +103,7 @@ describe('refresh tokens', () => {
 });
 
 describe('refresh tokens with REFRESH_REUSE_GRACE=0', () => {
-  let single: Harness;
-  beforeAll(async () => {
-    single = await startHarness({ REFRESH_REUSE_GRACE: '0' });
-  });
-  afterAll(async () => single.close());
+  const single = useHarness({ REFRESH_REUSE_GRACE: '0' });
 
   it('are single use under concurrency too: of two simultaneous refreshes one wins, the other revokes the session', async () => {
     const outcomes: string[] = [];
@@ -235,28 +224,22 @@ describe('token responses', () => {
 describe('tokens signed with our own key but meant for someone else', () => {
   it('are refused for a wrong issuer or an audience this server does not serve', async () => {
     // Servers sharing one database share the signing key: only the claims tell their tokens apart.
-    const onlyA = await startHarness({ WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });
-    const onlyB = await startHarness({ DATA_DIR: onlyA.config.dataDir, WECHAT_APPS: `${APP_B.appid}:${APP_B.secret}` });
-    const otherIssuer = await startHarness({ DATA_DIR: onlyA.config.dataDir, TOKEN_ISSUER: 'someone-else' });
-    try {
-      const own = await loginAs(onlyA);
-      expect((await call(onlyA.server.url, 'GET', '/api/me', { token: own.response.body.accessToken })).status).toBe(200);
+    const onlyA = await started.start({ WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });
+    const onlyB = await started.secondInstance(onlyA, { WECHAT_APPS: `${APP_B.appid}:${APP_B.secret}` });
+    const otherIssuer = await started.secondInstance(onlyA, { TOKEN_ISSUER: 'someone-else' });
+    const own = await loginAs(onlyA);
+    expect((await call(onlyA.server.url, 'GET', '/api/me', { token: own.response.body.accessToken })).status).toBe(200);
 
-      const forB = await loginAs(onlyB, { appid: APP_B.appid });
-      expect(decodePart(forB.response.body.accessToken, 0).kid).toBe(decodePart(own.response.body.accessToken, 0).kid);
-      const wrongAudience = await call(onlyA.server.url, 'GET', '/api/me', { token: forB.response.body.accessToken });
-      expect(wrongAudience.status).toBe(401);
-      expect(wrongAudience.body.error.code).toBe('TOKEN_INVALID');
+    const forB = await loginAs(onlyB, { appid: APP_B.appid });
+    expect(decodePart(forB.response.body.accessToken, 0).kid).toBe(decodePart(own.response.body.accessToken, 0).kid);
+    const wrongAudience = await call(onlyA.server.url, 'GET', '/api/me', { token: forB.response.body.accessToken });
+    expect(wrongAudience.status).toBe(401);
+    expect(wrongAudience.body.error.code).toBe('TOKEN_INVALID');
 
-      const elsewhere = await loginAs(otherIssuer);
-      const wrongIssuer = await call(onlyA.server.url, 'GET', '/api/me', { token: elsewhere.response.body.accessToken });
-      expect(wrongIssuer.status).toBe(401);
-      expect(wrongIssuer.body.error.code).toBe('TOKEN_INVALID');
-    } finally {
-      await otherIssuer.close();
-      await onlyB.close();
-      await onlyA.close();
-    }
+    const elsewhere = await loginAs(otherIssuer);
+    const wrongIssuer = await call(onlyA.server.url, 'GET', '/api/me', { token: elsewhere.response.body.accessToken });
+    expect(wrongIssuer.status).toBe(401);
+    expect(wrongIssuer.body.error.code).toBe('TOKEN_INVALID');
   });
 });
 

@@ -1,19 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { call, type Harness, injectFault, loginAs, startHarness, wechatCalls } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { call, type Harness, harnessesPerTest, injectFault, loginAs, startHarness, wechatCalls } from '../support/harness.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const started: Harness[] = [];
-
-async function harness(env: Record<string, string> = {}): Promise<Harness> {
-  const h = await startHarness(env);
-  started.push(h);
-  return h;
-}
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((h) => h.close()));
-});
+const { start: harness } = harnessesPerTest();
 
 /** Logs a new user in on `h` (WeChat calls going to `simulatorUrl`) and mints a phone code for them. */
 async function userWithPhoneCode(h: Harness, simulatorUrl = h.simulator.url): Promise<{ token: string; code: string }> {

@@ -1,25 +1,16 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SIMULATOR_APP } from '../../src/providers/wechat/simulator/index.js';
+import { finished, spawnTypeScript, type TypeScriptProcess } from '../support/processes.js';
 
 const RUNNER = fileURLToPath(new URL('./fixtures/run-command.ts', import.meta.url));
 
-function run(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', RUNNER, ...args], { cwd: process.cwd() });
-}
-
-async function finished(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
+function run(args: string[]): TypeScriptProcess {
+  return spawnTypeScript(RUNNER, args);
 }
 
 /** Resolves with stdout so far once the simulator has announced its URL. */
-async function listening(child: ChildProcessWithoutNullStreams): Promise<string> {
+async function listening(child: TypeScriptProcess): Promise<string> {
   let stdout = '';
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {

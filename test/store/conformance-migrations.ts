@@ -9,9 +9,9 @@ import type { AccountRow } from '../../src/store/tables/accounts.js';
 import { findSession, insertSession } from '../../src/store/tables/sessions.js';
 import { findUserById, insertUser } from '../../src/store/tables/users.js';
 import { migrateToLatest as migrateLikeRelease01 } from '../fixtures/v0.1/migrations.js';
+import { rejectionOf } from '../support/rejection.js';
 import { startTsWorker } from '../support/ts-worker.js';
 import type { StoreContext } from './conformance.js';
-import { rejectionOf } from './conformance-tables.js';
 import { type MigrateAnswer, migrateOnce } from './migrate-once.js';
 import { sessionRow, T0, userRow } from './rows.js';
 

@@ -20,16 +20,9 @@ import {
   listUnionIdentitiesOfUser,
 } from '../../src/store/tables/union-identities.js';
 import { findUserById, findUsersByPhone, insertUser, updateUser } from '../../src/store/tables/users.js';
+import { rejectionOf } from '../support/rejection.js';
 import type { StoreContext } from './conformance.js';
 import { accountRow, openid, refreshTokenRow, sessionRow, signingKeyRow, T0, uniqueTime, userRow } from './rows.js';
-
-/** The error a promise rejects with; fails the test if it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.fail('expected the database to refuse'),
-    (error: unknown) => error,
-  );
-}
 
 /** Nicknames as people write them: emoji (4-byte UTF-8, joiners, skin tones), CJK, mathematical letters. */
 const NICKNAMES = ['小熊🐼', '👩🏽‍💻 dev', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 Ω', '😀'.repeat(128)];

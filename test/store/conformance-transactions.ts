@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
 import { findAccount, insertAccount } from '../../src/store/tables/accounts.js';
 import { findUserById, insertUser } from '../../src/store/tables/users.js';
+import { rejectionOf } from '../support/rejection.js';
 import type { StoreContext } from './conformance.js';
-import { rejectionOf } from './conformance-tables.js';
 import { accountRow, userRow } from './rows.js';
 
 /** A transaction that fails leaves nothing behind: the basis of account linking's retry. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FallbackKv } from '../../src/store/kv/fallback.js';
 import { type Kv, KvUnavailableError, MemoryKv } from '../../src/store/kv/kv.js';
@@ -15,30 +16,60 @@ function prefix(): string {
   return `weapp-test:${randomBytes(6).toString('hex')}:`;
 }
 
-defineKvConformance('memory', () => new MemoryKv());
-defineKvConformance('redis', () => new RedisKv(REDIS_URL, prefix()));
+/** One clock for every MemoryKv the suite opens: expiry is tested by moving it, not by waiting. */
+let memoryNow = Date.now();
+defineKvConformance('memory', {
+  open: () => {
+    const kv = new MemoryKv({ clock: () => memoryNow });
+    return { kv, peer: kv };
+  },
+  advance: (ms) => {
+    memoryNow += ms;
+  },
+});
 
-// A Redis that cannot be reached, in front of which the fallback must still be a kv like the others.
+/** Two connections under one prefix: two instances of one deployment. */
+function redisPair<T extends Kv>(wrap: (redis: RedisKv) => T): { kv: T; peer: T } {
+  const shared = prefix();
+  return { kv: wrap(new RedisKv(REDIS_URL, shared)), peer: wrap(new RedisKv(REDIS_URL, shared)) };
+}
+defineKvConformance('redis', { open: () => redisPair((redis) => redis) });
+// What a server given REDIS_URL runs on.
+defineKvConformance('redis behind the memory fallback', { open: () => redisPair((redis) => new FallbackKv(redis)) });
+
+// A Redis that cannot be reached, in front of which the fallback must still be a kv like the others: this
+// instance's memory, which it alone sees.
 let deadRedis: TcpProxy;
 beforeAll(async () => {
   deadRedis = await startTcpProxy(REDIS_PORT);
   await deadRedis.cut();
 });
 afterAll(async () => deadRedis.close());
-defineKvConformance(
-  'redis unreachable, falling back to memory',
-  () => new FallbackKv(new RedisKv(`redis://127.0.0.1:${deadRedis.port}`, prefix())),
-);
+defineKvConformance('redis unreachable, falling back to memory', {
+  open: () => {
+    const kv = new FallbackKv(new RedisKv(`redis://127.0.0.1:${deadRedis.port}`, prefix()));
+    return { kv, peer: kv };
+  },
+});
 
 describe('MemoryKv', () => {
   it('sweeps expired entries that are never read again, so memory stays bounded', async () => {
-    const kv = new MemoryKv();
+    let now = 0;
+    const kv = new MemoryKv({ clock: () => now });
     for (let i = 0; i < 999; i += 1) await kv.set(`spent-code-${i}`, 'x', 1);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    now += 10;
     expect(kv.size).toBe(999);
     await kv.set('live', 'y', 60_000); // the 1,000th write sweeps
     expect(kv.size).toBe(1);
     expect(await kv.get('live')).toBe('y');
+  });
+
+  it('counts time on the system clock unless given one', async () => {
+    const kv = new MemoryKv();
+    await kv.set('k', 'v', 30);
+    expect(await kv.get('k')).toBe('v');
+    await sleep(60);
+    expect(await kv.get('k')).toBeUndefined();
   });
 });
 

@@ -5,8 +5,8 @@ import { RedisKv } from '../../src/store/kv/redis.js';
 import { openDatabase } from '../../src/store/sql/database.js';
 import { runTransaction } from '../../src/store/sql/run-transaction.js';
 import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
+import { rejectionOf } from '../support/rejection.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
-import { rejectionOf } from './conformance-tables.js';
 
 /**
  * The store's boundary: what callers above it see of an outage is a WeappAuthError with a stable code, never a

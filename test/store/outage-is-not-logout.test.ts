@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenVerifier, introspectSession } from '../../src/verify/index.js';
-import { APP_A, BACKEND, basicAuth, call, loginAs } from '../support/harness.js';
+import { APP_A, BACKEND, basicAuth, call, tokensFor } from '../support/harness.js';
 import { startHarnessBehindProxy } from '../support/harness-behind-proxy.js';
 import { claimsOf, rotateSigningKey, signWithKey } from '../support/signing-keys.js';
 
@@ -12,7 +12,7 @@ describe.each(['postgres', 'mariadb'] as const)('a %s outage', (engine) => {
   it('answers 503 for tokens it cannot judge, keeps the last keys it read, and judges them again once back', async () => {
     const { h, proxy, close } = await startHarnessBehindProxy(engine);
     try {
-      const issued = (await loginAs(h)).response.body.accessToken;
+      const issued = (await tokensFor(h)).accessToken;
       // Another instance's key, published by a rotation this instance has not looked at yet.
       const newKid = await rotateSigningKey(h.config, 'scheduled');
       const signedElsewhere = await signWithKey(h.config, newKid, claimsOf(issued));
@@ -51,7 +51,7 @@ describe.each(['postgres', 'mariadb'] as const)('a %s outage', (engine) => {
         audience: APP_A.appid,
         checkSession: introspectSession(h.server.url, BACKEND),
       });
-      const token = (await loginAs(h)).response.body.accessToken;
+      const token = (await tokensFor(h)).accessToken;
       await proxy.cut();
       h.advance(65); // the server's key set is due for a look, which fails
       await expect(verifier.verify(token)).rejects.toMatchObject({ name: 'UnavailableError', code: 'SESSION_CHECK_UNAVAILABLE' });

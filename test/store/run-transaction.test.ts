@@ -1,23 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../src/store/sql/database.js';
 import { migrateToLatest } from '../../src/store/sql/migrations.js';
 import { runTransaction } from '../../src/store/sql/run-transaction.js';
 import { findUserById, insertUser } from '../../src/store/tables/users.js';
+import { useTemporaryDirectory } from '../support/temporary-directory.js';
 import { userRow } from './rows.js';
 
-let dir: string;
+const data = useTemporaryDirectory('tx');
 let handle: DatabaseHandle;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'weapp-auth-tx-'));
-  handle = openDatabase(`sqlite:${join(dir, 'db.sqlite')}`);
+  handle = openDatabase(`sqlite:${join(data.path, 'db.sqlite')}`);
   await migrateToLatest(handle.db);
 });
 afterAll(async () => {
   await handle.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** What mysql2 throws when InnoDB picks a transaction as a deadlock victim. */

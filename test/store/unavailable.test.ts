@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -7,8 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/sql/database.js';
 import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
 import { isDatabaseUnavailable } from '../../src/store/sql/unavailable.js';
+import { rejectionOf } from '../support/rejection.js';
+import { withTemporaryDirectory } from '../support/temporary-directory.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-databases.js';
-import { rejectionOf } from './conformance-tables.js';
 
 /** Real errors from real drivers, classified: an outage is "unavailable", a bug or bad data is not. */
 const created: TestDatabase[] = [];
@@ -88,25 +87,24 @@ describe.each([
 });
 
 describe('sqlite', () => {
-  it('a file locked by another writer past the busy timeout is unavailable', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'weapp-auth-busy-'));
-    const holder = new SQLite(join(dir, 'db'));
-    const waiter = new SQLite(join(dir, 'db'), { timeout: 0 });
-    try {
-      holder.exec('begin immediate');
-      let error: unknown;
+  it('a file locked by another writer past the busy timeout is unavailable', () =>
+    withTemporaryDirectory('busy', (dir) => {
+      const holder = new SQLite(join(dir, 'db'));
+      const waiter = new SQLite(join(dir, 'db'), { timeout: 0 });
       try {
-        waiter.exec('begin immediate');
-      } catch (caught) {
-        error = caught;
+        holder.exec('begin immediate');
+        let error: unknown;
+        try {
+          waiter.exec('begin immediate');
+        } catch (caught) {
+          error = caught;
+        }
+        expect(isDatabaseUnavailable(error)).toBe(true);
+      } finally {
+        holder.close();
+        waiter.close();
       }
-      expect(isDatabaseUnavailable(error)).toBe(true);
-    } finally {
-      holder.close();
-      waiter.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('wrapped errors', () => {

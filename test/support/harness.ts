@@ -1,14 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
+import { adminCommand } from '../../src/admin/commands.js';
 import type { IdentityProvider } from '../../src/core/identity-provider.js';
+import { createLogger } from '../../src/observability/logging.js';
 import { type RunningSimulator, startSimulator } from '../../src/providers/wechat/simulator/index.js';
 import { type Config, loadConfig } from '../../src/server/config.js';
 import { type RunningServer, startServer } from '../../src/server/start.js';
 import { type Engine, engineOf } from '../../src/store/sql/database.js';
+import { forTheBlock } from './block-lifetime.js';
 import { harnessDatabase } from './harness-database.js';
 import { countRowsSync, forgetDatabaseSync } from './sync-count.js';
+import { removeDirectory, temporaryDirectory } from './temporary-directory.js';
 
 export const APP_A = { appid: 'wx00000000000000a1', secret: '0123456789abcdef0123456789abcdef' };
 export const APP_B = { appid: 'wx00000000000000b2', secret: 'fedcba9876543210fedcba9876543210' };
@@ -39,11 +41,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `providers`: identity providers beside WeChat (a fake platform), wired in as an operator would. */
-export async function startHarness(env: Record<string, string> = {}, options: { providers?: IdentityProvider[] } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Identity providers beside WeChat (a fake platform), wired in as an operator would. */
+  providers?: IdentityProvider[];
+}
+
+export async function startHarness(env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
   // A DATA_DIR given by the caller is shared with another harness (same database, same keys) and left in place.
   const ownsDir = env.DATA_DIR === undefined;
-  const dir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'weapp-auth-test-'));
+  const dir = env.DATA_DIR ?? temporaryDirectory('test');
   const database = await harnessDatabase(env, dir);
   const simulator = await startSimulator({ apps: [APP_A, APP_B] });
   let offset = 0;
@@ -72,23 +78,13 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     server = await startServer(config, {
       ...options,
       clock: () => Date.now() + offset,
-      logDestination: new Writable({
-        write(chunk: Buffer, _encoding, done): void {
-          logs.push(
-            ...chunk
-              .toString('utf8')
-              .split('\n')
-              .filter((line) => line !== ''),
-          );
-          done();
-        },
-      }),
+      logDestination: logInto(logs),
     });
   } catch (error) {
     // A refused config or a server that failed to start must not leave its simulator listening or its database behind.
     await simulator.close();
     await database.release();
-    if (ownsDir) rmSync(dir, { recursive: true, force: true });
+    if (ownsDir) removeDirectory(dir);
     throw error;
   }
   return {
@@ -108,8 +104,92 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
       await simulator.close();
       forgetDatabaseSync(config.databaseUrl);
       await database.release();
-      if (ownsDir) rmSync(dir, { recursive: true, force: true });
+      if (ownsDir) removeDirectory(dir);
     },
+  };
+}
+
+/** Runs an admin command in-process on the harness's database, as `weapp-auth admin …` would, and returns what it printed. */
+export async function adminOn(h: Harness, ...argv: string[]): Promise<any> {
+  const printed: unknown[] = [];
+  await adminCommand(argv, h.config, createLogger('silent'), (value) => printed.push(value));
+  return printed[0];
+}
+
+/** A log destination that keeps every line the server writes in `lines`, one JSON line each. */
+export function logInto(lines: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done): void {
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
+      done();
+    },
+  });
+}
+
+/**
+ * The environment of another instance on `first`'s data: its DATA_DIR, hence its database and signing keys. The
+ * instance gets a simulator of its own, unless `sameWechat`: then it calls `first`'s, as the instances of a fleet
+ * share one WeChat.
+ */
+export function sameDataAs(first: Harness, { sameWechat = false } = {}): Record<string, string> {
+  return { DATA_DIR: first.config.dataDir, ...(sameWechat ? { WECHAT_API_BASE: first.simulator.url } : {}) };
+}
+
+/**
+ * The harness of the enclosing file or describe block: started before its first test, closed after its last. What it
+ * returns stands for that harness (every member reads the running one), so tests use it as one they started.
+ * `env` may be a function, read at start: for a harness that depends on another (`() => sameDataAs(first)`).
+ */
+export function useHarness(env: Record<string, string> | (() => Record<string, string>) = {}, options: HarnessOptions = {}): Harness {
+  const harness = forTheBlock('a harness from useHarness', () => startHarness(typeof env === 'function' ? env() : env, options));
+  return {
+    get server() {
+      return harness.current().server;
+    },
+    get simulator() {
+      return harness.current().simulator;
+    },
+    get config() {
+      return harness.current().config;
+    },
+    get engine() {
+      return harness.current().engine;
+    },
+    get logs() {
+      return harness.current().logs;
+    },
+    advance: (seconds) => harness.current().advance(seconds),
+    count: (table) => harness.current().count(table),
+    close: harness.close,
+  };
+}
+
+/** Harnesses started inside tests: each is closed after its test, passed or failed, the last started first. */
+export interface Harnesses {
+  start(env?: Record<string, string>, options?: HarnessOptions): Promise<Harness>;
+  /** Another instance on `first`'s data (see sameDataAs), closed before it. */
+  secondInstance(first: Harness, env?: Record<string, string>, options?: HarnessOptions & { sameWechat?: boolean }): Promise<Harness>;
+}
+
+export function harnessesPerTest(): Harnesses {
+  const started: Harness[] = [];
+  // A second instance shares its first one's DATA_DIR and database, which the first removes on close: it goes first.
+  afterEach(async () => {
+    for (const h of started.splice(0).reverse()) await h.close();
+  });
+  const start = async (env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> => {
+    const h = await startHarness(env, options);
+    started.push(h);
+    return h;
+  };
+  return {
+    start,
+    secondInstance: (first, env = {}, { sameWechat, ...options } = {}) => start({ ...env, ...sameDataAs(first, { sameWechat }) }, options),
   };
 }
 
@@ -179,4 +259,25 @@ export async function loginAs(
     json: { code: minted.code, ...(user.appid === undefined ? {} : { appid: user.appid }) },
   });
   return { minted, response };
+}
+
+/**
+ * Logs a new (or the given) simulated user in, as loginAs does, but throws unless the login succeeds: the code used
+ * and the token response's body (accessToken, refreshToken, user).
+ */
+export async function signIn(
+  h: Harness,
+  user: { appid?: string; openid?: string; unionid?: string } = {},
+): Promise<{ minted: MintedCode; tokens: JsonResponse['body'] }> {
+  const { minted, response } = await loginAs(h, user);
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return { minted, tokens: response.body };
+}
+
+/** The token response of a new (or the given) user's successful login. */
+export async function tokensFor(
+  h: Harness,
+  user: { appid?: string; openid?: string; unionid?: string } = {},
+): Promise<JsonResponse['body']> {
+  return (await signIn(h, user)).tokens;
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
+import { removeDirectory, temporaryDirectory } from './temporary-directory.js';
 
 /** Engines the tests run on. `mariadb` speaks the `mysql://` URL (the store's `mysql` engine). */
 export type TestEngine = 'sqlite' | 'postgres' | 'mariadb';
@@ -44,14 +44,14 @@ export async function createTestDatabase(engine: TestEngine, dir?: string): Prom
 
 function sqliteDatabase(dir: string | undefined): TestDatabase {
   const ownsDir = dir === undefined;
-  const where = dir ?? mkdtempSync(join(tmpdir(), 'weapp-auth-db-'));
+  const where = dir ?? temporaryDirectory('db');
   const file = join(where, 'weapp-auth.db');
   return {
     engine: 'sqlite',
     url: `sqlite:${file}`,
     async drop(): Promise<void> {
       for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-      if (ownsDir) rmSync(where, { recursive: true, force: true });
+      if (ownsDir) removeDirectory(where);
     },
   };
 }

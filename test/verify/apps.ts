@@ -8,6 +8,7 @@ import Fastify from 'fastify';
 import Koa from 'koa';
 import { expressAuth, fastifyAuth, koaAuth, type TokenVerifier } from '../../src/verify/index.js';
 import { WeappAuthGuard } from '../../src/verify/nestjs.js';
+import { call, type JsonResponse } from '../support/harness.js';
 
 /** A user's own backend on a random port with one route, GET /whoami, answering the claims the middleware set. */
 export interface App {
@@ -30,6 +31,16 @@ export async function expressApp(verifier: TokenVerifier): Promise<App> {
     res.json((req as unknown as { auth: unknown }).auth);
   });
   return listen(createServer(app));
+}
+
+/** GET /whoami with `token`, once, through an Express app guarded by `verifier` that is closed afterwards. */
+export async function whoamiThroughExpress(verifier: TokenVerifier, token: string): Promise<JsonResponse> {
+  const app = await expressApp(verifier);
+  try {
+    return await call(app.url, 'GET', '/whoami', { token });
+  } finally {
+    await app.close();
+  }
 }
 
 export async function koaApp(verifier: TokenVerifier): Promise<App> {

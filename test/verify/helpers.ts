@@ -1,10 +1,8 @@
 import { introspectSession, type SessionCheck, type VerifiedAuth } from '../../src/verify/index.js';
-import { BACKEND, type Harness, loginAs } from '../support/harness.js';
+import { BACKEND, type Harness, tokensFor } from '../support/harness.js';
 
 export async function accessToken(h: Harness, user: { appid?: string } = {}): Promise<string> {
-  const { response } = await loginAs(h, user);
-  if (response.status !== 200) throw new Error(`login failed: ${JSON.stringify(response.body)}`);
-  return response.body.accessToken as string;
+  return (await tokensFor(h, user)).accessToken;
 }
 
 export function jwksUrl(h: Harness): string {

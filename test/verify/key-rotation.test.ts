@@ -2,15 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTokenVerifier, TokenError, type TokenVerifier } from '../../src/verify/index.js';
-import { APP_A, type Harness, startHarness } from '../support/harness.js';
+import { APP_A, harnessesPerTest } from '../support/harness.js';
 import { kidOf, rotateSigningKey } from '../support/signing-keys.js';
 import { accessToken, jwksUrl } from './helpers.js';
 
-let h: Harness | undefined;
+const started = harnessesPerTest();
 let jwksServer: Server | undefined;
 afterEach(async () => {
-  await h?.close();
-  h = undefined;
   await new Promise((resolve) => (jwksServer === undefined ? resolve(undefined) : jwksServer.close(resolve)));
   jwksServer = undefined;
 });
@@ -38,7 +36,7 @@ async function relayJwks(upstream: string, cacheControl: string): Promise<{ url:
 
 describe('the verifier after keys rotate --now', () => {
   it('learns the new key on its kid, drops the withdrawn one within JWKS max-age, or at once on reloadKeys()', async () => {
-    h = await startHarness();
+    const h = await started.start();
     let offset = 0;
     const now = (): number => Date.now() + offset;
     const following = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, now });
@@ -65,7 +63,7 @@ describe('the verifier after keys rotate --now', () => {
 
 describe('the verifier’s JWKS cache', () => {
   it('keeps a key set for the response’s max-age, not longer and not for each request', async () => {
-    h = await startHarness();
+    const h = await started.start();
     const relay = await relayJwks(jwksUrl(h), 'public, max-age=120');
     let offset = 0;
     const verifier = createTokenVerifier({ jwksUrl: relay.url, audience: APP_A.appid, now: () => Date.now() + offset });
@@ -81,7 +79,7 @@ describe('the verifier’s JWKS cache', () => {
   });
 
   it('cuts a max-age longer than five minutes (a proxy’s, say), so a withdrawn key never lingers for hours', async () => {
-    h = await startHarness();
+    const h = await started.start();
     const relay = await relayJwks(jwksUrl(h), 'public, max-age=86400');
     let offset = 0;
     const verifier = createTokenVerifier({ jwksUrl: relay.url, audience: APP_A.appid, now: () => Date.now() + offset });
@@ -94,7 +92,7 @@ describe('the verifier’s JWKS cache', () => {
   });
 
   it('keeps using the last key set while JWKS cannot be fetched, for no longer than a token lives', async () => {
-    h = await startHarness();
+    const h = await started.start();
     const relay = await relayJwks(jwksUrl(h), 'max-age=60');
     let offset = 0;
     const verifier = createTokenVerifier({ jwksUrl: relay.url, audience: APP_A.appid, now: () => Date.now() + offset, jwksTimeoutMs: 500 });

@@ -5,15 +5,17 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_A, APP_B, call, type Harness, type JsonResponse, startHarness } from '../support/harness.js';
+import { unusedPort } from '../support/ports.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { useTemporaryDirectory } from '../support/temporary-directory.js';
 import { accessToken } from './helpers.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples/verify');
@@ -100,14 +102,6 @@ function phpFiles(dir: string): string[] {
     .map((file) => join(dir, file));
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 interface Backend {
   url: string;
   output(): string;
@@ -116,7 +110,7 @@ interface Backend {
 
 /** Starts an example's server and waits until it answers (a request without a token never fetches the key set). */
 async function startBackend(command: [string, string[]], env: Record<string, string>): Promise<Backend> {
-  const port = await freePort();
+  const port = await unusedPort();
   const [program, args] = command;
   const child: ChildProcess = spawn(
     program,
@@ -280,11 +274,11 @@ for (const language of LANGUAGES) {
       });
       return;
     }
-    let dir: string;
+    const work = useTemporaryDirectory('verify');
     let backend: Backend;
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'weapp-auth-verify-'));
+      const dir = work.path;
       backend = await startBackend(language.build(dir), {
         WEAPP_AUTH_JWKS_URL: `http://127.0.0.1:${proxy.port}/.well-known/jwks.json`,
         WEAPP_AUTH_APPID: APP_A.appid,
@@ -294,7 +288,6 @@ for (const language of LANGUAGES) {
     }, 120_000);
     afterAll(async () => {
       await backend?.stop();
-      rmSync(dir, { recursive: true, force: true });
     });
 
     it('answers 503 (not 401) while the key set cannot be fetched, and works once it can', async () => {

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenVerifier, IntrospectionError, introspectSession, type TokenVerifier } from '../../src/verify/index.js';
-import { APP_A, APP_B, BACKEND, call, type Harness, startHarness } from '../support/harness.js';
+import { APP_A, APP_B, BACKEND, call, type Harness, harnessesPerTest, useHarness } from '../support/harness.js';
+import { rejectionOf } from '../support/rejection.js';
 import { type App, expressApp, fastifyApp, koaApp, nestApp } from './apps.js';
 import { accessToken, countedIntrospection, jwksUrl } from './helpers.js';
 
 const ACCESS_TTL = 900;
 const CACHE_WINDOW = 30;
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
+const started = harnessesPerTest();
 
 const frameworks: Array<[string, (verifier: TokenVerifier) => Promise<App>]> = [
   ['Express', expressApp],
@@ -133,13 +128,8 @@ describe('introspectSession with a backend’s credentials, against a running se
     return check(await createTokenVerifier({ jwksUrl: jwksUrl(on), audience: APP_A.appid }).verify(token), token);
   }
 
-  async function failure(check: Ask, token: string, on: Harness = h): Promise<IntrospectionError> {
-    const error = await ask(check, token, on).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    expect(error).toBeInstanceOf(IntrospectionError);
-    return error as IntrospectionError;
+  function failure(check: Ask, token: string, on: Harness = h): Promise<IntrospectionError> {
+    return rejectionOf(ask(check, token, on), IntrospectionError);
   }
 
   it('is answered with its credentials; without them or with a wrong secret it fails with status 401, not a verdict', async () => {
@@ -153,13 +143,9 @@ describe('introspectSession with a backend’s credentials, against a running se
   });
 
   it('fails with status 429 once its backend is over RATE_LIMIT_INTROSPECT', async () => {
-    const limited = await startHarness({ RATE_LIMIT_INTROSPECT: '1' });
-    try {
-      const check = introspectSession(limited.server.url, BACKEND);
-      expect(await ask(check, await accessToken(limited), limited)).toBe(true);
-      expect((await failure(check, await accessToken(limited), limited)).status).toBe(429);
-    } finally {
-      await limited.close();
-    }
+    const limited = await started.start({ RATE_LIMIT_INTROSPECT: '1' });
+    const check = introspectSession(limited.server.url, BACKEND);
+    expect(await ask(check, await accessToken(limited), limited)).toBe(true);
+    expect((await failure(check, await accessToken(limited), limited)).status).toBe(429);
   });
 });

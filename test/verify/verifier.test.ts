@@ -1,28 +1,15 @@
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTokenVerifier, introspectSession, TokenError, UnavailableError } from '../../src/verify/index.js';
-import { APP_A, APP_B, BACKEND, call, type Harness, loginAs, startHarness } from '../support/harness.js';
+import { APP_A, APP_B, BACKEND, call, tokensFor, useHarness } from '../support/harness.js';
 import { readV01Manifest, readV01Rows } from '../support/legacy-database.js';
+import { unusedPort } from '../support/ports.js';
+import { rejectionOf } from '../support/rejection.js';
 import { claimsOf, kidOf, signWithKey } from '../support/signing-keys.js';
-import { expressApp } from './apps.js';
+import { whoamiThroughExpress } from './apps.js';
 import { accessToken, jwksUrl } from './helpers.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
+const h = useHarness();
 
 describe('createTokenVerifier', () => {
   it('refuses to be built without an audience, which would accept every app’s tokens', () => {
@@ -64,7 +51,7 @@ describe('createTokenVerifier', () => {
 
   it('refuses a token from an issuer it was not told to trust', async () => {
     const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, issuer: 'someone-else' });
-    const error = await rejection(verifier.verify(await accessToken(h)));
+    const error = await rejectionOf(verifier.verify(await accessToken(h)));
     expect(error).toBeInstanceOf(TokenError);
     expect((error as TokenError).code).toBe('TOKEN_INVALID');
   });
@@ -74,29 +61,21 @@ describe('createTokenVerifier', () => {
     const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
     const at = (ms: number) => createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, now: () => ms, clockToleranceSeconds: 5 });
     expect((await at(exp * 1000 + 3000).verify(token)).userId).toEqual(expect.any(String));
-    expect(((await rejection(at(exp * 1000 + 7000).verify(token))) as TokenError).code).toBe('TOKEN_EXPIRED');
+    expect(((await rejectionOf(at(exp * 1000 + 7000).verify(token))) as TokenError).code).toBe('TOKEN_EXPIRED');
   });
 
   it('JWKS unreachable is not a 401 (that would send clients into re-login): the middleware answers 503 KEYS_UNAVAILABLE', async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await unusedPort();
     const verifier = createTokenVerifier({
       jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
       audience: APP_A.appid,
       jwksTimeoutMs: 500,
     });
     const token = await accessToken(h);
-    expect(await rejection(verifier.verify(token))).toMatchObject({ name: 'UnavailableError', code: 'KEYS_UNAVAILABLE' });
+    expect(await rejectionOf(verifier.verify(token))).toMatchObject({ name: 'UnavailableError', code: 'KEYS_UNAVAILABLE' });
 
-    const app = await expressApp(verifier);
-    try {
-      const response = await call(app.url, 'GET', '/whoami', { token });
-      expect([response.status, response.body.error.code]).toEqual([503, 'KEYS_UNAVAILABLE']);
-    } finally {
-      await app.close();
-    }
+    const response = await whoamiThroughExpress(verifier, token);
+    expect([response.status, response.body.error.code]).toEqual([503, 'KEYS_UNAVAILABLE']);
   });
 
   it('a failing checkSession is "unknown": 503 SESSION_CHECK_UNAVAILABLE by default, never remembered', async () => {
@@ -107,19 +86,14 @@ describe('createTokenVerifier', () => {
     };
     const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, checkSession: failing });
     const token = await accessToken(h);
-    const error = await rejection(verifier.verify(token));
+    const error = await rejectionOf(verifier.verify(token));
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error).toMatchObject({ code: 'SESSION_CHECK_UNAVAILABLE' });
-    await rejection(verifier.verify(token));
+    await rejectionOf(verifier.verify(token));
     expect(calls).toBe(2);
 
-    const app = await expressApp(verifier);
-    try {
-      const response = await call(app.url, 'GET', '/whoami', { token });
-      expect([response.status, response.body.error.code]).toEqual([503, 'SESSION_CHECK_UNAVAILABLE']);
-    } finally {
-      await app.close();
-    }
+    const response = await whoamiThroughExpress(verifier, token);
+    expect([response.status, response.body.error.code]).toEqual([503, 'SESSION_CHECK_UNAVAILABLE']);
   });
 
   it('onSessionCheckError "accept-token" lets the request through on the JWT alone when the check fails', async () => {
@@ -135,11 +109,11 @@ describe('createTokenVerifier', () => {
   });
 
   it('keeps a dead answer for that token only: the session’s refreshed token is asked again', async () => {
-    const login = (await loginAs(h)).response.body;
+    const login = await tokensFor(h);
     const answers = [false, true];
     const verifier = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, checkSession: async () => answers.shift() ?? true });
-    expect(((await rejection(verifier.verify(login.accessToken))) as TokenError).code).toBe('SESSION_REVOKED');
-    expect(((await rejection(verifier.verify(login.accessToken))) as TokenError).code).toBe('SESSION_REVOKED');
+    expect(((await rejectionOf(verifier.verify(login.accessToken))) as TokenError).code).toBe('SESSION_REVOKED');
+    expect(((await rejectionOf(verifier.verify(login.accessToken))) as TokenError).code).toBe('SESSION_REVOKED');
     expect(answers).toEqual([true]); // the refusal was remembered for that token
 
     // The server said "inactive" for that token (say its key was withdrawn); the session lives on with a new one.
@@ -156,13 +130,13 @@ describe('createTokenVerifier', () => {
     const signed = (changes: Record<string, number>): Promise<string> => signWithKey(h.config, kidOf(token), { ...claims, ...changes });
 
     const tenYears = await signed({ iat: now, exp: now + 10 * 365 * 86_400 });
-    expect(((await rejection(verifier.verify(tenYears))) as TokenError).code).toBe('TOKEN_INVALID');
+    expect(((await rejectionOf(verifier.verify(tenYears))) as TokenError).code).toBe('TOKEN_INVALID');
     const future = await signed({ iat: now + 60, exp: now + 60 + 900 });
-    expect(((await rejection(verifier.verify(future))) as TokenError).code).toBe('TOKEN_INVALID');
+    expect(((await rejectionOf(verifier.verify(future))) as TokenError).code).toBe('TOKEN_INVALID');
     // Within the limits, the same key and claims pass; a server with a longer ACCESS_TOKEN_TTL is matched by the option.
     expect((await verifier.verify(await signed({ iat: now + 3, exp: now + 3 + 900 }))).userId).toBe(claims.sub);
     const hour = await signed({ iat: now, exp: now + 3600 });
-    expect(((await rejection(verifier.verify(hour))) as TokenError).code).toBe('TOKEN_INVALID');
+    expect(((await rejectionOf(verifier.verify(hour))) as TokenError).code).toBe('TOKEN_INVALID');
     const longer = createTokenVerifier({ jwksUrl: jwksUrl(h), audience: APP_A.appid, maxTokenLifetimeSeconds: 3600 });
     expect((await longer.verify(hour)).userId).toBe(claims.sub);
   });

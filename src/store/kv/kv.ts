@@ -1,9 +1,11 @@
+import { type Clock, systemClock } from '../../lib/clock.js';
 import { randomToken } from '../../lib/crypto/random.js';
 import { WeappAuthError } from '../../lib/errors.js';
 
 /**
- * Small shared state that is not worth a table: caches, locks. Memory for one instance; Redis when several
- * instances must agree (REDIS_URL). Both pass the same conformance tests.
+ * Small shared state that is not worth a table: caches, locks, counters, news. Memory for one instance; Redis when
+ * several instances must agree (REDIS_URL), with memory behind it while Redis is away (FallbackKv). All three pass
+ * one conformance suite (test/store/kv-conformance.ts), since the code using a Kv cannot tell which it has.
  */
 export interface Kv {
   get(key: string): Promise<string | undefined>;
@@ -48,14 +50,20 @@ const SWEEP_EVERY_WRITES = 1_000;
 export class MemoryKv implements Kv {
   readonly #entries = new Map<string, MemoryEntry>();
   readonly #listeners = new Map<string, ((message: string) => void)[]>();
+  readonly #now: Clock;
   #writes = 0;
+
+  /** `clock`: what TTLs count against, injected so that tests move time instead of waiting for it. */
+  constructor(options: { clock?: Clock } = {}) {
+    this.#now = options.clock ?? systemClock;
+  }
 
   async get(key: string): Promise<string | undefined> {
     return this.#live(key)?.value;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.#write(key, { value, expiresAt: Date.now() + ttlMs });
+    this.#write(key, { value, expiresAt: this.#now() + ttlMs });
   }
 
   /** Number of entries held, expired ones not yet swept included: for tests of the sweep. */
@@ -67,7 +75,7 @@ export class MemoryKv implements Kv {
     this.#entries.set(key, entry);
     this.#writes += 1;
     if (this.#writes % SWEEP_EVERY_WRITES !== 0) return;
-    const now = Date.now();
+    const now = this.#now();
     for (const [candidate, { expiresAt }] of this.#entries) if (expiresAt <= now) this.#entries.delete(candidate);
   }
 
@@ -80,19 +88,19 @@ export class MemoryKv implements Kv {
   async tryLock(key: string, ttlMs: number): Promise<KvLock | undefined> {
     if (this.#live(key) !== undefined) return undefined;
     const owner = randomToken(16);
-    this.#write(key, { value: owner, expiresAt: Date.now() + ttlMs });
+    this.#write(key, { value: owner, expiresAt: this.#now() + ttlMs });
     return { release: async () => this.deleteIfEquals(key, owner) };
   }
 
   #live(key: string): MemoryEntry | undefined {
     const entry = this.#entries.get(key);
-    return entry !== undefined && entry.expiresAt > Date.now() ? entry : undefined;
+    return entry !== undefined && entry.expiresAt > this.#now() ? entry : undefined;
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
     const current = this.#live(key);
     if (current === undefined) {
-      this.#write(key, { value: '1', expiresAt: Date.now() + ttlMs });
+      this.#write(key, { value: '1', expiresAt: this.#now() + ttlMs });
       return 1;
     }
     current.value = String(Number(current.value) + 1);

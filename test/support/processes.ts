@@ -14,22 +14,30 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `weapp-auth <args>` as an operator runs it (TypeScript through tsx, so no build step), in its own environment. */
-function spawnCli(args: string[], env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** A child running TypeScript as it is (through tsx, so no build step), from the repository's root. */
+export type TypeScriptProcess = ChildProcessByStdio<null, Readable, Readable>;
+
+/** `node --import tsx <script> <args>`; `env`, when given, is all the environment the child gets. */
+export function spawnTypeScript(script: string, args: string[], env?: Record<string, string>): TypeScriptProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** `weapp-auth <args>` as an operator runs it, in an environment of its own. */
+function spawnCli(args: string[], env: Record<string, string>): TypeScriptProcess {
+  return spawnTypeScript('src/cli.ts', args, {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    ...env,
   });
 }
 
-/** Runs a CLI command to its end (killed after `timeoutMs`): its exit code and what it wrote. */
-export async function runCli(
-  args: string[],
-  env: Record<string, string>,
+/** Waits for a child to end (killed after `timeoutMs`): its exit code and everything it wrote. */
+export async function finished(
+  child: TypeScriptProcess,
   timeoutMs = 30_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnCli(args, env);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -38,6 +46,11 @@ export async function runCli(
   const [code] = (await once(child, 'close')) as [number | null];
   clearTimeout(timer);
   return { code, stdout, stderr };
+}
+
+/** Runs a CLI command to its end (killed after `timeoutMs`): its exit code and what it wrote. */
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 30_000): ReturnType<typeof finished> {
+  return finished(spawnCli(args, env), timeoutMs);
 }
 
 /**

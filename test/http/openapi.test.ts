@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Harness, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { call, useHarness } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.close());
+const h = useHarness();
 
 /** `METHOD /path` for every row of README's API table; a row may name a second method: "(or `PUT`…)". */
 function readmeRoutes(): string[] {

@@ -1,12 +1,8 @@
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Harness, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { call, useHarness } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000' });
-});
-afterAll(async () => h.close());
+const h = useHarness({ HTTP_HEADERS_TIMEOUT_MS: '500', HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000' });
 
 /** Far beyond the configured timeouts (and Node's once-a-second check), far below Node's own 60 s default. */
 const DEADLINE_MS = 10_000;

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MESSAGES_ZH, prefersChinese } from '../../src/http/messages-zh.js';
 import { ERROR_CODES } from '../../src/lib/errors.js';
-import { call, type Harness, startHarness } from '../support/harness.js';
+import { call, useHarness } from '../support/harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.close());
+const h = useHarness();
 
 describe('error messages in the client’s language', () => {
   it('answers in Chinese when the client prefers it, with the same code and status', async () => {
