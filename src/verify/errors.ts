@@ -3,15 +3,10 @@ import type { TokenErrorCode, UnavailableCode } from '../contract/errors/verifie
 
 export type { TokenErrorCode, UnavailableCode };
 
-/**
- * A token that must be refused with 401. Not being able to judge it (JWKS unreachable, a failing `checkSession`) is
- * not the client's fault and must not become a 401, or clients would log in again in a loop: that is an UnavailableError.
- */
-export class TokenError extends Error {
-  override readonly name = 'TokenError';
-
+/** An error of the verifier's with a stable code, as the server's error JSON carries it. */
+abstract class VerifierError<Code extends string> extends Error {
   constructor(
-    readonly code: TokenErrorCode,
+    readonly code: Code,
     message: string,
     options: { cause?: unknown } = {},
   ) {
@@ -19,17 +14,17 @@ export class TokenError extends Error {
   }
 }
 
-/** The token could not be judged now (JWKS or the session check unreachable): answer 503, and the client retries later. */
-export class UnavailableError extends Error {
-  override readonly name = 'UnavailableError';
+/**
+ * A token that must be refused with 401. Not being able to judge it (JWKS unreachable, a failing `checkSession`) is
+ * not the client's fault and must not become a 401, or clients would log in again in a loop: that is an UnavailableError.
+ */
+export class TokenError extends VerifierError<TokenErrorCode> {
+  override readonly name = 'TokenError';
+}
 
-  constructor(
-    readonly code: UnavailableCode,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, options);
-  }
+/** The token could not be judged now (JWKS or the session check unreachable): answer 503, and the client retries later. */
+export class UnavailableError extends VerifierError<UnavailableCode> {
+  override readonly name = 'UnavailableError';
 }
 
 /** The server's error JSON, `{"error": {"code", "message", "requestId"?}}`, with the codes the verifier answers. */
