@@ -33,6 +33,8 @@ import { loadDataEncryptionKey } from './data-encryption-key.js';
 /** Everything the server runs on, built once; the HTTP server and the admin CLI both start from here. */
 export interface Composition {
   services: Services;
+  /** Every app of every provider served: a token's audience is one of them. */
+  appids: string[];
   database: DatabaseHandle;
   close(): Promise<void>;
 }
@@ -157,6 +159,7 @@ async function composeOn(
   const phones = new Phones({ wechat, wechatTokens, sessionKeys, encryptedData, profiles, apps: appsById });
 
   return {
+    appids: [...new Set(providers.flatMap((provider) => provider.apps))],
     services: {
       login,
       sessions,

@@ -95,7 +95,8 @@ async function listen(
   const { simulator, apps } = wechat;
   const app = await buildApp({
     services,
-    appids: apps.map((served) => served.appid),
+    // Every provider's apps, not only WeChat's: `app.authenticateApp` guards for any app whose tokens verify here.
+    appids: composition.appids,
     logger,
     limits: config.rateLimit,
     introspection: config.introspection,

@@ -142,6 +142,13 @@ describe('a provider of a platform that is not WeChat', () => {
     expect({ status: malformed.status, code: malformed.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
+  it('can guard an operator’s route for one of its apps, as for a WeChat app', () => {
+    // The server serves the provider's apps (their tokens verify here), so authenticateApp must accept them too.
+    expect(() => h.server.app.authenticateApp(FAKE_APPS[0] ?? '')).not.toThrow();
+    expect(() => h.server.app.authenticateApp(APP_A.appid)).not.toThrow();
+    expect(() => h.server.app.authenticateApp('fake-app-three')).toThrow(/not an app this server serves/);
+  });
+
   it('answers WeChat’s own routes with UNKNOWN_APP for its sessions: they have no WeChat session_key', async () => {
     const login = await fakeLogin(platform.mint(FAKE_APPS[0] ?? '', { secret: 'not-a-session-key' }).code, FAKE_APPS[0]);
     const status = await call(h.server.url, 'GET', '/api/wechat/session-key', { token: login.body.accessToken });
