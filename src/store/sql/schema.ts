@@ -13,7 +13,7 @@ export interface Database {
   settings: SettingsTable;
 }
 
-/** Facts about the database itself, by name (see store/database-mode.ts). */
+/** Facts about the database itself, by name (see store/tables/database-mode.ts). */
 export interface SettingsTable {
   name: string;
   value: string;
