@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { ACCESS_TOKEN_ALGORITHM } from '../../contract/claims.js';
 import type { Clock } from '../../lib/clock.js';
 import type { SealedBox } from '../../lib/crypto/sealed-box.js';
+import { runTransaction } from '../../store/sql/run-transaction.js';
 import type { Database } from '../../store/sql/schema.js';
 import {
   insertSigningKey,
@@ -102,16 +103,21 @@ export class SigningKeyRing {
     const kid = await calculateJwkThumbprint(publicJwk);
     const privateJwk = await exportJWK(privateKey);
     const now = this.deps.clock();
-    await insertSigningKey(this.deps.db, {
+    const row: SigningKeyRow = {
       kid,
       algorithm: ACCESS_TOKEN_ALGORITHM,
       public_jwk: JSON.stringify({ ...publicJwk, kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' }),
       private_jwk_sealed: this.deps.box.seal(JSON.stringify(privateJwk), `signing-key:${kid}`),
       created_at: now,
       retired_at: null,
+    };
+    // One transaction: a new key whose predecessors were not retired (or, for a leaked key, not withdrawn) would be
+    // published but never sign, and `keys rotate --now` would fail leaving the leaked key verifying.
+    await runTransaction(this.deps.db, 'deadlock', async (tx) => {
+      await insertSigningKey(tx, row);
+      if (mode === 'scheduled') await retireSigningKeysExcept(tx, kid, now + KEY_ACTIVATION_DELAY_MS);
+      if (mode === 'immediate') await withdrawSigningKeysExcept(tx, kid, now - this.#tokenTtlMs);
     });
-    if (mode === 'scheduled') await retireSigningKeysExcept(this.deps.db, kid, now + KEY_ACTIVATION_DELAY_MS);
-    if (mode === 'immediate') await withdrawSigningKeysExcept(this.deps.db, kid, now - this.#tokenTtlMs);
     await this.reload();
     return kid;
   }
