@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FallbackKv } from '../../src/store/kv/fallback.js';
 import { type Kv, KvUnavailableError, MemoryKv } from '../../src/store/kv/kv.js';
@@ -178,5 +179,33 @@ describe('Redis going away and coming back', () => {
     expect(await kv.increment('count', 60_000)).toBe(2);
     expect(await kv.tryLock('lock', 60_000)).toBeUndefined();
     await heldInMemory?.release();
+  });
+});
+
+describe('Redis refusing a command', () => {
+  it('is a bug to see, not an outage: neither RedisKv nor FallbackKv hides it as "Redis down"', async () => {
+    const shared = prefix();
+    const unreachable: string[] = [];
+    const redis = new RedisKv(REDIS_URL, shared, { unreachable: (reason) => unreachable.push(reason), reachable: () => {} });
+    const fallbacks: string[] = [];
+    const kv = new FallbackKv(redis, (operation) => fallbacks.push(operation));
+    const raw = new Redis(REDIS_URL);
+    try {
+      // A key of the wrong type under our prefix (a list): GET answers WRONGTYPE, Redis itself being fine.
+      await raw.rpush(`${shared}counter`, 'x');
+      await raw.pexpire(`${shared}counter`, 60_000);
+      const direct = await redis.get('counter').then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(direct).toBeInstanceOf(Error);
+      expect(direct).not.toBeInstanceOf(KvUnavailableError);
+      expect((direct as Error).message).toMatch(/WRONGTYPE/);
+      await expect(kv.get('counter')).rejects.toThrow(/WRONGTYPE/);
+      expect({ fallbacks, unreachable }).toEqual({ fallbacks: [], unreachable: [] });
+    } finally {
+      await kv.close();
+      await raw.quit();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import { randomToken } from '../../lib/crypto/random.js';
 import { type Kv, type KvLock, KvUnavailableError } from './kv.js';
 
@@ -124,6 +124,9 @@ export class RedisKv implements Kv {
       result = await command();
     } catch (error) {
       const reason = `redis ${operation}: ${describe(error)}`;
+      // Redis answered, refusing the command itself (a key of another type, a script error): a bug to see, not an
+      // outage for the fallback to hide.
+      if (isCommandError(error)) throw new Error(reason);
       this.#lost(reason);
       throw new KvUnavailableError(reason);
     }
@@ -147,6 +150,13 @@ export class RedisKv implements Kv {
 /** Redis takes whole milliseconds, at least one. */
 function wholeMs(ttlMs: number): number {
   return Math.max(1, Math.ceil(ttlMs));
+}
+
+/** Redis's own answers that mean it cannot serve now (loading, busy, read-only replica, out of memory, ...). */
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|OOM|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/;
+
+function isCommandError(error: unknown): boolean {
+  return error instanceof ReplyError && !UNAVAILABLE_REPLY.test((error as Error).message);
 }
 
 /** Name and message only: ioredis errors carry the command and its arguments as properties. */
