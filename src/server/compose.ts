@@ -84,6 +84,9 @@ async function composeOn(
     await claimDatabaseMode(db, claim, config.databaseUrl, clock());
   }
   const box = new SealedBox(loadDataEncryptionKey(config));
+  // Everything that reads or checks stored data runs before the kv opens: a start that fails here leaves no Redis
+  // connection behind (nothing after the kv opens can fail but its own subscription, which never throws).
+  const signingKeys = await SigningKeyRing.open({ db, box, clock, tokenTtlSeconds: config.tokens.accessTtlSeconds });
   const wechatConfig = config.providers.wechat;
   const { apiBase, apps } = options.wechat ?? { apiBase: wechatConfig.apiBase ?? '', apps: wechatConfig.apps };
   const appsById = new Map(apps.map((app) => [app.appid, app]));
@@ -117,7 +120,6 @@ async function composeOn(
   const providers = [new WechatMiniProgramProvider({ wechat, apps }), ...(options.providers ?? [])];
   const accounts = new Accounts({ db, box, providers, clock });
 
-  const signingKeys = await SigningKeyRing.open({ db, box, clock, tokenTtlSeconds: config.tokens.accessTtlSeconds });
   const accessTokens = new AccessTokens({
     keys: signingKeys,
     clock,

@@ -4,8 +4,10 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FallbackKv } from '../../src/store/kv/fallback.js';
 import { type Kv, KvUnavailableError, MemoryKv } from '../../src/store/kv/kv.js';
-import { RedisKv } from '../../src/store/kv/redis.js';
+import { connectionName, RedisKv } from '../../src/store/kv/redis.js';
+import { startHarness } from '../support/harness.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { removeDirectory, temporaryDirectory } from '../support/temporary-directory.js';
 import { until } from '../support/until.js';
 import { defineKvConformance } from './kv-conformance.js';
 
@@ -206,6 +208,29 @@ describe('Redis refusing a command', () => {
     } finally {
       await kv.close();
       await raw.quit();
+    }
+  });
+});
+
+describe('a server start that fails', () => {
+  it('leaves no Redis connection behind: what can fail runs before the kv opens', async () => {
+    const keyPrefix = prefix();
+    const dataDir = temporaryDirectory('failed-start');
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: keyPrefix, DATA_DIR: dataDir };
+    await (await startHarness(env)).close();
+    const raw = new Redis(REDIS_URL);
+    const ours = async (): Promise<number> =>
+      ((await raw.client('LIST')) as string).split('\n').filter((line) => line.includes(` name=${connectionName(keyPrefix)} `)).length;
+    try {
+      // Another data-encryption key than the one the signing keys were sealed with: the key ring cannot open them.
+      const wrongKey = randomBytes(32).toString('base64');
+      await expect(startHarness({ ...env, DATA_ENCRYPTION_KEY: wrongKey })).rejects.toThrow();
+      // A connection left open would have connected by now, and stay.
+      await sleep(300);
+      expect(await ours()).toBe(0);
+    } finally {
+      await raw.quit();
+      removeDirectory(dataDir);
     }
   });
 });

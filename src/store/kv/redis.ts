@@ -46,7 +46,13 @@ export class RedisKv implements Kv {
     private readonly prefix: string,
     private readonly events: RedisEvents = { unreachable: () => {}, reachable: () => {} },
   ) {
-    this.#redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS });
+    this.#redis = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      // An operator's CLIENT LIST tells which deployment (key prefix) each connection serves.
+      connectionName: connectionName(prefix),
+    });
     this.#firstAttempt = new Promise((resolve) => {
       this.#redis.once('ready', () => resolve(true));
       this.#redis.once('close', () => resolve(false));
@@ -145,6 +151,11 @@ export class RedisKv implements Kv {
     this.#unreachable = false;
     this.events.reachable();
   }
+}
+
+/** `weapp-auth:<prefix>`, in the characters CLIENT SETNAME accepts (no spaces). */
+export function connectionName(prefix: string): string {
+  return `weapp-auth:${prefix}`.replace(/[^\x21-\x7e]/g, '_');
 }
 
 /** Redis takes whole milliseconds, at least one. */
