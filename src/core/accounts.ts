@@ -108,7 +108,8 @@ export class Accounts {
   }
 
   async link(identity: ExternalIdentity): Promise<LinkedAccount> {
-    return linkAccount(this.deps.db, this.deps.box, identity, this.contextOf(identity.provider), this.deps.clock());
+    const provider = this.#provider(identity.provider);
+    return linkAccount(this.deps.db, this.deps.box, identity, (app, subject) => provider.secretContext(app, subject), this.deps.clock());
   }
 
   /** The account a session was signed in with. */
@@ -125,7 +126,7 @@ export class Accounts {
     return {
       ...key,
       userId: account.user_id,
-      secret: this.deps.box.open(account.secret_sealed, this.contextOf(key.provider)(key.app, key.subject)),
+      secret: this.deps.box.open(account.secret_sealed, this.#sealingContext(key)),
       updatedAt: Number(account.secret_updated_at),
     };
   }
@@ -133,14 +134,19 @@ export class Accounts {
   /** Stores a new secret for the account (WeChat's session-key reset); returns when, epoch milliseconds. */
   async replaceSecret(key: AccountKey, secret: string): Promise<number> {
     const now = this.deps.clock();
-    const sealed = this.deps.box.seal(secret, this.contextOf(key.provider)(key.app, key.subject));
+    const sealed = this.deps.box.seal(secret, this.#sealingContext(key));
     await updateAccountOnLogin(this.deps.db, key, { secretSealed: sealed, union: null, now });
     return now;
   }
 
-  private contextOf(providerId: string): (app: string, subject: string) => string {
-    const provider = this.#providers.get(providerId);
-    if (provider === undefined) throw new Error(`identity provider ${providerId} is not configured`);
-    return (app, subject) => provider.secretContext(app, subject);
+  /** The associated data an account's secret is sealed with: its provider's own context. */
+  #sealingContext(key: AccountKey): string {
+    return this.#provider(key.provider).secretContext(key.app, key.subject);
+  }
+
+  #provider(id: string): IdentityProvider {
+    const provider = this.#providers.get(id);
+    if (provider === undefined) throw new Error(`identity provider ${id} is not configured`);
+    return provider;
   }
 }
