@@ -53,6 +53,8 @@ export interface ComposeOptions {
    * simulator mode they pass none, and a WeChat call would fail as unreachable.
    */
   wechat?: { apiBase: string; apps: WechatAppConfig[] };
+  /** The data-encryption key when the caller has already loaded it (the server, to mask it in logs): read once. */
+  dataEncryptionKey?: Buffer;
 }
 
 /**
@@ -83,7 +85,7 @@ async function composeOn(
     const claim = { mode: config.simulatorMode ? 'simulator' : 'wechat', simulatorAppid: DEFAULT_SIMULATOR_APP.appid } as const;
     await claimDatabaseMode(db, claim, config.databaseUrl, clock());
   }
-  const box = new SealedBox(loadDataEncryptionKey(config));
+  const box = new SealedBox(options.dataEncryptionKey ?? loadDataEncryptionKey(config));
   // Everything that reads or checks stored data runs before the kv opens: a start that fails here leaves no Redis
   // connection behind (nothing after the kv opens can fail but its own subscription, which never throws).
   const signingKeys = await SigningKeyRing.open({ db, box, clock, tokenTtlSeconds: config.tokens.accessTtlSeconds });

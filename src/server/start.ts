@@ -54,16 +54,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const { apiBase, apps } = simulated ?? { apiBase: config.providers.wechat.apiBase ?? '', apps: config.providers.wechat.apps };
     // The key generated under DATA_DIR outside production is a secret too, though no setting names it; so are the
     // simulated apps' secrets.
-    const secrets = [
-      ...configSecrets(config),
-      loadDataEncryptionKey(config).toString('base64'),
-      ...(simulated?.apps.map((app) => app.secret) ?? []),
-    ];
+    const dataEncryptionKey = loadDataEncryptionKey(config);
+    const secrets = [...configSecrets(config), dataEncryptionKey.toString('base64'), ...(simulated?.apps.map((app) => app.secret) ?? [])];
     const logger = createLogger(config.logLevel, options.logDestination, config.logFormat, secrets);
     const composition = await compose(config, options.clock ?? systemClock, logger, {
       claimDatabaseMode: true,
       providers: options.providers,
       wechat: { apiBase, apps },
+      dataEncryptionKey,
     });
     try {
       return await listen(composition, { apiBase, apps, simulator: simulated }, config, logger, options.routes);
