@@ -26,6 +26,8 @@ export const MESSAGES_ZH: Readonly<Record<ErrorCode, string>> = {
   DECRYPT_FAILED: 'encryptedData 或 iv 在传输中被损坏，请原样以 JSON 发送',
   WATERMARK_MISMATCH: '数据属于其他小程序（watermark.appid 不符）',
   DATA_OWNER_MISMATCH: '数据属于其他用户（openId 不符）',
+  PHONE_UNSUPPORTED: '该平台没有本服务器可用的手机号获取方式，或不接受这种形式的凭证',
+  DECRYPT_UNSUPPORTED: '该平台没有本服务器可解密的加密数据',
   TOKEN_MISSING: '缺少访问令牌，请在请求头中携带 Authorization: Bearer <token>',
   TOKEN_INVALID: '访问令牌无效',
   TOKEN_EXPIRED: '访问令牌已过期，请刷新',

@@ -19,4 +19,7 @@ export const PLATFORM_ERRORS = defineErrorCodes({
   DECRYPT_FAILED: 400,
   WATERMARK_MISMATCH: 403,
   DATA_OWNER_MISMATCH: 403,
+  // A capability the session's platform does not have (Alipay has no encryptedData, QQ no phone code).
+  PHONE_UNSUPPORTED: 400,
+  DECRYPT_UNSUPPORTED: 400,
 });
