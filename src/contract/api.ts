@@ -7,8 +7,10 @@ import type { ErrorCode, ErrorDetails } from './errors/index.js';
 
 /** `POST /api/auth/login`. */
 export interface LoginRequest {
-  /** The platform's one-time login code (wx.login's `code`). */
-  code: string;
+  /** The platform's one-time login code (wx/tt/qq/ks.login's `code`, my.getAuthCode's `authCode`, swan.getLoginCode's `code`); absent only for a Douyin guest. */
+  code?: string;
+  /** Douyin's tt.login `anonymousCode`: names the device, whether or not the user is logged in to the host app. */
+  anonymousCode?: string;
   /** The provider's app (for WeChat the appid); the provider's first configured app when absent. */
   appid?: string;
   /** The identity provider; the WeChat mini program when absent. */
@@ -51,8 +53,8 @@ export interface PhoneNumber {
   countryCode: string;
 }
 
-/** `POST /api/me/phone`: the getPhoneNumber button's code, or (legacy) its encryptedData and iv. */
-export type PhoneRequest = { code: string } | { encryptedData: string; iv: string };
+/** `POST /api/me/phone`: the phone button's code, or (legacy) its encryptedData and iv, or Alipay's my.getPhoneNumber `response` verbatim. */
+export type PhoneRequest = { code: string } | { encryptedData: string; iv: string } | { response: string };
 
 /** `POST /api/auth/introspect`, sent by backends with their INTROSPECTION_CLIENTS credentials. */
 export interface IntrospectionRequest {

@@ -65,10 +65,12 @@ export const tokenResponseSchema = {
 
 export const loginRequestSchema = {
   type: 'object',
-  required: ['code'],
+  // code is absent only for a Douyin guest (anonymousCode alone); the provider decides what it needs.
+  required: [],
   properties: {
     // wx.login codes are 32 characters today; leave room, but not for a megabyte.
     code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
+    anonymousCode: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
     provider: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,31}$' },
     // Each platform spells app ids its own way (wx…, tt…, digits, keys); the configuration says which exist.
     appid: { type: 'string', pattern: '^[A-Za-z0-9_.-]{4,64}$' },

@@ -38,6 +38,8 @@ export async function authRoutes(
     async (request) => {
       try {
         const { provider, appid, code } = request.body;
+        // Until a provider takes a guest's anonymousCode alone, every login needs a code.
+        if (code === undefined) throw new WeappAuthError('VALIDATION_FAILED', "body must have required property 'code'");
         const result = await services.login.login({ provider, app: appid, code }, requestOrigin(request));
         services.metrics.logins.inc({ outcome: result.isNewUser ? 'new_user' : 'returning_user' });
         return result;
