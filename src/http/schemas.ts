@@ -22,7 +22,10 @@ export type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? ne
 /** A schema of an object of type T: a property for each of T's and no other; `required` names only required ones. */
 type ObjectSchema<T> = {
   readonly type: 'object';
-  readonly required: readonly RequiredKeys<T>[];
+  // Absent where T requires nothing: OpenAPI 3.0 refuses an empty list.
+  readonly required?: readonly RequiredKeys<T>[];
+  /** Alternatives of keys, one of which a body must have. */
+  readonly anyOf?: readonly { readonly required: readonly (keyof T)[] }[];
   readonly properties: { readonly [K in keyof T]-?: object };
 };
 
@@ -66,7 +69,7 @@ export const tokenResponseSchema = {
 export const loginRequestSchema = {
   type: 'object',
   // code is absent only for a Douyin guest (anonymousCode alone); the provider decides what it needs.
-  required: [],
+  anyOf: [{ required: ['code'] }, { required: ['anonymousCode'] }],
   properties: {
     // wx.login codes are 32 characters today; leave room, but not for a megabyte.
     code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },

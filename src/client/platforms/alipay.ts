@@ -1,6 +1,6 @@
 import { AuthClientError } from '../errors.js';
-import type { HttpMethod, Platform } from '../platform.js';
-import { answerOrFailure, type Callbacks, credentialOf, invoke, type RawResponse } from './shared.js';
+import type { Platform } from '../platform.js';
+import { answerOrFailure, type Callbacks, credentialOf, invoke, type MiniProgramRequestOption, type RawResponse } from './shared.js';
 
 /**
  * Alipay's `my`, where it differs from wx: `my.request` takes `headers` and answers `status`/`headers` (and
@@ -9,16 +9,13 @@ import { answerOrFailure, type Callbacks, credentialOf, invoke, type RawResponse
  * as a signed (or encrypted) `response` string the server checks.
  */
 export interface AlipayApi {
-  request(option: {
-    url: string;
-    method?: HttpMethod;
-    data?: string | Record<string, unknown> | ArrayBuffer;
-    headers?: Record<string, string>;
-    timeout?: number;
-    dataType?: string;
-    success?(result: RawResponse): void;
-    fail?(error: unknown): void;
-  }): unknown;
+  request(
+    option: Omit<MiniProgramRequestOption, 'header'> & {
+      headers?: Record<string, string>;
+      success?(result: RawResponse): void;
+      fail?(error: unknown): void;
+    },
+  ): unknown;
   getAuthCode(option: { scopes: string | string[] } & Callbacks<{ authCode: string }>): unknown;
   getPhoneNumber?(option: Callbacks<{ response: string }>): unknown;
   getStorageSync(option: { key: string }): { data?: unknown } | null | undefined;

@@ -57,32 +57,24 @@ function codeLogin(login: (callbacks: Callbacks<{ code: string }>) => unknown): 
   return async () => credentialOf(await invoke(login));
 }
 
-/** WeChat's `wx` (or any object with its callback shape) as a Platform. */
-export function wxPlatform(api: CallbackMiniProgramApi): Platform {
-  return wxLike(
-    api,
-    'wechat',
-    codeLogin((callbacks) => api.login(callbacks)),
-  );
+/** A host of wx's shape whose `login` answers `{code}`. */
+function codeHost(provider: ProviderId): (api: CallbackMiniProgramApi) => Platform {
+  return (api) =>
+    wxLike(
+      api,
+      provider,
+      codeLogin((callbacks) => api.login(callbacks)),
+    );
 }
+
+/** WeChat's `wx` (or any object with its callback shape) as a Platform. */
+export const wxPlatform: (api: CallbackMiniProgramApi) => Platform = codeHost('wechat');
 
 /** QQ's `qq`: wx's shape, `qq.login` gives a code. */
-export function qqPlatform(api: CallbackMiniProgramApi): Platform {
-  return wxLike(
-    api,
-    'qq',
-    codeLogin((callbacks) => api.login(callbacks)),
-  );
-}
+export const qqPlatform: (api: CallbackMiniProgramApi) => Platform = codeHost('qq');
 
 /** Kuaishou's `ks`: wx's shape, `ks.login` gives a code. */
-export function ksPlatform(api: CallbackMiniProgramApi): Platform {
-  return wxLike(
-    api,
-    'kuaishou',
-    codeLogin((callbacks) => api.login(callbacks)),
-  );
-}
+export const ksPlatform: (api: CallbackMiniProgramApi) => Platform = codeHost('kuaishou');
 
 /**
  * Douyin's `tt`. Logins ask with `force: false` unless told otherwise, so they stay silent: a user not logged in to
