@@ -1,18 +1,22 @@
 import { AuthClientError } from './errors.js';
-import { type PhoneButtonDetail, phoneRequestBody } from './phone.js';
-import type { HttpMethod, Platform, PlatformRequest } from './platform.js';
+import { detailOf, type PhoneButtonEvent, phoneRequestBody } from './phone.js';
+import type { HttpMethod, LoginOptions, Platform, PlatformRequest } from './platform.js';
 import { type CallbackMiniProgramApi, wxPlatform } from './platforms/callback.js';
+import { detectPlatform } from './platforms/detect.js';
 import { recoveryFor } from './recovery.js';
 import { Session } from './session.js';
 import { TokenStore } from './token-store.js';
 import { Transport } from './transport.js';
-import type { LoginResult, PhoneNumber } from './types.js';
+import type { EncryptedPayload, LoginResult, PhoneNumber } from './types.js';
 
 type Body = NonNullable<PlatformRequest['data']>;
 
 export interface AuthClientOptions {
-  /** `wx` or `uni` as they are, or a Platform (`taroPlatform(Taro)`, `uniPlatform(uni)`, your own). */
-  platform: Platform | CallbackMiniProgramApi;
+  /**
+   * The runtime: found by itself when absent (tt, my, swan, ks, qq, then wx). `wx` as it is, or a Platform:
+   * `uniPlatform(uni)`, `taroPlatform(Taro)`, `ttPlatform(tt)`, `myPlatform(my)`, …, your own.
+   */
+  platform?: Platform | CallbackMiniProgramApi;
   /** The weapp-auth server, e.g. `https://api.example.com` (must be in the mini program's request domains). */
   baseUrl: string;
   /**
@@ -21,8 +25,15 @@ export interface AuthClientOptions {
    * third-party API can never leak the token.
    */
   trustedOrigins?: string[];
-  /** Which app to log in to, when the server serves several. */
+  /** Which app to log in to, whatever the platform; wins over `apps`. */
   appid?: string;
+  /**
+   * The app per provider id, e.g. `{ wechat: 'wx…', douyin: 'tt…', alipay: '2021…' }`: one build of the mini program
+   * logs in to the app of whichever host it runs in. Absent for a provider: the server's first app of it.
+   */
+  apps?: Partial<Record<string, string>>;
+  /** The server's provider id to log in with; default: the platform's (`wechat`, `douyin`, `alipay`, `qq`, `baidu`, `kuaishou`). */
+  provider?: string;
   /** Storage key for the tokens. Default `weapp-auth:tokens`. */
   storageKey?: string;
   /** Concurrent requests the SDK lets out; wx.request allows 10 in all. Default 10; lower it if you call wx.request yourself. */
@@ -52,24 +63,41 @@ export interface RequestOptions {
 }
 
 export interface AuthClient {
-  /** wx.login + server login now (or join the one in progress). Requests log in by themselves; call this for a login button. */
-  login(): Promise<LoginResult>;
+  /**
+   * The platform's login + server login now (or join the one in progress). Requests log in by themselves; call this
+   * for a login button. Douyin: `{ force: true }` asks a user who is not logged in to the host app to log in (a guest
+   * becomes a user); without it they log in as a guest (`isGuest`).
+   */
+  login(options?: LoginOptions): Promise<LoginResult>;
   /** A request with the access token; renews it and retries once when the server refuses it. Resolves with the body of a 2xx. */
   request<T = unknown>(options: RequestOptions): Promise<T>;
-  /** Binds the phone number from the getPhoneNumber button's `e.detail`. */
-  getPhoneNumber(detail: PhoneButtonDetail): Promise<PhoneNumber>;
+  /**
+   * Binds the user's phone number from the phone button's event (`e` or `e.detail`): WeChat, Douyin, QQ, Baidu and
+   * Kuaishou's `getphonenumber` event; on Alipay, call it from the `getAuthorize` (scope phoneNumber) handler and it
+   * asks my.getPhoneNumber.
+   */
+  bindPhone(event: PhoneButtonEvent): Promise<PhoneNumber>;
+  /** The former name of bindPhone. */
+  getPhoneNumber(event: PhoneButtonEvent): Promise<PhoneNumber>;
+  /**
+   * Opens the platform's encryptedData (e.g. wx.getWeRunData's) on the server with the session's key
+   * (`POST /api/me/decrypt`). Pass a function to have a fresh payload made after a re-login (see SESSION_KEY_EXPIRED).
+   */
+  decrypt<T = Record<string, unknown>>(payload: EncryptedPayload | (() => EncryptedPayload | Promise<EncryptedPayload>)): Promise<T>;
   /** Ends the session on the server (best effort) and forgets the tokens. */
   logout(): Promise<void>;
   /** Whether tokens are stored (they may still turn out expired or revoked). */
   isLoggedIn(): boolean;
 }
 
-function toPlatform(platform: Platform | CallbackMiniProgramApi): Platform {
+function toPlatform(platform: Platform | CallbackMiniProgramApi | undefined): Platform {
+  if (platform === undefined) return detectPlatform();
   return 'send' in platform ? platform : wxPlatform(platform);
 }
 
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const platform = toPlatform(options.platform);
+  const provider = options.provider ?? platform.provider;
   const transport = new Transport(
     platform,
     options.baseUrl,
@@ -79,7 +107,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   );
   const store = new TokenStore(platform, options.storageKey ?? 'weapp-auth:tokens');
   const session = new Session(transport, platform, store, {
-    appid: options.appid,
+    provider,
+    appid: options.appid ?? (provider === undefined ? undefined : options.apps?.[provider]),
     refreshLeewayMs: (options.refreshLeewaySeconds ?? 60) * 1000,
     now: options.now ?? ((): number => Date.now()),
   });
@@ -124,10 +153,23 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     }
   }
 
+  async function bindPhone(event: PhoneButtonEvent): Promise<PhoneNumber> {
+    const detail = detailOf(event);
+    const proof = platform.phoneProof === undefined ? phoneRequestBody(detail) : await platform.phoneProof(detail);
+    return request<PhoneNumber>({ url: '/api/me/phone', method: 'POST', data: { ...proof } });
+  }
+
   return {
-    login: () => session.login(),
+    login: (loginOptions) => session.login(loginOptions),
     request,
-    getPhoneNumber: async (detail) => request<PhoneNumber>({ url: '/api/me/phone', method: 'POST', data: phoneRequestBody(detail) }),
+    bindPhone,
+    getPhoneNumber: bindPhone,
+    decrypt: (payload) =>
+      request({
+        url: '/api/me/decrypt',
+        method: 'POST',
+        data: typeof payload === 'function' ? async () => ({ ...(await payload()) }) : { ...payload },
+      }),
     async logout(): Promise<void> {
       const token = await session.tokenWithoutLogin();
       try {

@@ -1,14 +1,15 @@
 import type { PhoneRequest } from '../contract/api.js';
 import { AuthClientError } from './errors.js';
+import type { PhoneButtonDetail } from './platform.js';
 
-/** `e.detail` of `<button open-type="getPhoneNumber" bindgetphonenumber>`. */
-export interface PhoneButtonDetail {
-  errMsg?: string;
-  /** The current way (base library ≥ 2.21.2): a one-time code the server exchanges; no session_key involved. */
-  code?: string;
-  /** The legacy way: data only the session_key of the latest wx.login opens. */
-  encryptedData?: string;
-  iv?: string;
+export type { PhoneButtonDetail };
+
+/** The phone button's event (`e`) or its `e.detail`: the SDK takes either. */
+export type PhoneButtonEvent = PhoneButtonDetail | { detail: PhoneButtonDetail };
+
+export function detailOf(event: PhoneButtonEvent): PhoneButtonDetail {
+  const detail = (event as { detail?: unknown }).detail;
+  return typeof detail === 'object' && detail !== null ? (detail as PhoneButtonDetail) : (event as PhoneButtonDetail);
 }
 
 /** The body of `POST /api/me/phone`: the code when there is one, encryptedData + iv only without it. */

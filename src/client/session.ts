@@ -1,7 +1,7 @@
 import type { LoginRequest, RefreshRequest } from '../contract/api.js';
 import type { ErrorCode } from '../contract/errors/index.js';
 import { AuthClientError } from './errors.js';
-import type { Platform } from './platform.js';
+import type { LoginCredential, LoginOptions, Platform } from './platform.js';
 import type { StoredTokens, TokenStore } from './token-store.js';
 import type { Transport } from './transport.js';
 import type { LoginResult, TokenResponse } from './types.js';
@@ -22,6 +22,8 @@ interface Renewal extends LoginResult {
 }
 
 export interface SessionOptions {
+  /** The server's provider id sent with each login; absent: the server's default (WeChat). */
+  provider: string | undefined;
   appid: string | undefined;
   /** Refresh at most this long before expiry; for short-lived tokens, a quarter of their lifetime (REFRESH_SHARE). */
   refreshLeewayMs: number;
@@ -78,10 +80,13 @@ export class Session {
     return (await this.start(current === null ? 'login' : how)).tokens.accessToken;
   }
 
-  /** A login now, or the one already running. */
-  async login(): Promise<LoginResult> {
-    const { user, isNewUser } = await (this.pending ?? this.start('login'));
-    return { user, isNewUser };
+  /** A login now, or the one already running; with `force` (Douyin: ask the host to log in) always a new one. */
+  async login(options: LoginOptions = {}): Promise<LoginResult> {
+    if (options.force === true) await this.settle();
+    const { user, isNewUser, isGuest } = await (options.force === true
+      ? this.start('login', true, options)
+      : (this.pending ?? this.start('login')));
+    return { user, isNewUser, isGuest };
   }
 
   /** Waits out a renewal in progress (whatever its outcome), so nothing stores tokens after this returns. */
@@ -112,12 +117,12 @@ export class Session {
     return tokens.expiresAt - this.options.now() <= Math.min(this.options.refreshLeewayMs, lifetime * REFRESH_SHARE);
   }
 
-  private start(how: 'login' | 'refresh', loginOnFailure = true): Promise<Renewal> {
+  private start(how: 'login' | 'refresh', loginOnFailure = true, loginOptions: LoginOptions = {}): Promise<Renewal> {
     // No Promise#finally: it is ES2018, and the SDK targets ES2017 runtimes.
     const release = (): void => {
       if (this.pending === renewal) this.pending = null;
     };
-    const renewal = (how === 'login' ? this.doLogin() : this.doRefresh(loginOnFailure)).then(
+    const renewal = (how === 'login' ? this.doLogin(loginOptions) : this.doRefresh(loginOnFailure)).then(
       (value) => {
         release();
         return value;
@@ -151,20 +156,29 @@ export class Session {
     }
   }
 
-  private async doLogin(): Promise<Renewal> {
-    let code: string;
+  private async doLogin(options: LoginOptions = {}): Promise<Renewal> {
+    let credential: LoginCredential;
+    const provider = this.options.provider;
     try {
-      code = await this.platform.login();
+      const answer = await this.platform.login(options);
+      credential = typeof answer === 'string' ? { code: answer } : answer;
     } catch (error) {
-      throw new AuthClientError('LOGIN_FAILED', `wx.login failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new AuthClientError(
+        'LOGIN_FAILED',
+        `the ${provider ?? 'platform'} login failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
-    const appid = this.options.appid;
-    const response = await this.transport.send({
-      url: '/api/auth/login',
-      method: 'POST',
-      data: (appid === undefined ? { code } : { code, appid }) satisfies LoginRequest,
-      urgent: true,
-    });
+    if (!credential.code && !credential.anonymousCode) {
+      throw new AuthClientError('LOGIN_FAILED', `the ${provider ?? 'platform'} login gave no code`);
+    }
+    const { appid } = this.options;
+    const body: LoginRequest = {
+      ...(provider === undefined ? {} : { provider }),
+      ...(appid === undefined ? {} : { appid }),
+      ...(credential.code ? { code: credential.code } : {}),
+      ...(credential.anonymousCode ? { anonymousCode: credential.anonymousCode } : {}),
+    };
+    const response = await this.transport.send({ url: '/api/auth/login', method: 'POST', data: { ...body }, urgent: true });
     const renewal = this.save(response);
     this.logins += 1;
     return renewal;
@@ -183,6 +197,7 @@ export class Session {
     const now = this.options.now();
     const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, expiresAt: now + r.expiresIn * 1000, receivedAt: now };
     this.store.set(tokens);
-    return { tokens, user: r.user, isNewUser: r.isNewUser === true };
+    // `user.guest`: a Douyin guest, known by the device only (servers before guests leave it out).
+    return { tokens, user: r.user, isNewUser: r.isNewUser === true, isGuest: (r.user as { guest?: unknown }).guest === true };
   }
 }

@@ -8,4 +8,15 @@ module.exports = {
   // true while the server runs in simulator mode (`npm start` without WeChat credentials): real wx.login codes mean
   // nothing to the simulator, so the app mints codes at the simulator's control API instead. false with a real AppID.
   USE_SIMULATOR: true,
+  // The app per provider id, for one source compiled to several hosts (uni-app, Taro, or this folder adapted): the SDK
+  // finds the host it runs in (wx, tt, my, qq, swan, ks) and logs in to that provider's app. Leave out what you do not
+  // ship; a provider without an entry logs in to the server's first app of it.
+  APPS: {
+    wechat: 'wx0000000000000000',
+    // douyin: 'tt0000000000000000',
+    // alipay: '2021000000000000',
+    // qq: '1100000000',
+    // baidu: 'your Baidu app key',
+    // kuaishou: 'ks000000000000000000',
+  },
 };

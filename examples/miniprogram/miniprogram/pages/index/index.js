@@ -51,7 +51,7 @@ Page({
   /** @param {WechatMiniprogram.ButtonGetPhoneNumber} event */
   async onGetPhoneNumber(event) {
     try {
-      const phone = await auth.getPhoneNumber(event.detail);
+      const phone = await auth.bindPhone(event);
       this.setData({ phone: phone.phoneNumber, message: '' });
       this.loadUser();
     } catch (error) {
