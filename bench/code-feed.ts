@@ -12,8 +12,9 @@ export class CodeFeed {
 
   private constructor(private readonly codes: string[]) {}
 
-  static async mint(simulatorUrl: string, count: number): Promise<CodeFeed> {
-    return new CodeFeed(await mintCodes(simulatorUrl, count));
+  /** Codes for new users, or for returning ones when `openids` are given. */
+  static async mint(simulatorUrl: string, count: number, openids?: readonly string[]): Promise<CodeFeed> {
+    return new CodeFeed(await mintCodes(simulatorUrl, count, openids));
   }
 
   get size(): number {

@@ -25,10 +25,10 @@ function onDatabase(label: string, engine: TestEngine, extra: () => Record<strin
   };
 }
 
-export function engineSetups(withRedis: boolean): EngineSetup[] {
-  const setups = [onDatabase('SQLite', 'sqlite'), onDatabase('PostgreSQL', 'postgres'), onDatabase('MariaDB', 'mariadb')];
+/** SQLite alone, as one instance runs; PostgreSQL and MariaDB with Redis, as a fleet does. `quick`: SQLite only. */
+export function engineSetups(quick: boolean): EngineSetup[] {
   // A prefix of its own: nothing another run or a test left in Redis is read, and what this run leaves expires.
   const redis = (): Record<string, string> => ({ REDIS_URL, REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}:` });
-  if (withRedis) setups.push(onDatabase('PostgreSQL + Redis', 'postgres', redis));
-  return setups;
+  const sqlite = onDatabase('SQLite', 'sqlite');
+  return quick ? [sqlite] : [sqlite, onDatabase('PostgreSQL + Redis', 'postgres', redis), onDatabase('MariaDB + Redis', 'mariadb', redis)];
 }

@@ -8,10 +8,13 @@ export interface LoadShape {
   method?: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
-  /** Called for every request: a fresh login code, the next user's token. `stop` ends the run early. */
-  setup?: (request: autocannon.Request, stop: () => void) => autocannon.Request;
-  /** Caps the request rate (open loop) instead of sending as fast as answers come back. */
-  overallRate?: number;
+  /**
+   * Called for every request: a fresh login code, the next user's token. `stop` ends the run early; `context` is
+   * the connection's own, kept across its requests.
+   */
+  setup?: (request: autocannon.Request, stop: () => void, context?: object) => autocannon.Request;
+  /** Called with every answer, and the same connection's context. */
+  onResponse?: (status: number, body: string, context: object) => void;
 }
 
 export interface LoadFigures {
@@ -37,13 +40,13 @@ export async function runLoad(shape: LoadShape): Promise<LoadFigures> {
     url: shape.url,
     connections: shape.connections,
     duration: shape.durationSeconds,
-    ...(shape.overallRate === undefined ? {} : { overallRate: shape.overallRate }),
     requests: [
       {
         method: shape.method ?? 'GET',
         path: shape.path,
         headers: shape.headers ?? {},
-        ...(setup === undefined ? {} : { setupRequest: (request: autocannon.Request) => setup(request, stop) }),
+        ...(setup === undefined ? {} : { setupRequest: (request: autocannon.Request, context: object) => setup(request, stop, context) }),
+        ...(shape.onResponse === undefined ? {} : { onResponse: shape.onResponse }),
       },
     ],
   });

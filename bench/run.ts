@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: builds, starts the simulator, the baseline floors and weapp-auth on each engine as child
- * processes, drives them with autocannon from this process, and writes BENCHMARKS.md.
+ * processes, drives them with autocannon from this process, and writes BENCHMARKS.md. BENCH_QUICK=1: SQLite only,
+ * 3 s per scenario.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,17 +12,17 @@ import { type EngineSetup, engineSetups } from './engines.js';
 import { describeMachine } from './machine.js';
 import { rssMiB } from './memory.js';
 import type { Service } from './processes.js';
-import { type Diagnostics, type EngineFigures, type FloorFigures, type Report, renderReport } from './report.js';
-import { loginUsers, measureLogins, measureReads } from './scenarios.js';
-import { compileChildren, GUARDED_ENTRY, startFloor, startSimulator, startWeappAuth } from './services.js';
+import { type EngineFigures, type FloorFigures, type Report, renderReport } from './report.js';
+import { loginUsers, measureLogins, measureReads, measureRefreshes, peerTokens } from './scenarios.js';
+import { compileChildren, GUARDED_ENTRY, type ServerRun, startFloor, startSimulator, startWeappAuth } from './services.js';
 import { type BenchSettings, readSettings } from './settings.js';
 
 /** Time after start before RSS "at rest" is read: lazy initialisation done, nothing yet loaded. */
 const SETTLE_MS = 2000;
 /** The last run's figures: BENCH_REPORT_ONLY=1 rewrites BENCHMARKS.md from them after the notes change. */
 const LAST_RUN = 'bench/.build/last-run.json';
-/** The open-loop latency run offers this share of the closed-loop login capacity: busy, not saturated. */
-const OPEN_LOOP_SHARE = 0.5;
+/** The operator's route behind app.authenticate, served by the guarded entry. */
+const OPERATOR_ROUTE = '/bench/guarded';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -40,112 +41,113 @@ async function main(): Promise<void> {
   const started = performance.now();
   await compileChildren();
   const simulator = await startSimulator();
-  const floor = await startFloor(simulator.url);
+  const floors = { info: await startFloor(simulator.url, 'info'), none: await startFloor(simulator.url, 'none') };
   try {
-    log(`simulator ${simulator.url}, floor ${floor.url}; ${settings.durationSeconds}s per scenario`);
-    const floorFigures = await measureFloor(floor, simulator.url, settings);
+    log(`simulator ${simulator.url}; ${settings.durationSeconds}s per scenario`);
+    const floor = await measureFloors(floors, simulator.url, settings);
     const engines: EngineFigures[] = [];
-    let diagnostics: Diagnostics | undefined;
-    for (const setup of engineSetups(settings.withRedis)) {
-      const result = await measureEngine(setup, floor, simulator.url, settings, diagnostics === undefined);
-      engines.push(result.figures);
-      diagnostics ??= result.diagnostics;
-    }
+    for (const setup of engineSetups(settings.quick)) engines.push(await measureEngine(setup, simulator.url, settings));
+    const cli = await measureCliStart(simulator.url);
     const minutes = (performance.now() - started) / 60_000;
-    writeReport({ machine, settings, floor: floorFigures, engines, diagnostics, minutes });
+    writeReport({ machine, settings, floor, engines, cli, minutes });
     log(`BENCHMARKS.md written (${minutes.toFixed(1)} min)`);
   } finally {
-    await floor.stop();
+    await floors.info.stop();
+    await floors.none.stop();
     await simulator.stop();
   }
 }
 
-async function measureFloor(floor: Service, simulatorUrl: string, settings: BenchSettings): Promise<FloorFigures> {
-  await sleep(SETTLE_MS);
-  const restRssMiB = rssMiB(floor.pid);
-  log('floor: GET /bare');
-  const bare = await measureReads(floor, '/bare', [], settings);
-  log('floor: POST /login, no delay');
-  const login = await measureLogins(floor, simulatorUrl, '/login', { connections: settings.connections, delayMs: 0 }, settings);
-  log(`floor: POST /login, ${settings.injectedDelayMs} ms delay, ${settings.latencyConnections} connections`);
-  const latency = await measureLogins(
-    floor,
-    simulatorUrl,
-    '/login',
-    { connections: settings.latencyConnections, delayMs: settings.injectedDelayMs, expectedRps: login.rps },
-    settings,
-  );
-  return { startupMs: floor.startupMs, restRssMiB, bare, login, latency };
-}
-
-async function measureEngine(
-  setup: EngineSetup,
-  floor: Service,
+async function measureFloors(
+  floors: { info: Service; none: Service },
   simulatorUrl: string,
   settings: BenchSettings,
-  withDiagnostics: boolean,
-): Promise<{ figures: EngineFigures; diagnostics: Diagnostics | undefined }> {
+): Promise<FloorFigures> {
+  await sleep(SETTLE_MS);
+  const restRssMiB = rssMiB(floors.none.pid);
+  const tokens = await peerTokens(floors.none, settings.meUsers);
+  log('floors: GET /bare and the peer GET /peer, with the info logger and without');
+  const bareInfo = await measureReads(floors.info, '/bare', [], settings);
+  const bareNone = await measureReads(floors.none, '/bare', [], settings);
+  const peerInfo = await measureReads(floors.info, '/peer', tokens, settings);
+  const peerNone = await measureReads(floors.none, '/peer', tokens, settings);
+  log('floor: POST /login (one jscode2session call), info logger');
+  const login = await measureLogins(floors.info, simulatorUrl, '/login', settings);
+  return { startupMs: floors.none.startupMs, restRssMiB, bareInfo, bareNone, peerInfo, peerNone, login };
+}
+
+/**
+ * One engine on a fresh database: at the default LOG_LEVEL=info the guarded reads, the logins (new and returning)
+ * and the refresh; then restarted on the same database (schema up to date) at LOG_LEVEL=warn, the guarded reads again.
+ */
+async function measureEngine(setup: EngineSetup, simulatorUrl: string, settings: BenchSettings): Promise<EngineFigures> {
   const database = await setup.open();
   const dataDir = mkdtempSync(join(tmpdir(), 'weapp-auth-bench-'));
-  const run = { env: database.env, simulatorUrl };
+  const run: ServerRun = { env: database.env, simulatorUrl, entry: [GUARDED_ENTRY] };
   try {
-    const server = await startWeappAuth(run, dataDir);
-    let figures: EngineFigures;
+    const atInfo = await startWeappAuth({ ...run, logLevel: 'info' }, dataDir);
+    let info: EngineFigures['info'];
     let tokens: string[];
     try {
-      await sleep(SETTLE_MS);
-      const restRssMiB = rssMiB(server.pid);
-      tokens = await loginUsers(server, simulatorUrl, settings.meUsers);
-      log(`${setup.label}: GET /api/me`);
-      const me = await measureReads(server, '/api/me', tokens, settings);
-      log(`${setup.label}: POST /api/auth/login, no delay`);
-      const logins = { connections: settings.connections, delayMs: 0 };
-      const login = await measureLogins(server, simulatorUrl, '/api/auth/login', logins, settings);
-      log(`${setup.label}: POST /api/auth/login, ${settings.injectedDelayMs} ms delay, ${settings.latencyConnections} connections`);
-      const delayed = { connections: settings.latencyConnections, delayMs: settings.injectedDelayMs };
-      const latency = await measureLogins(server, simulatorUrl, '/api/auth/login', { ...delayed, expectedRps: login.rps }, settings);
-      const openLoop = { ...delayed, overallRate: Math.max(1, Math.round(login.rps * OPEN_LOOP_SHARE)) };
-      log(`${setup.label}: the same at ${openLoop.overallRate} logins/s, open loop, and the floor at that rate`);
-      const latencyOpen = await measureLogins(server, simulatorUrl, '/api/auth/login', openLoop, settings);
-      const floorOpen = await measureLogins(floor, simulatorUrl, '/login', openLoop, settings);
-      figures = { label: setup.label, startupMs: server.startupMs, restRssMiB, me, login, latency, latencyOpen, floorOpen };
+      const users = await loginUsers(atInfo, simulatorUrl, Math.max(settings.meUsers, settings.connections));
+      tokens = users.map((user) => user.accessToken);
+      log(`${setup.label}, LOG_LEVEL=info: GET /api/me, GET ${OPERATOR_ROUTE}`);
+      const me = await measureReads(atInfo, '/api/me', tokens, settings);
+      const operator = await measureReads(atInfo, OPERATOR_ROUTE, tokens, settings);
+      log(`${setup.label}, LOG_LEVEL=info: first logins, returning logins, refreshes`);
+      const newLogin = await measureLogins(atInfo, simulatorUrl, '/api/auth/login', settings);
+      const returningLogin = await measureLogins(
+        atInfo,
+        simulatorUrl,
+        '/api/auth/login',
+        settings,
+        users.map((user) => user.openid),
+      );
+      const refresh = await measureRefreshes(
+        atInfo,
+        users.map((user) => user.refreshToken),
+        settings,
+      );
+      info = { startupMs: atInfo.startupMs, me, operator, newLogin, returningLogin, refresh };
     } finally {
-      await server.stop();
+      await atInfo.stop();
     }
-    const diagnostics = withDiagnostics ? await diagnose(run, dataDir, tokens, settings) : undefined;
-    return { figures, diagnostics };
+    const atWarn = await startWeappAuth({ ...run, logLevel: 'warn' }, dataDir);
+    try {
+      await sleep(SETTLE_MS);
+      const restRssMiB = rssMiB(atWarn.pid);
+      log(`${setup.label}, LOG_LEVEL=warn: GET /api/me, GET ${OPERATOR_ROUTE}, GET /healthz`);
+      const me = await measureReads(atWarn, '/api/me', tokens, settings);
+      const operator = await measureReads(atWarn, OPERATOR_ROUTE, tokens, settings);
+      const healthz = await measureReads(atWarn, '/healthz', [], settings);
+      return { label: setup.label, info, warn: { startupMs: atWarn.startupMs, restRssMiB, me, operator, healthz } };
+    } finally {
+      await atWarn.stop();
+    }
   } finally {
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-/**
- * On the first engine's database, already migrated and holding the users: a restart (start-up without
- * migrations), GET /api/me at the default LOG_LEVEL=info (the logger's cost), and the guard alone.
- */
-async function diagnose(
-  run: { env: Record<string, string>; simulatorUrl: string },
-  dataDir: string,
-  tokens: string[],
-  settings: BenchSettings,
-): Promise<Diagnostics> {
-  const verbose = await startWeappAuth({ ...run, logLevel: 'info' }, dataDir);
-  let meAtInfo;
+/** `weapp-auth serve` as users start it, on SQLite: once to migrate, then again on the up-to-date schema. */
+async function measureCliStart(simulatorUrl: string): Promise<{ startupMs: number; restRssMiB: number }> {
+  const [sqlite] = engineSetups(true);
+  if (sqlite === undefined) throw new Error('no SQLite set-up');
+  const database = await sqlite.open();
+  const dataDir = mkdtempSync(join(tmpdir(), 'weapp-auth-bench-'));
   try {
-    log('diagnostics: GET /api/me at LOG_LEVEL=info');
-    meAtInfo = await measureReads(verbose, '/api/me', tokens, settings);
+    await (await startWeappAuth({ env: database.env, simulatorUrl }, dataDir)).stop();
+    const server = await startWeappAuth({ env: database.env, simulatorUrl, logLevel: 'info' }, dataDir);
+    try {
+      await sleep(SETTLE_MS);
+      return { startupMs: server.startupMs, restRssMiB: rssMiB(server.pid) };
+    } finally {
+      await server.stop();
+    }
   } finally {
-    await verbose.stop();
-  }
-  const guardedServer = await startWeappAuth({ ...run, entry: [GUARDED_ENTRY] }, dataDir);
-  try {
-    log('diagnostics: GET /healthz, then a constant route behind the guard');
-    const healthz = await measureReads(guardedServer, '/healthz', [], settings);
-    const guarded = await measureReads(guardedServer, '/bench/guarded', tokens, settings);
-    return { restartMs: verbose.startupMs, healthz, meAtInfo, guarded };
-  } finally {
-    await guardedServer.stop();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

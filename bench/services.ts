@@ -82,12 +82,13 @@ export async function startWeappAuth(run: ServerRun, dataDir: string): Promise<S
   });
 }
 
-export async function startFloor(simulatorUrl: string): Promise<Service> {
+/** The baselines' process: with Fastify's info request log (as weapp-auth's default) or with no logger at all. */
+export async function startFloor(simulatorUrl: string, logger: 'info' | 'none'): Promise<Service> {
   const port = await freePort();
   return startService({
-    name: 'floor',
+    name: `floor (${logger === 'info' ? 'info logger' : 'no logger'})`,
     args: [FLOOR_ENTRY],
-    env: { PORT: String(port), WECHAT_API_BASE: simulatorUrl, APPID: APP.appid, SECRET: APP.secret },
+    env: { PORT: String(port), WECHAT_API_BASE: simulatorUrl, APPID: APP.appid, SECRET: APP.secret, FLOOR_LOGGER: logger },
     readyPath: '/readyz',
     port,
   });

@@ -4,45 +4,46 @@
 export const APP = { appid: 'wx0000000000be0c11', secret: 'bench0123456789abcdef0123456789ab' };
 
 export interface BenchSettings {
-  /** Seconds measured per scenario (BENCH_DURATION). */
+  /** Seconds measured per scenario (BENCH_DURATION; 5, or 3 with BENCH_QUICK=1). */
   durationSeconds: number;
   /** Seconds of load before each measurement, thrown away: JIT, pools and caches warm up. */
   warmupSeconds: number;
-  /** Connections of the throughput scenarios (BENCH_CONNECTIONS). */
+  /** Connections of every scenario (BENCH_CONNECTIONS). */
   connections: number;
-  /** Connections of the latency scenario: the 500 concurrent clients. */
-  latencyConnections: number;
-  /** Delay injected into every jscode2session of the latency scenario, ms. */
-  injectedDelayMs: number;
-  /** Users logged in before GET /api/me, whose tokens the load is spread over. */
+  /** Users logged in before the guarded reads, whose tokens the load is spread over. */
   meUsers: number;
-  /** Also run PostgreSQL + Redis (BENCH_REDIS=0 to skip). */
-  withRedis: boolean;
+  /** SQLite only (BENCH_QUICK=1): a smoke run of every scenario in about a minute. */
+  quick: boolean;
 }
 
+/** The goals (#13), each a ratio of CPU per request measured in one run, or an absolute on this machine. */
 export const TARGETS = {
-  /** GET /api/me throughput ≥ 85% of a bare Fastify route's. */
-  meRatio: 0.85,
-  /** Logins per second ≥ 60% of a bare route making one loopback HTTP call. */
-  loginRatio: 0.6,
-  /** p99 login latency at most this much above the injected delay, ms. */
-  latencyOverheadMs: 15,
+  /** A guarded read at the default LOG_LEVEL=info over a bare Fastify route with its info request log. */
+  guardAtInfo: 1.3,
+  /** A guarded read at LOG_LEVEL=warn over a bare Fastify route without a logger. */
+  guardAtWarn: 1.5,
+  /** A first login on SQLite over a bare route making the one jscode2session call. */
+  login: 2,
+  /** A first login on PostgreSQL or MariaDB over the same on SQLite. */
+  loginEngines: 1.5,
+  /** RSS at rest, MiB. */
+  restRssMiB: 80,
+  /** Spawn to ready on SQLite with an up-to-date schema, ms. */
+  startupMs: 500,
 } as const;
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
-  const durationSeconds = positive(env.BENCH_DURATION, 10, 'BENCH_DURATION');
+  const quick = env.BENCH_QUICK === '1';
+  const durationSeconds = positive(env.BENCH_DURATION, quick ? 3 : 5, 'BENCH_DURATION');
   return {
     durationSeconds,
     // Short smoke runs keep a proportionally short warm-up.
-    warmupSeconds: Math.min(3, Math.max(1, Math.round(durationSeconds / 4))),
+    warmupSeconds: Math.min(2, Math.max(1, Math.round(durationSeconds / 3))),
     connections: positive(env.BENCH_CONNECTIONS, 50, 'BENCH_CONNECTIONS'),
-    latencyConnections: 500,
-    injectedDelayMs: 100,
     meUsers: 100,
-    withRedis: env.BENCH_REDIS !== '0',
+    quick,
   };
 }
-
 function positive(raw: string | undefined, fallback: number, name: string): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

@@ -69,11 +69,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
-  // Before anything reads request.ip: rate limits, logs, and the origin routes pass to the core.
-  app.addHook('onRequest', (request, _reply, done) => {
-    distrustInvalidForwardedFor(request);
-    done();
-  });
   // Once the server is closing, every answer ends its connection: otherwise keep-alive connections that served
   // the last in-flight requests stay open until their idle timeout (HTTP_KEEP_ALIVE_TIMEOUT_MS) and hold the
   // shutdown that long.
@@ -81,12 +76,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (request, reply) => {
+  // One synchronous hook for what every request needs (an async hook costs a promise per request and hook). Headers
+  // set here stay on whatever answer follows, an error's included.
+  app.addHook('onRequest', (request, reply, done) => {
+    // Before anything reads request.ip: rate limits, logs, and the origin routes pass to the core.
+    distrustInvalidForwardedFor(request);
     reply.header('x-request-id', request.id);
-    if (closing) reply.header('connection', 'close');
     // /api answers carry tokens (RFC 6749 5.1: no-store) or the user's own data: no cache on the way may keep
-    // them. A route of the operator's that wants caching sets its own Cache-Control.
-    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    // them. A route of the operator's that wants caching sets its own Cache-Control, replacing this one.
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    done();
+  });
+  // Requests already past onRequest when the close began are answered after it: the header goes on at sending.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
   installErrorHandlers(app);
   installJsonParser(app);

@@ -20,11 +20,18 @@ export interface UpstreamCall {
   errcode: number | undefined;
 }
 
+<<<<<<< HEAD
 /** One attempt at another platform's API (core/identity-provider.ts UpstreamCall, restated: observability imports no core). */
 export interface PlatformCall {
   api: string;
   outcome: string;
   durationMs: number;
+=======
+/** The resolved series one kind of answered request counts into. */
+interface RequestSeries {
+  count: { inc(): void };
+  duration: { observe(seconds: number): void };
+>>>>>>> perf
 }
 
 /** Sources read at scrape time rather than counted as they happen. */
@@ -47,6 +54,7 @@ export class Metrics {
   readonly platformCalls: Counter<'provider' | 'api' | 'outcome'>;
   readonly platformDuration: Histogram<'provider' | 'api'>;
   readonly redisFallbacks: Counter<'operation'>;
+  readonly #requestSeries = new Map<string, RequestSeries>();
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -122,6 +130,24 @@ export class Metrics {
         pool.set({ state: 'waiting' }, stats.waiting);
       },
     });
+  }
+
+  /**
+   * One HTTP request answered. The labelled series are resolved once per method, route and status and kept: prom-client
+   * otherwise validates and hashes the labels on every call. The set is bounded by the routes times the statuses.
+   */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route} ${status}`;
+    let series = this.#requestSeries.get(key);
+    if (series === undefined) {
+      series = {
+        count: this.httpRequests.labels({ method, route, status: String(status) }),
+        duration: this.httpDuration.labels({ method, route }),
+      };
+      this.#requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
   }
 
   /** The WeChat client's observer: one observation per attempt. */

@@ -66,7 +66,7 @@ export interface ComposeOptions {
  * Nothing here listens on a port.
  */
 export async function compose(config: Config, clock: Clock, logger: Logger, options: ComposeOptions = {}): Promise<Composition> {
-  const database = await connectDatabase(config.databaseUrl);
+  const database = await connectDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   try {
     return await composeOn(database, config, clock, logger, options);
   } catch (error) {

@@ -8,6 +8,7 @@ import type { IntrospectionClient, IntrospectionSettings } from '../http/introsp
 import { ConfigError } from '../lib/config-error.js';
 import { sha256Hex } from '../lib/crypto/random.js';
 import { engineOf, unsupportedDatabaseUrl } from '../store/sql/database-url.js';
+import { DEFAULT_POOL_SIZE } from '../store/sql/pool-settings.js';
 import { type Env, EnvReader, isHttpUrl, isLoopback, isSafeApiBase } from './env-reader.js';
 import { PLATFORMS } from './platforms/index.js';
 import type { ConfiguredPlatform } from './platforms/platform.js';
@@ -41,6 +42,8 @@ export interface Config {
   port: number;
   /** `sqlite:PATH`, `postgres://…` (or `postgresql://…`), `mysql://…` (or `mariadb://…`). */
   databaseUrl: string;
+  /** Connections per instance to PostgreSQL or MySQL (DATABASE_POOL_SIZE); SQLite always has one. */
+  databasePoolSize: number;
   /** Where simulator mode keeps its generated data-encryption key and the default SQLite file. */
   dataDir: string;
   migrateOnStart: boolean;
@@ -156,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     port: read.integer('PORT', 3000, 0, 65535),
     databaseUrl,
+    databasePoolSize: read.integer('DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, 1, 1000),
     dataDir,
     migrateOnStart: read.boolean('MIGRATE_ON_START', true),
     providers: {

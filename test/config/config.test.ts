@@ -33,6 +33,14 @@ describe('loadConfig', () => {
     expect(message).toContain('DATA_ENCRYPTION_KEY is required');
   });
 
+  it('sizes the database pool from DATABASE_POOL_SIZE, ten by default, refusing a size that is no count of connections', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '40' }).databasePoolSize).toBe(40);
+    for (const bad of ['0', '-3', 'many', '2.5', '1001']) {
+      expect(problemsOf({ DATABASE_POOL_SIZE: bad })).toContain(`DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "${bad}"`);
+    }
+  });
+
   it('names each bad variable and what it must be', () => {
     const message = problemsOf({
       PORT: 'eighty',

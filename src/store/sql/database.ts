@@ -15,6 +15,8 @@ export interface OpenOptions {
    * For commands that only read; PostgreSQL and MySQL databases are never created by weapp-auth.
    */
   create?: boolean;
+  /** Connections of a PostgreSQL or MySQL pool (DATABASE_POOL_SIZE); SQLite has its one. */
+  poolSize?: number;
 }
 
 /**
@@ -25,8 +27,8 @@ export interface OpenOptions {
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
   const engine = engineOf(url);
   if (engine === 'sqlite') return openSqlite(url.slice('sqlite:'.length), options.create ?? true);
-  if (engine === 'postgres') return openPostgres(url);
-  if (engine === 'mysql') return openMysql(url);
+  if (engine === 'postgres') return openPostgres(url, options.poolSize);
+  if (engine === 'mysql') return openMysql(url, options.poolSize);
   throw new ConfigError(unsupportedDatabaseUrl(url));
 }
 

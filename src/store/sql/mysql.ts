@@ -1,14 +1,14 @@
 import { MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import { type DatabaseHandle, kyselyHandle } from './handle.js';
-import { POOL_SETTINGS } from './pool-settings.js';
+import { DEFAULT_POOL_SIZE, POOL_SETTINGS } from './pool-settings.js';
 
 /** MySQL 8 and MariaDB 10.11+, through mysql2's pool. Options given here win over the URL's query string. */
-export function openMysql(url: string): DatabaseHandle {
+export function openMysql(url: string, poolSize = DEFAULT_POOL_SIZE): DatabaseHandle {
   const pool = createPool({
     uri: url,
-    connectionLimit: POOL_SETTINGS.maxConnections,
-    maxIdle: POOL_SETTINGS.maxConnections,
+    connectionLimit: poolSize,
+    maxIdle: poolSize,
     idleTimeout: POOL_SETTINGS.idleTimeoutMs,
     connectTimeout: POOL_SETTINGS.connectTimeoutMs,
     // Emoji in nicknames need 4-byte UTF-8 on the connection too, not only in the tables.

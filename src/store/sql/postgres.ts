@@ -1,7 +1,7 @@
 import { PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type DatabaseHandle, kyselyHandle } from './handle.js';
-import { POOL_SETTINGS } from './pool-settings.js';
+import { DEFAULT_POOL_SIZE, POOL_SETTINGS } from './pool-settings.js';
 
 const INT8_OID = 20;
 
@@ -17,10 +17,10 @@ const types: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-export function openPostgres(url: string): DatabaseHandle {
+export function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
-    max: POOL_SETTINGS.maxConnections,
+    max: poolSize,
     // Covers both reaching the server and waiting for a free connection in the pool.
     connectionTimeoutMillis: POOL_SETTINGS.connectTimeoutMs,
     idleTimeoutMillis: POOL_SETTINGS.idleTimeoutMs,

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { SqliteDialect } from 'kysely';
+import { type SqliteDatabase, SqliteDialect } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { ConfigError } from '../../lib/config-error.js';
 import { privateDirectory, privateFile } from '../../lib/private-files.js';
 import { type DatabaseHandle, kyselyHandle } from './handle.js';
@@ -27,5 +28,35 @@ export function openSqlite(path: string, create: boolean): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   // One connection, always open; Kysely queues callers in the process, which this does not see.
-  return kyselyHandle(new SqliteDialect({ database: sqlite }), 'sqlite', () => ({ total: 1, idle: 1, waiting: 0 }));
+  return kyselyHandle(new SqliteDialect({ database: preparedOnce(sqlite) }), 'sqlite', () => ({ total: 1, idle: 1, waiting: 0 }));
+}
+
+/**
+ * Distinct SQL texts whose prepared statements are kept. The store's queries number a few dozen; texts that vary
+ * (an `in` list of varying length) push out the least recently used instead of growing without bound.
+ */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The database as Kysely's dialect sees it, each SQL text prepared once and its statement reused: Kysely's SQLite
+ * driver prepares anew on every query, which cost a login more CPU than running its statements. SQLite recompiles
+ * a kept statement by itself when the schema changes under it (a migration, another process's). No statement runs
+ * while another iterates (better-sqlite3 refuses it), so a kept statement is never found busy.
+ */
+export function preparedOnce(database: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const statements = new LRUCache<string, SQLite.Statement>({ max: size });
+  return {
+    prepare(sql: string): SQLite.Statement {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+    close(): void {
+      statements.clear();
+      database.close();
+    },
+  };
 }
