@@ -20,18 +20,17 @@ export interface UpstreamCall {
   errcode: number | undefined;
 }
 
-<<<<<<< HEAD
 /** One attempt at another platform's API (core/identity-provider.ts UpstreamCall, restated: observability imports no core). */
 export interface PlatformCall {
   api: string;
   outcome: string;
   durationMs: number;
-=======
+}
+
 /** The resolved series one kind of answered request counts into. */
 interface RequestSeries {
   count: { inc(): void };
   duration: { observe(seconds: number): void };
->>>>>>> perf
 }
 
 /** Sources read at scrape time rather than counted as they happen. */
