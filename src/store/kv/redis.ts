@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis, ReplyError } from 'ioredis';
+import type * as ioredis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { randomToken } from '../../lib/crypto/random.js';
+import { loadWhenNeeded } from '../../lib/optional-module.js';
 import { type Kv, type KvLock, KvUnavailableError } from './kv.js';
 
 /** Compare-and-delete in one step: GET then DEL from the client would race with another instance's SET. */
@@ -46,7 +48,7 @@ export class RedisKv implements Kv {
     private readonly prefix: string,
     private readonly events: RedisEvents = { unreachable: () => {}, reachable: () => {} },
   ) {
-    this.#redis = new Redis(url, {
+    this.#redis = new (loadWhenNeeded<typeof ioredis>('ioredis').Redis)(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: COMMAND_TIMEOUT_MS,
@@ -167,7 +169,7 @@ function wholeMs(ttlMs: number): number {
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|OOM|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/;
 
 function isCommandError(error: unknown): boolean {
-  return error instanceof ReplyError && !UNAVAILABLE_REPLY.test((error as Error).message);
+  return error instanceof loadWhenNeeded<typeof ioredis>('ioredis').ReplyError && !UNAVAILABLE_REPLY.test((error as Error).message);
 }
 
 /** Name and message only: ioredis errors carry the command and its arguments as properties. */

@@ -1,11 +1,12 @@
 import { MysqlDialect } from 'kysely';
-import { createPool } from 'mysql2';
+import type * as mysql2 from 'mysql2';
+import { loadWhenNeeded } from '../../lib/optional-module.js';
 import { type DatabaseHandle, kyselyHandle } from './handle.js';
 import { DEFAULT_POOL_SIZE, POOL_SETTINGS } from './pool-settings.js';
 
 /** MySQL 8 and MariaDB 10.11+, through mysql2's pool. Options given here win over the URL's query string. */
 export function openMysql(url: string, poolSize = DEFAULT_POOL_SIZE): DatabaseHandle {
-  const pool = createPool({
+  const pool = loadWhenNeeded<typeof mysql2>('mysql2').createPool({
     uri: url,
     connectionLimit: poolSize,
     maxIdle: poolSize,

@@ -1,5 +1,6 @@
 import { PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pgModule from 'pg';
+import { loadWhenNeeded } from '../../lib/optional-module.js';
 import { type DatabaseHandle, kyselyHandle } from './handle.js';
 import { DEFAULT_POOL_SIZE, POOL_SETTINGS } from './pool-settings.js';
 
@@ -10,14 +11,18 @@ const INT8_OID = 20;
  * and counts, far below that, and the code compares them as numbers. Set on this pool only: changing pg.types
  * globally would also change every other pg user in the process.
  */
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary'
-      ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
-};
+function typesOf(pg: typeof pgModule): pgModule.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID && format !== 'binary'
+        ? (value: string) => Number(value)
+        : pg.types.getTypeParser(oid, format)) as pgModule.CustomTypesConfig['getTypeParser'],
+  };
+}
 
 export function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): DatabaseHandle {
+  const pg = loadWhenNeeded<typeof pgModule>('pg');
+  const types = typesOf(pg);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
