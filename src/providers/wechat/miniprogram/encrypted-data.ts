@@ -1,8 +1,9 @@
 import type { AuditLog } from '../../../core/audit.js';
 import type { RequestOrigin } from '../../../core/request-origin.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
+import { DecryptError, decryptUserData } from '../../../lib/crypto/user-data.js';
 import { WeappAuthError } from '../../../lib/errors.js';
-import { DecryptError, decryptUserData, verifyRawDataSignature } from '../api/crypto.js';
+import { verifyRawDataSignature } from '../api/crypto.js';
 import { type SessionKeys, sessionKeyExpired, type WechatAccount } from './session-keys.js';
 
 export interface EncryptedPayload {
