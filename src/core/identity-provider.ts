@@ -4,6 +4,16 @@
  * WeappAuthError with a stable code; the core does the rest: single flight, limits, accounts, users, sessions,
  * tokens, audit.
  */
+import type { PhoneNumber } from '../contract/api.js';
+import type { RequestOrigin } from './request-origin.js';
+
+/** What the client sends to log in. */
+export interface LoginCredential {
+  /** The platform's one-time login code (wx/tt/qq/ks.login `code`, my.getAuthCode's `authCode`, swan.getLoginCode's `code`). Absent for a Douyin guest. */
+  code?: string;
+  /** Douyin's tt.login `anonymousCode`: names the device, whether or not the user is logged in to the host app. */
+  anonymousCode?: string;
+}
 
 /** Who the user is, as one provider knows them in one app. */
 export interface ExternalIdentity {
@@ -20,6 +30,47 @@ export interface ExternalIdentity {
   union?: { family: string; key: string };
   /** A per-account secret the provider needs later (WeChat's session_key); sealed by the core, never shown. */
   secret?: string;
+  /** A guest: known only by a device-bound id (Douyin's anonymous_openid), not by a platform account. */
+  guest?: boolean;
+  /**
+   * Subjects of the same (provider, app) this identity takes over: when the identity has no account yet and one of
+   * these has, the new account joins that account's user (its data stays with the person). Douyin: the device's
+   * anonymous_openid (guest → real account); Alipay: the user_id of an app moved to open_id.
+   */
+  supersedes?: readonly string[];
+}
+
+/** The session asking for a capability, with its account's secret opened by the core. */
+export interface SessionAccount {
+  userId: string;
+  sessionId: string;
+  provider: string;
+  app: string;
+  subject: string;
+  /** The account's secret as of its latest login (session_key); undefined when it has none. */
+  secret: string | undefined;
+  /** When that secret was stored, epoch ms; undefined with it. */
+  secretUpdatedAt: number | undefined;
+}
+
+/** Proof of the user's phone number from the platform's phone button, as the client got it. */
+export type PhoneProof =
+  | { code: string } // WeChat / Douyin getPhoneNumber button code
+  | { encryptedData: string; iv: string } // legacy encryptedData (WeChat, Douyin, QQ, Baidu, Kuaishou)
+  | { response: string }; // Alipay my.getPhoneNumber's `response` string, verbatim
+
+export interface EncryptedPayload {
+  encryptedData: string;
+  iv: string;
+}
+
+/** One call to a platform's API, for metrics and debug logs: never a secret in it. */
+export interface UpstreamCall {
+  /** The platform's API, named by its path or method (e.g. 'jscode2session', 'alipay.system.oauth.token'). */
+  api: string;
+  /** 'ok', or the platform's error number/string, or 'timeout' / 'unreachable' / 'bad_answer'. */
+  outcome: string;
+  durationMs: number;
 }
 
 export interface IdentityProvider {
@@ -28,7 +79,11 @@ export interface IdentityProvider {
   /** The apps this provider serves; the first is the default for a login that names none. */
   readonly apps: readonly string[];
   /** Exchanges a one-time credential from the client for the identity behind it. */
-  exchange(app: string, credential: { code: string }): Promise<ExternalIdentity>;
+  exchange(app: string, credential: LoginCredential): Promise<ExternalIdentity>;
   /** Associated data binding a sealed secret to its account, so a ciphertext opens only for that account. */
   secretContext(app: string, subject: string): string;
+  /** The phone number the platform proves for the session's user; absent where the platform has no phone flow. Throws WeappAuthError. */
+  phoneNumber?(session: SessionAccount, proof: PhoneProof, origin: RequestOrigin): Promise<PhoneNumber>;
+  /** Opens the platform's encryptedData with the account's secret; absent where it has none. */
+  decrypt?(session: SessionAccount, payload: EncryptedPayload, origin: RequestOrigin): Promise<Record<string, unknown>>;
 }
