@@ -1,15 +1,20 @@
-/**
- * The seam between the identity core and each login surface, a provider: WeChat mini programs today, Douyin's,
- * Alipay's and others' logins later. A provider turns a one-time credential into an external identity, or throws a
- * WeappAuthError with a stable code; the core does the rest: single flight, limits, accounts, users, sessions,
- * tokens, audit.
- */
 import type { PhoneNumber } from '../contract/api.js';
 import type { RequestOrigin } from './request-origin.js';
 
+/**
+ * The seam between the identity core and each login surface, a provider: WeChat's, Douyin's, Alipay's, QQ's,
+ * Baidu's and Kuaishou's mini programs. A provider turns a one-time credential into an external identity, or throws
+ * a WeappAuthError with a stable code; the core does the rest: single flight, limits, accounts, users, guests,
+ * sessions, tokens, audit. A provider's extra capabilities (phone numbers, encrypted data) are optional methods the
+ * core calls with the session's account, its secret already opened.
+ */
+
 /** What the client sends to log in. */
 export interface LoginCredential {
-  /** The platform's one-time login code (wx/tt/qq/ks.login `code`, my.getAuthCode's `authCode`, swan.getLoginCode's `code`). Absent for a Douyin guest. */
+  /**
+   * The platform's one-time login code: wx/tt/qq/ks.login's `code`, my.getAuthCode's `authCode`,
+   * swan.getLoginCode's `code`. Absent for a Douyin guest.
+   */
   code?: string;
   /** Douyin's tt.login `anonymousCode`: names the device, whether or not the user is logged in to the host app. */
   anonymousCode?: string;
@@ -34,31 +39,35 @@ export interface ExternalIdentity {
   guest?: boolean;
   /**
    * Subjects of the same (provider, app) this identity takes over: when the identity has no account yet and one of
-   * these has, the new account joins that account's user (its data stays with the person). Douyin: the device's
-   * anonymous_openid (guest → real account); Alipay: the user_id of an app moved to open_id.
+   * these has, the new account joins that account's user, so the person keeps their data. Douyin: the device's
+   * guest subject (a guest who logs in); Alipay: the user_id of an app moved to open_id.
    */
   supersedes?: readonly string[];
 }
 
-/** The session asking for a capability, with its account's secret opened by the core. */
+/** The session asking for a capability, with its account's secret opened by the core. Never leaves the server. */
 export interface SessionAccount {
   userId: string;
   sessionId: string;
   provider: string;
   app: string;
   subject: string;
-  /** The account's secret as of its latest login (session_key); undefined when it has none. */
+  /** The account's secret as of its latest login (a session_key); undefined when it has none. */
   secret: string | undefined;
-  /** When that secret was stored, epoch ms; undefined with it. */
+  /** When that secret was stored, epoch milliseconds; undefined with it. */
   secretUpdatedAt: number | undefined;
 }
 
-/** Proof of the user's phone number from the platform's phone button, as the client got it. */
+/** Proof of the user's phone number from the platform's phone button, as the client received it. */
 export type PhoneProof =
-  | { code: string } // WeChat / Douyin getPhoneNumber button code
-  | { encryptedData: string; iv: string } // legacy encryptedData (WeChat, Douyin, QQ, Baidu, Kuaishou)
-  | { response: string }; // Alipay my.getPhoneNumber's `response` string, verbatim
+  /** WeChat's and Douyin's getPhoneNumber button code. */
+  | { code: string }
+  /** Legacy encryptedData and iv, opened with the session key (WeChat, Douyin, QQ, Baidu, Kuaishou). */
+  | { encryptedData: string; iv: string }
+  /** Alipay's my.getPhoneNumber `response` string, verbatim. */
+  | { response: string };
 
+/** encryptedData and its iv as the platform handed them to the client. */
 export interface EncryptedPayload {
   encryptedData: string;
   iv: string;
@@ -66,9 +75,9 @@ export interface EncryptedPayload {
 
 /** One call to a platform's API, for metrics and debug logs: never a secret in it. */
 export interface UpstreamCall {
-  /** The platform's API, named by its path or method (e.g. 'jscode2session', 'alipay.system.oauth.token'). */
+  /** The platform's API, by path or method name ('jscode2session', 'alipay.system.oauth.token'). */
   api: string;
-  /** 'ok', or the platform's error number/string, or 'timeout' / 'unreachable' / 'bad_answer'. */
+  /** 'ok', the platform's error number or string, or 'timeout', 'unreachable', 'bad_answer'. */
   outcome: string;
   durationMs: number;
 }
@@ -82,8 +91,11 @@ export interface IdentityProvider {
   exchange(app: string, credential: LoginCredential): Promise<ExternalIdentity>;
   /** Associated data binding a sealed secret to its account, so a ciphertext opens only for that account. */
   secretContext(app: string, subject: string): string;
-  /** The phone number the platform proves for the session's user; absent where the platform has no phone flow. Throws WeappAuthError. */
+  /**
+   * The phone number the platform proves for the session's user; absent where the platform has none. A proof of a
+   * shape the platform does not give throws PHONE_UNSUPPORTED.
+   */
   phoneNumber?(session: SessionAccount, proof: PhoneProof, origin: RequestOrigin): Promise<PhoneNumber>;
-  /** Opens the platform's encryptedData with the account's secret; absent where it has none. */
+  /** Opens the platform's encryptedData with the account's secret; absent where the platform has none. */
   decrypt?(session: SessionAccount, payload: EncryptedPayload, origin: RequestOrigin): Promise<Record<string, unknown>>;
 }

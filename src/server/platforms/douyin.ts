@@ -3,7 +3,6 @@ import { DouyinApi } from '../../providers/douyin/api/douyin-api.js';
 import { readPhonePrivateKey } from '../../providers/douyin/api/phone-cipher.js';
 import { DOUYIN, DouyinMiniProgramProvider } from '../../providers/douyin/miniprogram/provider.js';
 import { DouyinSimulatorState, douyinSimulatorPlugin, startDouyinSimulator } from '../../providers/douyin/simulator/index.js';
-import { readApiBase, readAppCredentials, readInteger } from './env.js';
 import type { PlatformWiring } from './platform.js';
 
 export interface DouyinSettings {
@@ -23,27 +22,24 @@ export const douyinPlatform: PlatformWiring<DouyinSettings> = {
   id: DOUYIN,
   title: 'Douyin mini programs',
 
-  readConfig(env, problems, { production }) {
+  readConfig(read, { production }) {
     const names = ['DOUYIN_APPS', 'DOUYIN_API_BASE', 'DOUYIN_TIMEOUT_MS', 'DOUYIN_RETRIES', 'DOUYIN_PRIVATE_KEY'];
-    if (names.every((name) => env[name] === undefined)) return undefined;
-    const apps = readAppCredentials(env, problems, {
-      variable: 'DOUYIN_APPS',
-      appid: /^tt[0-9a-f]{16}$/,
-      what: 'a Douyin appid (tt + 16 hex)',
-    });
-    const privateKey = env.DOUYIN_PRIVATE_KEY?.replaceAll('\\n', '\n').trim() || undefined;
+    if (names.every((name) => read.optional(name) === undefined)) return undefined;
+    const apps = read.appCredentials('DOUYIN_APPS', /^tt[0-9a-f]{16}$/, 'a Douyin appid (tt + 16 hex)');
+    // A PEM in one line of an env file carries its line breaks as \n.
+    const privateKey = read.optional('DOUYIN_PRIVATE_KEY')?.replaceAll('\\n', '\n');
     if (privateKey !== undefined) {
       try {
         readPhonePrivateKey(privateKey);
       } catch (error) {
-        problems.push(`DOUYIN_PRIVATE_KEY: ${(error as Error).message}`);
+        read.problem(`DOUYIN_PRIVATE_KEY: ${(error as Error).message}`);
       }
     }
     return {
       apps,
-      apiBase: readApiBase(env, problems, 'DOUYIN_API_BASE', undefined, production),
-      timeoutMs: readInteger(env, problems, 'DOUYIN_TIMEOUT_MS', 5_000, 100, 60_000),
-      retries: readInteger(env, problems, 'DOUYIN_RETRIES', 2, 0, 5),
+      apiBase: read.optional('DOUYIN_API_BASE') === undefined ? undefined : read.apiBase('DOUYIN_API_BASE', '', production),
+      timeoutMs: read.integer('DOUYIN_TIMEOUT_MS', 5_000, 100, 60_000),
+      retries: read.integer('DOUYIN_RETRIES', 2, 0, 5),
       privateKey,
     };
   },

@@ -1,5 +1,8 @@
-// Stand-in for the seam's list (/tmp/notes/seam.md) until it lands on main; Douyin's line is the one to keep.
 import { douyinPlatform } from './douyin.js';
 import type { PlatformWiring } from './platform.js';
 
-export const PLATFORMS: readonly PlatformWiring<never>[] = [douyinPlatform as unknown as PlatformWiring<never>];
+/**
+ * Every mini program platform the server can serve beside WeChat, in the order their logins are listed. One line
+ * each; a platform is off unless its variables are set, and in simulator mode every one of them is simulated.
+ */
+export const PLATFORMS: readonly PlatformWiring<unknown>[] = [douyinPlatform];
