@@ -37,8 +37,8 @@ export async function authRoutes(
     },
     async (request) => {
       try {
-        const { provider, appid, code } = request.body;
-        const result = await services.login.login({ provider, app: appid, code }, requestOrigin(request));
+        const { provider, appid, code, anonymousCode } = request.body;
+        const result = await services.login.login({ provider, app: appid, code, anonymousCode }, requestOrigin(request));
         services.metrics.logins.inc({ outcome: result.isNewUser ? 'new_user' : 'returning_user' });
         return result;
       } catch (error) {
