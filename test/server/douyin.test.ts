@@ -17,7 +17,8 @@ const douyinEnv = (sim: RunningDouyinSimulator, privateKey = consoleKeys.private
   DOUYIN_APPS: [DOUYIN_APP_A, DOUYIN_APP_B].map((app) => `${app.appid}:${app.secret}`).join(','),
   DOUYIN_API_BASE: sim.url,
   DOUYIN_PRIVATE_KEY: privateKey,
-  DOUYIN_TIMEOUT_MS: '500',
+  // Roomy, so that 20 racing logins on a busy machine do not time out; the timeout case delays well past it.
+  DOUYIN_TIMEOUT_MS: '2000',
   DOUYIN_RETRIES: '1',
 });
 const h = useHarness(() => douyinEnv(douyin.current()));
@@ -245,7 +246,7 @@ describe('Douyin mini programs through the server', () => {
         { status: 502, code: 'DOUYIN_BAD_RESPONSE' },
       ],
       [
-        { api: 'jscode2session', delayMs: 3_000 },
+        { api: 'jscode2session', delayMs: 6_000 },
         { status: 504, code: 'DOUYIN_TIMEOUT' },
       ],
     ];
