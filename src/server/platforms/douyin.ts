@@ -27,7 +27,7 @@ export const douyinPlatform: PlatformWiring<DouyinSettings> = {
     if (names.every((name) => read.optional(name) === undefined)) return undefined;
     const apps = read.appCredentials('DOUYIN_APPS', /^tt[0-9a-f]{16}$/, 'a Douyin appid (tt + 16 hex)');
     // A PEM in one line of an env file carries its line breaks as \n.
-    const privateKey = read.optional('DOUYIN_PRIVATE_KEY')?.replaceAll('\\n', '\n');
+    const privateKey = read.optional('DOUYIN_PRIVATE_KEY')?.replaceAll('\\n', '\n').trim();
     if (privateKey !== undefined) {
       try {
         readPhonePrivateKey(privateKey);
