@@ -59,8 +59,8 @@ async function mintLogin(state, extra) {
   }
   const subject = extra.guest ? undefined : subjectOf(state);
   const label = extra.guest
-    ? `${host.login}, not logged in to ${platform.title}: only an anonymousCode for this device`
-    : `${host.login}: ${platform.title} gives the phone a one-time code`;
+    ? `${host.login}, the user not logged in to the host app: only an anonymousCode for this device`
+    : `${host.login}: the host app gives the phone a one-time code`;
   const minted = await exchange('sim', label, 'POST', `${platform.base}/control/codes`, {
     json: { appid: platform.appid, ...(subject ? { subject } : {}), ...(host.guests ? { device: state.device } : {}), ...extra },
   });
@@ -80,10 +80,9 @@ async function logInWith(state, extra) {
   const minted = await mintLogin(state, extra);
   if (minted === undefined) return;
   if (minted.subject) state.subjects[personKey(state.platform)] = minted.subject;
-  const what = minted.code ? 'the code' : 'the anonymousCode alone';
-  const answer = await exchange('api', `the mini program sends ${what} to weapp-auth`, 'POST', '/api/auth/login', {
-    json: loginBody(state.platform, minted),
-  });
+  const body = loginBody(state.platform, minted);
+  const sent = ['code', 'anonymousCode'].filter((field) => field in body).join(' + ');
+  const answer = await exchange('api', `the mini program sends ${sent} to weapp-auth`, 'POST', '/api/auth/login', { json: body });
   if (answer.status === 200) adoptTokens(state, answer.body);
 }
 
@@ -200,7 +199,7 @@ export async function phone(state, phoneNumber) {
       phoneNumber,
     });
   }
-  const label = `${hostOf(platform).phone}: ${platform.title} gives the phone its proof of the number`;
+  const label = `${hostOf(platform).phone}: the host app gives the phone its proof of the number`;
   return bindPhone(state, label, `${platform.base}/control/phone`, { appid: platform.appid, subject, phoneNumber });
 }
 
@@ -208,7 +207,7 @@ export async function phone(state, phoneNumber) {
 export async function phoneLegacy(state, phoneNumber) {
   const { platform } = state;
   const subject = subjectOf(state);
-  const label = `${hostOf(platform).phone} (legacy): ${platform.title} gives encryptedData + iv`;
+  const label = `${hostOf(platform).phone} (legacy): the host app gives encryptedData + iv`;
   if (platform.provider === 'wechat') {
     const data = { phoneNumber, purePhoneNumber: phoneNumber, countryCode: '86' };
     return bindPhone(state, label, '/sim/control/encrypt', { openid: subject, data });

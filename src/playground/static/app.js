@@ -82,7 +82,7 @@ async function loadPlatforms() {
     for (const appid of apps) {
       const value = `${provider} ${appid}`;
       platforms.set(value, { provider, title, base, appid });
-      group.append(new Option(appid, value));
+      group.append(new Option(`${title} · ${appid}`, value));
     }
     picker.append(group);
   }
