@@ -112,7 +112,10 @@ export function newDeviceId() {
   return `device-${[...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** Forgets the tokens without logging out, as a mini program does when it is switched to another platform's build. */
+/**
+ * Forgets the session without logging out, as a mini program built for another host would not have it. `phone` is
+ * {phoneNumber, purePhoneNumber, countryCode}: the same object from /api/me/phone, /api/me and a login's user.
+ */
 export function dropSession(state) {
   Object.assign(state, {
     accessToken: null,

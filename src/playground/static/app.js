@@ -11,15 +11,9 @@ const state = {
   subjects: {},
   // Douyin names the device in each anonymousCode: a guest on this device becomes the user who logs in on it.
   device: actions.newDeviceId(),
-  accessToken: null,
-  refreshToken: null,
-  user: null,
-  isNewUser: null,
-  // {phoneNumber, purePhoneNumber, countryCode}: the same object from /api/me/phone, /api/me and a login's user.
-  phone: null,
-  loggedOut: false,
-  accessDiscarded: false,
 };
+// No session yet: tokens, user and phone all empty.
+actions.dropSession(state);
 
 /** The picker's choices by option value: WeChat, then each platform GET /sim/platforms lists, once per app. */
 const platforms = new Map([['wechat', actions.WECHAT]]);
