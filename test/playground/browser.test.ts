@@ -1,7 +1,8 @@
 /**
  * A person's walk through the playground in headless Chromium: log in, /api/me, both phone flows, a tampered
- * token, an expired one and a refresh, a WeChat outage, log out; asserting what the page shows, and that the
- * exchange log never shows a whole token, code or session key.
+ * token, an expired one and a refresh, a WeChat outage, log out; then the login (new and returning user) and the
+ * phone buttons of every platform GET /sim/platforms lists, and Douyin's guest who logs in on the same device;
+ * asserting what the page shows, and that the exchange log never shows a whole token, code or session key.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,11 +15,12 @@ if (skip) console.warn(`playground browser test skipped: no ${CHROMIUM_PATH} (ap
 /** Every secret that crossed the wire, read from the real responses and requests. */
 const secrets = new Set<string>();
 function collectSecrets(page: Page): void {
-  const fields = ['accessToken', 'refreshToken', 'sessionKey', 'code', 'encryptedData'];
+  const fields = ['accessToken', 'refreshToken', 'sessionKey', 'code', 'anonymousCode', 'encryptedData', 'response'];
   page.on('response', async (response) => {
     if (!response.headers()['content-type']?.includes('json')) return;
     const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-    for (const field of fields) if (typeof body?.[field] === 'string') secrets.add(body[field]);
+    // Douyin's guest gets `code: ''`: nothing to hide.
+    for (const field of fields) if (typeof body?.[field] === 'string' && body[field] !== '') secrets.add(body[field]);
   });
   page.on('request', (request) => {
     const bearer = request.headers().authorization?.replace(/^Bearer /, '');
@@ -42,10 +44,19 @@ const logged = (page: Page): Promise<string[]> =>
     ),
   );
 
+/** A platform the server simulates besides WeChat, as GET /sim/platforms lists it. */
+interface ListedPlatform {
+  provider: string;
+  title: string;
+  apps: string[];
+  base: string;
+}
+
 describe.skipIf(skip)('the playground in Chromium', () => {
   const running = useEmbeddedServer();
   let browser: Browser;
   let page: Page;
+  let listed: ListedPlatform[] = [];
   beforeAll(async () => {
     browser = await launchChromium();
     page = browser.page;
@@ -54,7 +65,10 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
+    listed = ((await (await fetch(`${running.server.url}/sim/platforms`)).json()) as { platforms: ListedPlatform[] }).platforms;
     await page.goto(running.server.url);
+    // The page starts busy until its picker holds every listed platform.
+    await page.locator('body:not(.busy)').waitFor();
   });
   afterAll(async () => {
     await browser?.close();
@@ -62,14 +76,23 @@ describe.skipIf(skip)('the playground in Chromium', () => {
 
   let userId = '';
 
+  it('offers WeChat and every app of every platform the server simulates', async () => {
+    const options = await page.locator('#platform option').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('value')));
+    expect(options).toEqual(['wechat', ...listed.flatMap(({ provider, apps }) => apps.map((app) => `${provider} ${app}`))]);
+    expect(await logged(page)).toEqual(['GET /sim/platforms 200 OK']);
+    expect(await text(page, '#platform-name')).toBe('WeChat');
+  });
+
   it('logs in with a wx.login code', async () => {
     expect(await text(page, '#session-state')).toBe('Not logged in');
     await tap(page, 'login');
     expect(await text(page, '#session-state')).toBe('Logged in');
     userId = await text(page, '#user-id');
     expect(userId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await text(page, '#user-new')).toBe('new user');
+    expect(await text(page, '#user-guest')).toBe('no');
     expect(await text(page, '#answer-status')).toBe('200 OK');
-    expect(await logged(page)).toEqual(['POST /api/auth/login 200 OK', 'POST /sim/control/codes 200 OK']);
+    expect((await logged(page)).slice(0, 2)).toEqual(['POST /api/auth/login 200 OK', 'POST /sim/control/codes 200 OK']);
   });
 
   it('shows the access token’s header and claims, not its signature', async () => {
@@ -87,7 +110,7 @@ describe.skipIf(skip)('the playground in Chromium', () => {
 
   it('binds a phone number through a phone code, then the legacy encryptedData', async () => {
     await page.fill('#phone-number', '13800138000');
-    await tap(page, 'phone-code');
+    await tap(page, 'phone');
     expect(await text(page, '#user-phone')).toBe('13800138000');
     expect((await logged(page)).slice(0, 2)).toEqual(['POST /api/me/phone 200 OK', 'POST /sim/control/phone-codes 200 OK']);
 
@@ -105,6 +128,7 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     expect(await text(page, '#user-phone')).toBe('13912345678');
     await tap(page, 'login');
     expect(await text(page, '#user-id')).toBe(userId);
+    expect(await text(page, '#user-new')).toBe('returning user');
     expect(await text(page, '#user-phone')).toBe('13912345678');
   });
 
@@ -148,6 +172,74 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     await tap(page, 'me');
     expect(await text(page, '#answer-status')).toBe('401 Unauthorized');
     expect(await text(page, '#answer-body')).toContain('SESSION_REVOKED');
+  });
+
+  it('plays the login, a returning login and the phone buttons of WeChat and of every platform listed', async () => {
+    const choices = [
+      { value: 'wechat', provider: 'wechat', codes: '/sim/control/codes', phone: '/sim/control/phone-codes' },
+      ...listed.flatMap(({ provider, apps, base }) =>
+        apps.map((app) => ({ value: `${provider} ${app}`, provider, codes: `${base}/control/codes`, phone: `${base}/control/phone` })),
+      ),
+    ];
+    let number = 13700000000;
+    for (const { value, provider, codes, phone } of choices) {
+      await page.selectOption('#platform', value);
+      expect(await text(page, '#session-state'), value).toBe('Not logged in');
+      await tap(page, 'someone-new');
+      await tap(page, 'login');
+      expect(await text(page, '#session-state'), value).toBe('Logged in');
+      expect(await text(page, '#user-new'), value).toBe('new user');
+      expect(await text(page, '#user-guest'), value).toBe('no');
+      expect((await logged(page)).slice(0, 2), value).toEqual(['POST /api/auth/login 200 OK', `POST ${codes} 200 OK`]);
+      const id = await text(page, '#user-id');
+      const claims = JSON.parse((await page.locator('#claims-body').textContent()) ?? '') as { payload: Record<string, unknown> };
+      expect(claims.payload.sub, value).toBe(id);
+
+      await tap(page, 'login');
+      expect(await text(page, '#user-id'), value).toBe(id);
+      expect(await text(page, '#user-new'), value).toBe('returning user');
+
+      number += 1;
+      await page.fill('#phone-number', String(number));
+      await tap(page, 'phone');
+      expect((await logged(page)).slice(0, 2), value).toEqual(['POST /api/me/phone 200 OK', `POST ${phone} 200 OK`]);
+      expect(await text(page, '#user-phone'), value).toContain(String(number));
+
+      const legacy = page.locator('button[data-action="phone-legacy"]');
+      expect(await legacy.isVisible(), value).toBe(provider === 'wechat' || provider === 'douyin');
+      if (await legacy.isVisible()) {
+        number += 1;
+        await page.fill('#phone-number', String(number));
+        await tap(page, 'phone-legacy');
+        expect(await text(page, '#answer-status'), value).toBe('200 OK');
+        expect(await text(page, '#user-phone'), value).toContain(String(number));
+      }
+      // WeChat's fault injection is WeChat's alone.
+      expect(await page.locator('button[data-action="fault"]').isVisible(), value).toBe(provider === 'wechat');
+    }
+  });
+
+  it('logs a Douyin guest in, then keeps their user id when they log in to Douyin on the same device', async (context) => {
+    const douyin = listed.find(({ provider }) => provider === 'douyin');
+    if (douyin?.apps[0] === undefined) {
+      context.skip('GET /sim/platforms does not list douyin: this build simulates no Douyin');
+      return;
+    }
+    await page.selectOption('#platform', `douyin ${douyin.apps[0]}`);
+    await tap(page, 'someone-new');
+    await tap(page, 'guest');
+    expect(await text(page, '#session-state')).toBe('Logged in');
+    expect(await text(page, '#user-guest')).toMatch(/^yes/);
+    expect(await text(page, '#user-new')).toBe('new user');
+    expect((await logged(page)).slice(0, 2)).toEqual(['POST /api/auth/login 200 OK', `POST ${douyin.base}/control/codes 200 OK`]);
+    const guestId = await text(page, '#user-id');
+
+    await tap(page, 'login');
+    expect(await text(page, '#answer-status')).toBe('200 OK');
+    expect(await text(page, '#user-id')).toBe(guestId);
+    expect(await text(page, '#user-guest')).toBe('no');
+    const answer = JSON.parse(await text(page, '#answer-body')) as { user: { id: string; guest: boolean } };
+    expect(answer.user).toMatchObject({ id: guestId, guest: false });
   });
 
   it('ran without a script error or a CSP violation', () => {

@@ -18,6 +18,8 @@ describe('maskSecrets', () => {
       code: '0716AVll20uHk94SLDml27etM946AVlq',
       encryptedData: 'CiyLU1Aw2KjvrjMdj8YKliAjtP4gsMZM',
       iv: 'r7BXXKkLb8qrSNn05n0qiA==',
+      anonymousCode: 'a1b2c3d4e5f6a7b8c9d0',
+      response: '{"response":"sealed","sign":"abc"}',
     });
     expect(masked).toEqual({
       refreshToken: 'dzmGpS…',
@@ -26,6 +28,8 @@ describe('maskSecrets', () => {
       code: '0716AV…',
       encryptedData: 'CiyLU1…',
       iv: 'r7BXXKkLb8qrSNn05n0qiA==',
+      anonymousCode: 'a1b2c3…',
+      response: '{"resp…',
     });
   });
 

@@ -13,7 +13,8 @@ const { server, close } = await startEmbeddedServer();
 const browser = await launchChromium({ width: 1160, height: 920 });
 try {
   await browser.page.goto(server.url);
-  for (const action of ['login', 'me', 'phone-code']) await tap(browser.page, action);
+  await browser.page.locator('body:not(.busy)').waitFor();
+  for (const action of ['login', 'me', 'phone']) await tap(browser.page, action);
   // Tapping scrolled the phone's screen; the picture should open on the session card.
   await browser.page.locator('.screen').evaluate((screen) => screen.scrollTo(0, 0));
   await browser.page.screenshot({ path: OUTPUT });

@@ -10,6 +10,9 @@ const SECRET_FIELDS = new Set([
   'session_key',
   'encrypteddata',
   'code',
+  // Douyin's tt.login code naming the device, and Alipay's my.getPhoneNumber answer (sealed, as encryptedData is).
+  'anonymouscode',
+  'response',
   'authorization',
 ]);
 

@@ -31,10 +31,25 @@ export function renderSession(state) {
   byId('session').dataset.state = key;
   byId('session-state').textContent = text;
   byId('user-id').textContent = state.user?.id ?? '—';
+  byId('user-guest').textContent = state.user ? (state.user.guest ? 'yes: known by this device only' : 'no') : '—';
+  byId('user-new').textContent = state.isNewUser === null ? '—' : state.isNewUser ? 'new user' : 'returning user';
   byId('user-phone').textContent = state.phone?.phoneNumber ?? '—';
   byId('access-token').textContent = accessTokenText(state);
   byId('refresh-token').textContent = state.refreshToken ? `${maskSecret(state.refreshToken)}${state.loggedOut ? ' · revoked' : ''}` : '—';
   renderClaims(state.accessToken);
+}
+
+/**
+ * The picked platform: its name on the session card and the login button, and only the buttons it has (the
+ * `data-for` providers of an element; WeChat's fault injection, Douyin's guests, the legacy phone button).
+ */
+export function renderPlatform(platform, host) {
+  byId('platform-name').textContent = platform.appid ? `${platform.title} · ${platform.appid}` : platform.title;
+  document.querySelector('button[data-action="login"]').textContent = `${host.login} → log in`;
+  document.querySelector('button[data-action="phone"]').textContent = `${host.phone} → bind phone`;
+  for (const element of document.querySelectorAll('[data-for]')) {
+    element.hidden = !element.dataset.for.split(' ').includes(platform.provider);
+  }
 }
 
 /** The access token's header and payload, decoded; the signature is not part of what is shown. */
