@@ -1,3 +1,6 @@
+import type { PhoneNumber } from '../contract/api.js';
+import type { RequestOrigin } from './request-origin.js';
+
 /**
  * The seam between the identity core and each login surface, a provider: WeChat mini programs today, Douyin's,
  * Alipay's and others' logins later. A provider turns a one-time credential into an external identity, or throws a
@@ -31,4 +34,44 @@ export interface IdentityProvider {
   exchange(app: string, credential: { code: string }): Promise<ExternalIdentity>;
   /** Associated data binding a sealed secret to its account, so a ciphertext opens only for that account. */
   secretContext(app: string, subject: string): string;
+}
+
+// --- Interim copy of the multi-platform seam (seam.md), so providers built against it compile before it lands. ---
+
+/** What the client sends to log in. */
+export interface LoginCredential {
+  code?: string;
+  anonymousCode?: string;
+}
+
+/** The session asking for a capability, with its account's secret opened by the core. */
+export interface SessionAccount {
+  userId: string;
+  sessionId: string;
+  provider: string;
+  app: string;
+  subject: string;
+  secret: string | undefined;
+  secretUpdatedAt: number | undefined;
+}
+
+/** Proof of the user's phone number from the platform's phone button, as the client got it. */
+export type PhoneProof = { code: string } | { encryptedData: string; iv: string } | { response: string };
+
+export interface EncryptedPayload {
+  encryptedData: string;
+  iv: string;
+}
+
+/** One call to a platform's API, for metrics and debug logs: never a secret in it. */
+export interface UpstreamCall {
+  api: string;
+  outcome: string;
+  durationMs: number;
+}
+
+/** The capabilities of the seam beyond exchange. */
+export interface SessionCapabilities {
+  phoneNumber?(session: SessionAccount, proof: PhoneProof, origin: RequestOrigin): Promise<PhoneNumber>;
+  decrypt?(session: SessionAccount, payload: EncryptedPayload, origin: RequestOrigin): Promise<Record<string, unknown>>;
 }

@@ -14,17 +14,18 @@ export interface Fault {
   contentType?: string;
 }
 
-export class FaultQueue {
-  readonly #queues = new Map<WechatApiName, { fault: Fault; remaining: number }[]>();
+/** Generic over the API names and fault shape, so other platforms' simulators queue their own faults with it. */
+export class FaultQueue<Api extends string = WechatApiName, F = Fault> {
+  readonly #queues = new Map<Api, { fault: F; remaining: number }[]>();
 
-  add(api: WechatApiName, fault: Fault, times: number): void {
+  add(api: Api, fault: F, times: number): void {
     const queue = this.#queues.get(api) ?? [];
     queue.push({ fault, remaining: times });
     this.#queues.set(api, queue);
   }
 
   /** The fault for this call, if any; uses up one of its `times`. */
-  take(api: WechatApiName): Fault | undefined {
+  take(api: Api): F | undefined {
     const queue = this.#queues.get(api);
     const head = queue?.[0];
     if (!queue || !head) return undefined;

@@ -107,7 +107,7 @@ export async function controlRoutes(
  * Parses the raw body of routes that declare one, before schema validation. Unknown fields are refused here by
  * name, because Fastify's default Ajv setup would silently strip them and a typo (openId) would go unnoticed.
  */
-function checkedJsonBody(request: FastifyRequest): unknown {
+export function checkedJsonBody(request: FastifyRequest): unknown {
   const schema = request.routeOptions.schema?.body as { properties?: Record<string, unknown> } | undefined;
   if (!schema?.properties) return request.body;
   const body = parseJsonObject(request.body);
