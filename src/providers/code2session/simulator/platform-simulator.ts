@@ -252,7 +252,7 @@ async function controlRoutes(
   const faultBody = objectSchema(
     {
       api: { type: 'string', enum: spec.apis.map((api) => api.name) },
-      error: { type: ['string', 'integer'], minLength: 1, maxLength: 200 },
+      error: { anyOf: [{ type: 'string', minLength: 1, maxLength: 200 }, { type: 'integer' }] },
       delayMs: { type: 'integer', minimum: 0, maximum: 600_000 },
       times: { type: 'integer', minimum: 1, maximum: 10_000 },
       body: { type: 'string', maxLength: 1_000_000 },
