@@ -1,10 +1,4 @@
-import {
-  callPlatform,
-  type PlatformDialect,
-  type PlatformTransport,
-  PlatformTransportError,
-  stringField,
-} from '../../code2session/api/request.js';
+import { callPlatform, type PlatformDialect, type PlatformTransport, sessionOf, stringField } from '../../code2session/api/request.js';
 import type { AppCredentials, PlatformSession } from '../../code2session/miniprogram/provider.js';
 import { BAIDU_CODE2SESSION, BAIDU_ERROR } from './wire.js';
 
@@ -26,10 +20,5 @@ export async function baiduCode2Session(transport: PlatformTransport, app: AppCr
     params: { code, client_id: app.appid, sk: app.secret },
     publicParams: ['client_id'],
   });
-  const subject = stringField(body, 'openid');
-  const sessionKey = stringField(body, 'session_key');
-  if (subject === undefined || sessionKey === undefined) {
-    throw new PlatformTransportError('Baidu', BAIDU_CODE2SESSION.api, 'bad_response', 'answer lacks openid or session_key');
-  }
-  return { subject, sessionKey };
+  return sessionOf(body, { platform: BAIDU_DIALECT.name, api: BAIDU_CODE2SESSION.api }, { subject: 'openid' });
 }

@@ -156,3 +156,18 @@ export function stringField(body: Record<string, unknown>, name: string): string
   const value = body[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
+
+/** The subject, session_key and union key (when the platform names one) of a code→session answer; a bad answer otherwise. */
+export function sessionOf(
+  body: Record<string, unknown>,
+  where: { platform: string; api: string },
+  fields: { subject: string; union?: string },
+): { subject: string; sessionKey: string; unionKey?: string } {
+  const subject = stringField(body, fields.subject);
+  const sessionKey = stringField(body, 'session_key');
+  if (subject === undefined || sessionKey === undefined) {
+    throw new PlatformTransportError(where.platform, where.api, 'bad_response', `answer lacks ${fields.subject} or session_key`);
+  }
+  const unionKey = fields.union === undefined ? undefined : stringField(body, fields.union);
+  return { subject, sessionKey, ...(unionKey === undefined ? {} : { unionKey }) };
+}

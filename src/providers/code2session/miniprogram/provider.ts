@@ -11,6 +11,7 @@ import type {
 import { WeappAuthError } from '../../../lib/errors.js';
 import { DecryptError, openEncryptedData, type SealedLayout } from '../api/crypto.js';
 import { type FailureTable, platformFailure } from '../failure.js';
+import { inputDiagnosis } from './diagnosis.js';
 
 export interface AppCredentials {
   appid: string;
@@ -132,20 +133,13 @@ export class CodeSessionProvider implements IdentityProvider, SessionCapabilitie
   }
 
   private diagnose(error: DecryptError): WeappAuthError {
-    switch (error.failure) {
-      case 'spaces_in_base64':
-      case 'url_encoded':
-        return new WeappAuthError('DECRYPT_FAILED', error.message, { details: { hint: error.failure } });
-      case 'not_base64':
-      case 'bad_iv_length':
-      case 'bad_data_length':
-        return new WeappAuthError('VALIDATION_FAILED', error.message);
-      case 'wrong_key_or_damaged':
-        return new WeappAuthError(
-          'DECRYPT_FAILED',
-          `encryptedData did not open with the session_key of the latest login: if ${this.platform.failures.login} ran after the data was made, ask for it again; otherwise send encryptedData and iv exactly as given`,
-          { details: { hint: 'stale_or_damaged' } },
-        );
-    }
+    return (
+      inputDiagnosis(error) ??
+      new WeappAuthError(
+        'DECRYPT_FAILED',
+        `encryptedData did not open with the session_key of the latest login: if ${this.platform.failures.login} ran after the data was made, ask for it again; otherwise send encryptedData and iv exactly as given`,
+        { details: { hint: 'stale_or_damaged' } },
+      )
+    );
   }
 }

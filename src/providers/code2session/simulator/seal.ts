@@ -25,3 +25,9 @@ export function sealUserData(
   const cipher = createCipheriv(`aes-${key.length * 8}-cbc`, key, iv);
   return { encryptedData: Buffer.concat([cipher.update(clear), cipher.final()]).toString('base64'), iv: iv.toString('base64') };
 }
+
+/** getPhoneNumber data shaped as WeChat's (QQ, Kuaishou): the country prefix appears in phoneNumber for foreign numbers only. */
+export function wechatShapedPhoneData(phone: { purePhoneNumber: string; countryCode: string }): object {
+  const phoneNumber = phone.countryCode === '86' ? phone.purePhoneNumber : `+${phone.countryCode}${phone.purePhoneNumber}`;
+  return { phoneNumber, ...phone };
+}

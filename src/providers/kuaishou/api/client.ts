@@ -1,10 +1,4 @@
-import {
-  callPlatform,
-  type PlatformDialect,
-  type PlatformTransport,
-  PlatformTransportError,
-  stringField,
-} from '../../code2session/api/request.js';
+import { callPlatform, type PlatformDialect, type PlatformTransport, sessionOf } from '../../code2session/api/request.js';
 import type { AppCredentials, PlatformSession } from '../../code2session/miniprogram/provider.js';
 import { KUAISHOU_CODE2SESSION, KUAISHOU_RESULT } from './wire.js';
 
@@ -26,10 +20,5 @@ export async function kuaishouCode2Session(transport: PlatformTransport, app: Ap
     params: { app_id: app.appid, app_secret: app.secret, js_code: code },
     publicParams: ['app_id'],
   });
-  const subject = stringField(body, 'open_id');
-  const sessionKey = stringField(body, 'session_key');
-  if (subject === undefined || sessionKey === undefined) {
-    throw new PlatformTransportError('Kuaishou', KUAISHOU_CODE2SESSION.api, 'bad_response', 'answer lacks open_id or session_key');
-  }
-  return { subject, sessionKey };
+  return sessionOf(body, { platform: KUAISHOU_DIALECT.name, api: KUAISHOU_CODE2SESSION.api }, { subject: 'open_id' });
 }

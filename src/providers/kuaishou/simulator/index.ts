@@ -10,6 +10,7 @@ import {
   type SimApp,
   type SimulatorSpec,
 } from '../../code2session/simulator/platform-simulator.js';
+import { wechatShapedPhoneData } from '../../code2session/simulator/seal.js';
 import { KUAISHOU_CODE2SESSION, KUAISHOU_RESULT, type KuaishouErrorResponse, type KuaishouSessionResponse } from '../api/wire.js';
 
 /** Public and obviously fake. Kuaishou app ids are 'ks' and digits. */
@@ -44,10 +45,7 @@ export const KUAISHOU_SIMULATOR_SPEC: SimulatorSpec = {
     status: 200,
     body: { result: Number(refusal.error), error_msg: MESSAGES[refusal.error] ?? refusal.message },
   }),
-  phoneData: (phone) => ({
-    phoneNumber: phone.countryCode === '86' ? phone.purePhoneNumber : `+${phone.countryCode}${phone.purePhoneNumber}`,
-    ...phone,
-  }),
+  phoneData: wechatShapedPhoneData,
   watermark: false,
 };
 

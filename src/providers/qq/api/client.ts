@@ -1,10 +1,4 @@
-import {
-  callPlatform,
-  type PlatformDialect,
-  type PlatformTransport,
-  PlatformTransportError,
-  stringField,
-} from '../../code2session/api/request.js';
+import { callPlatform, type PlatformDialect, type PlatformTransport, sessionOf } from '../../code2session/api/request.js';
 import type { AppCredentials, PlatformSession } from '../../code2session/miniprogram/provider.js';
 import { QQ_CODE2SESSION, QQ_ERRCODE } from './wire.js';
 
@@ -27,11 +21,5 @@ export async function qqCode2Session(transport: PlatformTransport, app: AppCrede
     params: { appid: app.appid, secret: app.secret, js_code: code, grant_type: 'authorization_code' },
     publicParams: ['appid', 'grant_type'],
   });
-  const subject = stringField(body, 'openid');
-  const sessionKey = stringField(body, 'session_key');
-  if (subject === undefined || sessionKey === undefined) {
-    throw new PlatformTransportError('QQ', QQ_CODE2SESSION.api, 'bad_response', 'answer lacks openid or session_key');
-  }
-  const unionKey = stringField(body, 'unionid');
-  return { subject, sessionKey, ...(unionKey === undefined ? {} : { unionKey }) };
+  return sessionOf(body, { platform: QQ_DIALECT.name, api: QQ_CODE2SESSION.api }, { subject: 'openid', union: 'unionid' });
 }

@@ -10,6 +10,7 @@ import {
   type SimApp,
   type SimulatorSpec,
 } from '../../code2session/simulator/platform-simulator.js';
+import { wechatShapedPhoneData } from '../../code2session/simulator/seal.js';
 import { type Code2SessionResponse, QQ_CODE2SESSION, QQ_ERRCODE, type WireError } from '../api/wire.js';
 
 /** Public and obviously fake: never a real app's credentials. QQ appids are numbers (1109…). */
@@ -59,10 +60,7 @@ export const QQ_SIMULATOR_SPEC: SimulatorSpec = {
     const errcode = Number(refusal.error);
     return { status: 200, body: { errcode, errmsg: ERRMSG[errcode] ?? refusal.message } };
   },
-  phoneData: (phone) => ({
-    phoneNumber: phone.countryCode === '86' ? phone.purePhoneNumber : `+${phone.countryCode}${phone.purePhoneNumber}`,
-    ...phone,
-  }),
+  phoneData: wechatShapedPhoneData,
   watermark: true,
 };
 

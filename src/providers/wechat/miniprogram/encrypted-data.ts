@@ -2,6 +2,7 @@ import type { AuditLog } from '../../../core/audit.js';
 import type { RequestOrigin } from '../../../core/request-origin.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
+import { inputDiagnosis } from '../../code2session/miniprogram/diagnosis.js';
 import { DecryptError, decryptUserData, verifyRawDataSignature } from '../api/crypto.js';
 import { type SessionKeys, sessionKeyExpired, type WechatAccount } from './session-keys.js';
 
@@ -63,21 +64,13 @@ export class EncryptedData {
   }
 
   private async diagnose(error: DecryptError, account: WechatAccount): Promise<WeappAuthError> {
-    switch (error.failure) {
-      case 'spaces_in_base64':
-      case 'url_encoded':
-        return new WeappAuthError('DECRYPT_FAILED', error.message, { details: { hint: error.failure } });
-      case 'not_base64':
-      case 'bad_iv_length':
-      case 'bad_data_length':
-        return new WeappAuthError('VALIDATION_FAILED', error.message);
-      case 'wrong_key_or_damaged':
-        if (!(await this.deps.sessionKeys.isCurrent(account))) return sessionKeyExpired();
-        return new WeappAuthError(
-          'DECRYPT_FAILED',
-          'the stored session_key is current, so encryptedData or iv was damaged or belongs to another login: send them exactly as WeChat gave them',
-          { details: { hint: 'damaged' } },
-        );
-    }
+    const fromInput = inputDiagnosis(error);
+    if (fromInput !== undefined) return fromInput;
+    if (!(await this.deps.sessionKeys.isCurrent(account))) return sessionKeyExpired();
+    return new WeappAuthError(
+      'DECRYPT_FAILED',
+      'the stored session_key is current, so encryptedData or iv was damaged or belongs to another login: send them exactly as WeChat gave them',
+      { details: { hint: 'damaged' } },
+    );
   }
 }
