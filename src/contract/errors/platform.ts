@@ -19,7 +19,7 @@ export const PLATFORM_ERRORS = defineErrorCodes({
   DECRYPT_FAILED: 400,
   WATERMARK_MISMATCH: 403,
   DATA_OWNER_MISMATCH: 403,
-  // Interim copies of the seam's codes (seam.md); main's definitions win at the merge.
+  // A capability the session's platform does not have (Alipay has no encryptedData, QQ no phone code).
   PHONE_UNSUPPORTED: 400,
   DECRYPT_UNSUPPORTED: 400,
 });

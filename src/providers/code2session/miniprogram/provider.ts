@@ -6,7 +6,6 @@ import type {
   LoginCredential,
   PhoneProof,
   SessionAccount,
-  SessionCapabilities,
 } from '../../../core/identity-provider.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import { DecryptError, openEncryptedData, type SealedLayout } from '../api/crypto.js';
@@ -47,7 +46,7 @@ export interface CodeSessionPlatform {
  * its openid (subject), union key where it has one, and session_key (the secret, sealed by the core), which later
  * opens the platform's encryptedData, the phone number's included.
  */
-export class CodeSessionProvider implements IdentityProvider, SessionCapabilities {
+export class CodeSessionProvider implements IdentityProvider {
   readonly id: string;
   readonly apps: readonly string[];
   readonly #credentials: ReadonlyMap<string, AppCredentials>;
