@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { fetchAnswer, NoAnswerError, parseJsonObject, retryWhileBusy } from '../../../lib/upstream/http.js';
 
 /**
  * The request path every code→session platform shares (QQ, Baidu, Kuaishou): one call, a timeout, retries with
@@ -66,26 +66,16 @@ export class PlatformTransportError extends Error {
   }
 }
 
-const BACKOFF_BASE_MS = 100;
-
 /** One logical call: retried while the platform is busy (or its front answers 5xx without JSON), up to `retries`. */
 export async function callPlatform(
   transport: PlatformTransport,
   dialect: PlatformDialect,
   request: PlatformRequest,
 ): Promise<Record<string, unknown>> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await callOnce(transport, dialect, request);
-    } catch (error) {
-      const busy =
-        (error instanceof PlatformApiError && dialect.isBusy(error.code)) ||
-        (error instanceof PlatformTransportError && error.failure === 'server_error');
-      if (!busy || attempt > transport.retries) throw error;
-      const delay = BACKOFF_BASE_MS * 2 ** (attempt - 1);
-      await sleep(delay / 2 + Math.random() * delay);
-    }
-  }
+  const busy = (error: unknown): boolean =>
+    (error instanceof PlatformApiError && dialect.isBusy(error.code)) ||
+    (error instanceof PlatformTransportError && error.failure === 'server_error');
+  return retryWhileBusy(transport.retries, busy, () => callOnce(transport, dialect, request));
 }
 
 async function callOnce(
@@ -100,25 +90,22 @@ async function callOnce(
     return new PlatformTransportError(dialect.name, request.api, failure, message, { cause });
   };
 
-  const form = new URLSearchParams(request.params).toString();
   const get = request.method === 'GET';
-  let status: number;
-  let text: string;
+  let answer: { status: number; text: string };
   try {
-    const response = await fetch(`${transport.baseUrl}${request.path}${get ? `?${form}` : ''}`, {
-      method: request.method,
-      headers: get ? {} : { 'content-type': 'application/x-www-form-urlencoded' },
-      body: get ? null : form,
-      signal: AbortSignal.timeout(transport.timeoutMs),
-    });
-    status = response.status;
-    text = await response.text();
-  } catch (cause) {
-    const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-    throw timedOut ? fail('timeout', `no answer within ${transport.timeoutMs} ms`, cause) : fail('network', 'unreachable', cause);
+    const query = get ? `?${new URLSearchParams(request.params)}` : '';
+    answer = await fetchAnswer(
+      `${transport.baseUrl}${request.path}${query}`,
+      { method: request.method, headers: {}, ...(get ? {} : { form: request.params }) },
+      transport.timeoutMs,
+    );
+  } catch (error) {
+    if (!(error instanceof NoAnswerError)) throw error;
+    throw fail(error.failure, error.message, error.cause);
   }
+  const { status, text } = answer;
 
-  const body = parseObject(text);
+  const body = parseJsonObject(text);
   if (body === undefined) {
     if (status >= 500) throw fail('server_error', `answered HTTP ${status} without a JSON body`);
     throw fail('bad_response', `answer (HTTP ${status}) is not a JSON object`);
@@ -140,15 +127,6 @@ function withoutSentValues(message: string, request: PlatformRequest): string {
     if (!request.publicParams?.includes(name) && value.length >= 4) text = text.replaceAll(value, '***');
   }
   return text;
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A non-empty string field of an answer, or undefined. */

@@ -7,10 +7,9 @@ import type {
   PhoneProof,
   SessionAccount,
 } from '../../../core/identity-provider.js';
+import { DecryptError, inputDiagnosis, openEncryptedData, type SealedLayout } from '../../../lib/crypto/user-data.js';
 import { WeappAuthError } from '../../../lib/errors.js';
-import { DecryptError, openEncryptedData, type SealedLayout } from '../api/crypto.js';
 import { type FailureTable, platformFailure } from '../failure.js';
-import { inputDiagnosis } from './diagnosis.js';
 
 export interface AppCredentials {
   appid: string;

@@ -2,21 +2,21 @@
  * A simulator for any code→session platform, from a spec of its wire: its APIs (paths, methods, where parameters
  * travel, answer and error shapes), its code lifetime and session_key size. Each platform folder declares the spec;
  * this frame gives all of them the same memory, fault injection, clock and control API (seam.md's convention), and
- * the control API the same guard as WeChat's simulator.
+ * the control API the same guard as every simulator's (simulator-kit).
  */
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from 'fastify';
-import { equalInConstantTime } from '../../wechat/simulator/apps.js';
-import { acceptAnyBodyAsText } from '../../wechat/simulator/body.js';
-import { SimClock } from '../../wechat/simulator/clock.js';
-import { badRequest, ControlError, controlErrorHandler } from '../../wechat/simulator/control-errors.js';
-import { checkControlRequest } from '../../wechat/simulator/control-guard.js';
+import { acceptAnyBodyAsText } from '../../simulator-kit/body.js';
+import { SimClock } from '../../simulator-kit/clock.js';
+import { badRequest, ControlError } from '../../simulator-kit/control-errors.js';
+import { guardControlScope } from '../../simulator-kit/control-scope.js';
+import { FaultQueue } from '../../simulator-kit/faults.js';
+import { equalInConstantTime } from '../../simulator-kit/secrets.js';
+import { CallStats } from '../../simulator-kit/stats.js';
+import { type EncryptedUserData, sealUserData } from '../../simulator-kit/user-data.js';
 import { objectSchema } from '../../wechat/simulator/control-schemas.js';
-import { FaultQueue } from '../../wechat/simulator/faults.js';
-import { checkedJsonBody } from '../../wechat/simulator/routes/control.js';
 import { CodeStore, type SimUser } from './code-store.js';
-import { type EncryptedUserData, sealUserData } from './seal.js';
 
 export interface SimApp {
   appid: string;
@@ -48,7 +48,7 @@ export interface PlatformSimState {
   clock: SimClock;
   codes: CodeStore;
   faults: FaultQueue<string, SimFault>;
-  calls: Map<string, number>;
+  calls: CallStats<string>;
 }
 
 /** Parameters of a call as the platform reads them: the query for GET, the form body (then the query) for POST. */
@@ -99,7 +99,7 @@ function freshState(spec: SimulatorSpec, apps: ReadonlyMap<string, string>): Pla
     newSubject: spec.newSubject,
     newCode: spec.newCode,
   });
-  return { apps, clock: new SimClock(), codes, faults: new FaultQueue(), calls: new Map() };
+  return { apps, clock: new SimClock(), codes, faults: new FaultQueue(), calls: new CallStats(spec.apis.map((api) => api.name)) };
 }
 
 export type PlatformSimOptions = { hosts?: string[] } & ({ apps?: SimApp[] } | { state: PlatformSimState });
@@ -147,7 +147,7 @@ function platformRoute(scope: FastifyInstance, spec: SimulatorSpec, state: Platf
     method: api.method,
     url: api.path,
     handler: async (request, reply) => {
-      state.calls.set(api.name, (state.calls.get(api.name) ?? 0) + 1);
+      state.calls.record(api.name);
       const fault = state.faults.take(api.name);
       // Unref'd so a hanging fault never keeps a closing process alive.
       if (fault?.delayMs) await sleep(fault.delayMs, undefined, { ref: false });
@@ -200,11 +200,7 @@ async function controlRoutes(
   state: PlatformSimState,
   hosts: readonly string[],
 ): Promise<void> {
-  scope.setErrorHandler(controlErrorHandler);
-  scope.addHook('onRequest', async (request) => checkControlRequest(request, hosts));
-  scope.addHook('preValidation', async (request) => {
-    request.body = checkedJsonBody(request);
-  });
+  guardControlScope(scope, hosts);
   const base64Length = 4 * Math.ceil(spec.sessionKeyBytes / 3);
   const sessionKey = { type: 'string', pattern: `^[A-Za-z0-9+/]{${base64Length - 2}}[A-Za-z0-9+/=]{2}$` };
   const codesBody = objectSchema({ appid: appField, subject: subjectField, unionid: subjectField, sessionKey });
@@ -275,7 +271,7 @@ async function controlRoutes(
     return reply.code(204).send();
   });
 
-  scope.get('/stats', async () => ({ calls: Object.fromEntries(spec.apis.map((api) => [api.name, state.calls.get(api.name) ?? 0])) }));
+  scope.get('/stats', async () => state.calls.snapshot());
 
   scope.post('/reset', async (_request, reply) => {
     Object.assign(state, freshState(spec, state.apps));

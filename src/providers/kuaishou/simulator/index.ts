@@ -1,6 +1,7 @@
 /** The Kuaishou mini program API simulator: code2session with Kuaishou's form body and `result` answers. */
 import { randomBytes } from 'node:crypto';
 import { randomText } from '../../code2session/simulator/code-store.js';
+import { wechatShapedPhoneData } from '../../code2session/simulator/phone-data.js';
 import {
   authenticate,
   type CallParams,
@@ -10,7 +11,6 @@ import {
   type SimApp,
   type SimulatorSpec,
 } from '../../code2session/simulator/platform-simulator.js';
-import { wechatShapedPhoneData } from '../../code2session/simulator/seal.js';
 import { KUAISHOU_CODE2SESSION, KUAISHOU_RESULT, type KuaishouErrorResponse, type KuaishouSessionResponse } from '../api/wire.js';
 
 /** Public and obviously fake. Kuaishou app ids are 'ks' and digits. */

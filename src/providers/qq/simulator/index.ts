@@ -1,6 +1,7 @@
 /** The QQ mini program API simulator: code2Session at QQ's path with WeChat's wire shapes. */
 import { randomBytes } from 'node:crypto';
 import { randomText } from '../../code2session/simulator/code-store.js';
+import { wechatShapedPhoneData } from '../../code2session/simulator/phone-data.js';
 import {
   authenticate,
   type CallParams,
@@ -10,7 +11,6 @@ import {
   type SimApp,
   type SimulatorSpec,
 } from '../../code2session/simulator/platform-simulator.js';
-import { wechatShapedPhoneData } from '../../code2session/simulator/seal.js';
 import { type Code2SessionResponse, QQ_CODE2SESSION, QQ_ERRCODE, type WireError } from '../api/wire.js';
 
 /** Public and obviously fake: never a real app's credentials. QQ appids are numbers (1109…). */

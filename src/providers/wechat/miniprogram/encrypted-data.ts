@@ -1,7 +1,6 @@
 import type { EncryptedPayload } from '../../../core/identity-provider.js';
+import { DecryptError, decryptUserData, inputDiagnosis } from '../../../lib/crypto/user-data.js';
 import { WeappAuthError } from '../../../lib/errors.js';
-import { inputDiagnosis } from '../../code2session/miniprogram/diagnosis.js';
-import { DecryptError, decryptUserData } from '../api/crypto.js';
 import { isSessionKeyCurrent, type SessionKeyCheckDeps, sessionKeyExpired, type WechatAccount } from './session-keys.js';
 
 /**

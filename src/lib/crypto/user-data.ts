@@ -1,4 +1,5 @@
 import { createDecipheriv } from 'node:crypto';
+import { WeappAuthError } from '../errors.js';
 
 /** Why encryptedData did not open; each has its own remedy, so callers must be able to tell them apart. */
 export type DecryptFailure =
@@ -38,6 +39,16 @@ export interface OpenedData {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+const JSON_128: SealedLayout = { keyBytes: 16, plaintext: 'json' };
+
+/**
+ * A mini program's encryptedData, as WeChat defined it and Douyin, QQ and Kuaishou copied it: AES-128-CBC, PKCS#7,
+ * key = base64-decode(session_key), iv = base64-decode(iv). Returns the parsed plaintext; the caller checks the watermark.
+ */
+export function decryptUserData(sessionKey: string, encryptedData: string, iv: string): Record<string, unknown> {
+  return openEncryptedData(JSON_128, sessionKey, encryptedData, iv).data;
+}
 
 /**
  * Opens encryptedData with a session_key. Input damage is recognised before decrypting (a `+` turned into a space by
@@ -91,4 +102,23 @@ function decodeBase64(field: string, value: string): Buffer {
   if (/%[0-9A-Fa-f]{2}/.test(value)) throw new DecryptError('url_encoded', `${field} is URL-encoded: decode it once before sending`);
   if (!BASE64.test(value) || value.length % 4 !== 0) throw new DecryptError('not_base64', `${field} is not base64`);
   return Buffer.from(value, 'base64');
+}
+
+/**
+ * What encryptedData's own shape tells about a failure, before any key is in question: damage by URL encoding
+ * (DECRYPT_FAILED with a hint) or input that is no encryptedData at all (VALIDATION_FAILED). Undefined when the data
+ * looked right and the key did not open it: each platform knows its own next step there.
+ */
+export function inputDiagnosis(error: DecryptError): WeappAuthError | undefined {
+  switch (error.failure) {
+    case 'spaces_in_base64':
+    case 'url_encoded':
+      return new WeappAuthError('DECRYPT_FAILED', error.message, { details: { hint: error.failure } });
+    case 'not_base64':
+    case 'bad_iv_length':
+    case 'bad_data_length':
+      return new WeappAuthError('VALIDATION_FAILED', error.message);
+    case 'wrong_key_or_damaged':
+      return undefined;
+  }
 }
