@@ -20,22 +20,39 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   /** Sent as JSON; none for GET. */
   body?: unknown;
+  /** Sent as an application/x-www-form-urlencoded body instead (QQ, Baidu, Kuaishou); not with `body`. */
+  form?: Readonly<Record<string, string>>;
 }
 
 /** One HTTP exchange with a platform, read as text (some platforms label JSON text/plain). Throws NoAnswerError. */
 export async function fetchText(url: string, request: UpstreamRequest, timeoutMs: number): Promise<string> {
+  return (await fetchAnswer(url, request, timeoutMs)).text;
+}
+
+/** fetchText with the HTTP status, for platforms whose front answers 5xx pages when busy. Throws NoAnswerError. */
+export async function fetchAnswer(url: string, request: UpstreamRequest, timeoutMs: number): Promise<{ status: number; text: string }> {
   try {
     const response = await fetch(url, {
       method: request.method,
-      headers: request.body === undefined ? request.headers : { ...request.headers, 'content-type': 'application/json' },
-      body: request.body === undefined ? null : JSON.stringify(request.body),
+      headers: { ...request.headers, ...contentType(request) },
+      body:
+        request.form !== undefined
+          ? new URLSearchParams(request.form).toString()
+          : request.body === undefined
+            ? null
+            : JSON.stringify(request.body),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    return await response.text();
+    return { status: response.status, text: await response.text() };
   } catch (cause) {
     const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
     throw new NoAnswerError(timedOut ? 'timeout' : 'network', timeoutMs, { cause });
   }
+}
+
+function contentType(request: UpstreamRequest): Record<string, string> {
+  if (request.form !== undefined) return { 'content-type': 'application/x-www-form-urlencoded' };
+  return request.body === undefined ? {} : { 'content-type': 'application/json' };
 }
 
 /** The JSON object in `text`; undefined when it is anything else (an HTML error page, an array, broken JSON). */

@@ -16,3 +16,24 @@ export function encryptUserData(sessionKey: string, payload: object): EncryptedU
   const encrypted = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
   return { encryptedData: encrypted.toString('base64'), iv: iv.toString('base64') };
 }
+
+/**
+ * encryptedData in a platform's own layout. `json`: the JSON text alone (QQ, Kuaishou, like WeChat's above).
+ * `length-prefixed`: 16 random bytes, the JSON's length as a 4-byte big-endian integer, the JSON, then the app key
+ * (Baidu). The AES key size follows the session_key's (Baidu's are 24 bytes).
+ */
+export function sealUserData(
+  plaintext: 'json' | 'length-prefixed',
+  sessionKey: string,
+  payload: object,
+  appKey: string,
+): EncryptedUserData {
+  const key = Buffer.from(sessionKey, 'base64');
+  const json = Buffer.from(JSON.stringify(payload), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(json.length);
+  const clear = plaintext === 'json' ? json : Buffer.concat([randomBytes(16), length, json, Buffer.from(appKey, 'utf8')]);
+  const iv = randomBytes(16);
+  const cipher = createCipheriv(`aes-${key.length * 8}-cbc`, key, iv);
+  return { encryptedData: Buffer.concat([cipher.update(clear), cipher.final()]).toString('base64'), iv: iv.toString('base64') };
+}

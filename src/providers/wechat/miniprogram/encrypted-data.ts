@@ -1,5 +1,5 @@
 import type { EncryptedPayload } from '../../../core/identity-provider.js';
-import { DecryptError, decryptUserData } from '../../../lib/crypto/user-data.js';
+import { DecryptError, decryptUserData, inputDiagnosis } from '../../../lib/crypto/user-data.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import { isSessionKeyCurrent, type SessionKeyCheckDeps, sessionKeyExpired, type WechatAccount } from './session-keys.js';
 
@@ -31,21 +31,13 @@ export class EncryptedData {
   }
 
   private async diagnose(error: DecryptError, account: WechatAccount): Promise<WeappAuthError> {
-    switch (error.failure) {
-      case 'spaces_in_base64':
-      case 'url_encoded':
-        return new WeappAuthError('DECRYPT_FAILED', error.message, { details: { hint: error.failure } });
-      case 'not_base64':
-      case 'bad_iv_length':
-      case 'bad_data_length':
-        return new WeappAuthError('VALIDATION_FAILED', error.message);
-      case 'wrong_key_or_damaged':
-        if (!(await isSessionKeyCurrent(this.deps, account))) return sessionKeyExpired();
-        return new WeappAuthError(
-          'DECRYPT_FAILED',
-          'the stored session_key is current, so encryptedData or iv was damaged or belongs to another login: send them exactly as WeChat gave them',
-          { details: { hint: 'damaged' } },
-        );
-    }
+    const fromInput = inputDiagnosis(error);
+    if (fromInput !== undefined) return fromInput;
+    if (!(await isSessionKeyCurrent(this.deps, account))) return sessionKeyExpired();
+    return new WeappAuthError(
+      'DECRYPT_FAILED',
+      'the stored session_key is current, so encryptedData or iv was damaged or belongs to another login: send them exactly as WeChat gave them',
+      { details: { hint: 'damaged' } },
+    );
   }
 }

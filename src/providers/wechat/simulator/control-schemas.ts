@@ -7,7 +7,7 @@ import { WECHAT_APIS } from '../api/wire.js';
 const appid = { type: 'string', minLength: 1, maxLength: 64 } as const;
 const userId = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } as const;
 
-function objectSchema(properties: Record<string, object>, required: string[] = []): object {
+export function objectSchema(properties: Record<string, object>, required: string[] = []): object {
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
