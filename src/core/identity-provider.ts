@@ -5,6 +5,17 @@
  * tokens, audit.
  */
 
+import type { PhoneNumber } from '../contract/api.js';
+import type { RequestOrigin } from './request-origin.js';
+
+/** What the client sends to log in. */
+export interface LoginCredential {
+  /** The platform's one-time login code (wx.login `code`, my.getAuthCode's `authCode`, ...). */
+  code?: string;
+  /** Douyin's tt.login `anonymousCode`. */
+  anonymousCode?: string;
+}
+
 /** Who the user is, as one provider knows them in one app. */
 export interface ExternalIdentity {
   /** The provider's id, e.g. 'wechat'. */
@@ -20,6 +31,39 @@ export interface ExternalIdentity {
   union?: { family: string; key: string };
   /** A per-account secret the provider needs later (WeChat's session_key); sealed by the core, never shown. */
   secret?: string;
+  /** A guest: known only by a device-bound id, not by a platform account. */
+  guest?: boolean;
+  /**
+   * Subjects of the same (provider, app) this identity takes over: when the identity has no account yet and one of
+   * these has, the new account joins that account's user. Alipay: the user_id of an app moved to open_id.
+   */
+  supersedes?: readonly string[];
+}
+
+/** The session asking for a capability, with its account's secret opened by the core. */
+export interface SessionAccount {
+  userId: string;
+  sessionId: string;
+  provider: string;
+  app: string;
+  subject: string;
+  secret: string | undefined;
+  secretUpdatedAt: number | undefined;
+}
+
+/** Proof of the user's phone number from the platform's phone button, as the client got it. */
+export type PhoneProof = { code: string } | { encryptedData: string; iv: string } | { response: string };
+
+export interface EncryptedPayload {
+  encryptedData: string;
+  iv: string;
+}
+
+/** One call to a platform's API, for metrics and debug logs: never a secret in it. */
+export interface UpstreamCall {
+  api: string;
+  outcome: string;
+  durationMs: number;
 }
 
 export interface IdentityProvider {
@@ -28,7 +72,11 @@ export interface IdentityProvider {
   /** The apps this provider serves; the first is the default for a login that names none. */
   readonly apps: readonly string[];
   /** Exchanges a one-time credential from the client for the identity behind it. */
-  exchange(app: string, credential: { code: string }): Promise<ExternalIdentity>;
+  exchange(app: string, credential: LoginCredential): Promise<ExternalIdentity>;
   /** Associated data binding a sealed secret to its account, so a ciphertext opens only for that account. */
   secretContext(app: string, subject: string): string;
+  /** The phone number the platform proves for the session's user; absent where the platform has no phone flow. */
+  phoneNumber?(session: SessionAccount, proof: PhoneProof, origin: RequestOrigin): Promise<PhoneNumber>;
+  /** Opens the platform's encryptedData with the account's secret; absent where it has none. */
+  decrypt?(session: SessionAccount, payload: EncryptedPayload, origin: RequestOrigin): Promise<Record<string, unknown>>;
 }
