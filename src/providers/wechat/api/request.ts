@@ -1,4 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { parseJsonObject } from '../../../lib/json.js';
+import { retryWhileBusy } from '../../../lib/retry.js';
 import { WechatApiError, WechatTransportError } from './errors.js';
 import { ERRCODE, WECHAT_PATHS, type WechatApiName } from './wire.js';
 
@@ -29,23 +30,13 @@ export interface WechatCall {
   body?: unknown;
 }
 
-const BACKOFF_BASE_MS = 100;
-
 /**
  * One logical WeChat call: retried with exponential backoff and jitter on `-1` only (the one answer WeChat
  * documents as transient), parsed from text because jscode2session answers JSON labelled text/plain.
  */
 export async function callWechat(transport: WechatTransport, call: WechatCall): Promise<Record<string, unknown>> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await callOnce(transport, call, attempt);
-    } catch (error) {
-      const busy = error instanceof WechatApiError && error.errcode === ERRCODE.SYSTEM_BUSY;
-      if (!busy || attempt > transport.retries) throw error;
-      const delay = BACKOFF_BASE_MS * 2 ** (attempt - 1);
-      await sleep(delay / 2 + Math.random() * delay);
-    }
-  }
+  const busy = (error: unknown): boolean => error instanceof WechatApiError && error.errcode === ERRCODE.SYSTEM_BUSY;
+  return retryWhileBusy(transport.retries, busy, (attempt) => callOnce(transport, call, attempt));
 }
 
 async function callOnce(transport: WechatTransport, call: WechatCall, attempt: number): Promise<Record<string, unknown>> {
@@ -70,7 +61,7 @@ async function callOnce(transport: WechatTransport, call: WechatCall, attempt: n
     throw new WechatTransportError(call.api, failure, timedOut ? `no answer within ${transport.timeoutMs} ms` : 'unreachable', { cause });
   }
 
-  const parsed = parseObject(text);
+  const parsed = parseJsonObject(text);
   if (parsed === undefined) {
     report(undefined, undefined, 'bad_response');
     throw new WechatTransportError(call.api, 'bad_response', 'answer is not a JSON object');
@@ -99,13 +90,4 @@ function withoutSentValues(errmsg: string, call: WechatCall): string {
     if (!PUBLIC_FIELDS.has(name) && typeof value === 'string' && value.length >= 4) text = text.replaceAll(value, '***');
   }
   return text;
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
