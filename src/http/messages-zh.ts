@@ -21,6 +21,7 @@ export const MESSAGES_ZH: Readonly<Record<ErrorCode, string>> = {
   CODE_USED: 'code 已被使用，请重新调用 wx.login',
   USER_BLOCKED: '微信判定该用户为高风险用户，已拦截',
   INVALID_PHONE_CODE: '手机号 code 无效、已使用或已过期（5 分钟内有效且只能使用一次），请让用户重新点击按钮',
+  PHONE_UNSUPPORTED: '该登录方式不支持这种手机号凭证',
   PHONE_CODE_IS_LOGIN_CODE: '这是 wx.login 的 code，请发送 getPhoneNumber 按钮回调中的 e.detail.code',
   SESSION_KEY_EXPIRED: '服务器保存的 session_key 已失效（之后的 wx.login 刷新了它），请重新登录后再试',
   DECRYPT_FAILED: 'encryptedData 或 iv 在传输中被损坏，请原样以 JSON 发送',

@@ -19,6 +19,8 @@ export interface ProviderSubject {
   open(): Promise<{ provider: IdentityProvider; close(): Promise<void> }>;
   /** A one-time login code, as the platform's client SDK would get one, for `user` in `app`. */
   mint(app: string, user?: PlatformUser): Promise<{ code: string; subject: string }>;
+  /** What the platform lacks: no cross-app key (Alipay), no per-account secret. Both are had unless set false. */
+  has?: { union?: boolean; secret?: boolean };
 }
 
 /**
@@ -64,17 +66,31 @@ export function defineProviderConformance(name: string, subject: ProviderSubject
       expect(other.identity.subject).not.toBe(first.identity.subject);
     });
 
-    it('names a union key in one family of its own, the same in each of its apps, and none where the platform gives none', async () => {
-      const key = `union-${randomBytes(8).toString('hex')}`;
-      const inA = (await login(appA, { unionKey: key })).identity;
-      const inB = (await login(appB, { unionKey: key })).identity;
-      expect(inA.union?.key).toBe(key);
-      expect(inB.union).toEqual(inA.union);
-      expect(inA.union?.family).toMatch(/^[a-z][a-z0-9-]*$/);
-      expect((await login(appA)).identity.union).toBeUndefined();
+    const hasUnion = subject.has?.union ?? true;
+    const hasSecret = subject.has?.secret ?? true;
+
+    it.runIf(!hasUnion)('names no union where the platform has no cross-app key', async () => {
+      expect((await login(appA, { unionKey: 'union-ignored' })).identity.union).toBeUndefined();
     });
 
-    it('passes on the per-account secret the platform hands out with a login', async () => {
+    it.runIf(!hasSecret)('keeps no secret where the platform hands out none', async () => {
+      expect((await login(appA)).identity.secret).toBeUndefined();
+    });
+
+    it.runIf(hasUnion)(
+      'names a union key in one family of its own, the same in each of its apps, and none where the platform gives none',
+      async () => {
+        const key = `union-${randomBytes(8).toString('hex')}`;
+        const inA = (await login(appA, { unionKey: key })).identity;
+        const inB = (await login(appB, { unionKey: key })).identity;
+        expect(inA.union?.key).toBe(key);
+        expect(inB.union).toEqual(inA.union);
+        expect(inA.union?.family).toMatch(/^[a-z][a-z0-9-]*$/);
+        expect((await login(appA)).identity.union).toBeUndefined();
+      },
+    );
+
+    it.runIf(hasSecret)('passes on the per-account secret the platform hands out with a login', async () => {
       // Shaped as WeChat's session_key (16 bytes, base64), which the simulator checks.
       const secret = randomBytes(16).toString('base64');
       expect((await login(appA, { secret })).identity.secret).toBe(secret);

@@ -15,6 +15,7 @@ export const PLATFORM_ERRORS = defineErrorCodes({
   USER_BLOCKED: 403,
   // Phone numbers, encrypted data and the session key
   INVALID_PHONE_CODE: 400,
+  PHONE_UNSUPPORTED: 400,
   SESSION_KEY_EXPIRED: 401,
   DECRYPT_FAILED: 400,
   WATERMARK_MISMATCH: 403,

@@ -2,14 +2,7 @@ import { AlipaySdk } from 'alipay-sdk';
 import { parseJsonObject } from '../../../lib/json.js';
 import { retryWhileBusy } from '../../../lib/retry.js';
 import { AlipayApiError, AlipayPhoneResponseError, AlipayTransportError } from './errors.js';
-import {
-  type AlipayApiName,
-  ERROR_RESPONSE_KEY,
-  GATEWAY_CODE,
-  type PhonePlaintext,
-  phoneSignContent,
-  responseKey,
-} from './wire.js';
+import { type AlipayApiName, ERROR_RESPONSE_KEY, GATEWAY_CODE, type PhonePlaintext, phoneSignContent, responseKey } from './wire.js';
 
 /** One Alipay mini program's keys, as the open platform console gives them. */
 export interface AlipayAppCredentials {
@@ -151,7 +144,12 @@ export class AlipayApi {
     return retryWhileBusy(this.transport.retries, busy, (attempt) => this.callOnce(sdk, api, params, attempt));
   }
 
-  private async callOnce(sdk: AlipaySdk, api: AlipayApiName, params: Record<string, string>, attempt: number): Promise<Record<string, unknown>> {
+  private async callOnce(
+    sdk: AlipaySdk,
+    api: AlipayApiName,
+    params: Record<string, string>,
+    attempt: number,
+  ): Promise<Record<string, unknown>> {
     const started = performance.now();
     const report = (code: string | undefined, subCode: string | undefined, failure?: AlipayTransportError['failure']): void =>
       this.transport.observe?.({ api, attempt, durationMs: performance.now() - started, code, subCode, failure });

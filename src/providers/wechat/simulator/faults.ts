@@ -1,4 +1,4 @@
-/** Injected failures, queued per WeChat API and consumed first in, first out: one per call. */
+/** Injected failures, queued per platform API and consumed first in, first out: one per call. */
 import type { WechatApiName } from '../api/wire.js';
 
 export interface Fault {
@@ -14,17 +14,18 @@ export interface Fault {
   contentType?: string;
 }
 
-export class FaultQueue {
-  readonly #queues = new Map<WechatApiName, { fault: Fault; remaining: number }[]>();
+/** Generic over the platform's API names and fault shape, so every platform's simulator queues its faults alike. */
+export class FaultQueue<Api extends string = WechatApiName, F = Fault> {
+  readonly #queues = new Map<Api, { fault: F; remaining: number }[]>();
 
-  add(api: WechatApiName, fault: Fault, times: number): void {
+  add(api: Api, fault: F, times: number): void {
     const queue = this.#queues.get(api) ?? [];
     queue.push({ fault, remaining: times });
     this.#queues.set(api, queue);
   }
 
   /** The fault for this call, if any; uses up one of its `times`. */
-  take(api: WechatApiName): Fault | undefined {
+  take(api: Api): F | undefined {
     const queue = this.#queues.get(api);
     const head = queue?.[0];
     if (!queue || !head) return undefined;

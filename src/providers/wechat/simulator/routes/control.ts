@@ -1,9 +1,8 @@
 /** The control API (under /control): mints what the phone would produce, injects faults, moves the clock. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Watermark, WechatApiName } from '../../api/wire.js';
-import { parseJsonObject } from '../body.js';
-import { badRequest, ControlError, controlErrorHandler } from '../control-errors.js';
-import { checkControlRequest } from '../control-guard.js';
+import { badRequest, ControlError } from '../control-errors.js';
+import { guardControlRoutes } from '../control-guard.js';
 import { clockBody, encryptBody, faultBody, mintCodeBody, mintPhoneCodeBody } from '../control-schemas.js';
 import { type EncryptedUserData, encryptUserData } from '../crypto.js';
 import { FaultQueue } from '../faults.js';
@@ -41,13 +40,7 @@ export async function controlRoutes(
   scope: FastifyInstance,
   { state, hosts }: { state: SimulatorState; hosts: readonly string[] },
 ): Promise<void> {
-  scope.setErrorHandler(controlErrorHandler);
-  scope.addHook('onRequest', async (request) => {
-    checkControlRequest(request, hosts);
-  });
-  scope.addHook('preValidation', async (request) => {
-    request.body = checkedJsonBody(request);
-  });
+  guardControlRoutes(scope, hosts);
 
   scope.post<{ Body: MintCodeBody }>('/codes', { schema: { body: mintCodeBody } }, async (request) => {
     const { openid, unionid, sessionKey } = request.body;
@@ -101,20 +94,6 @@ export async function controlRoutes(
     state.clock.advance(request.body.advanceSeconds);
     return { now: state.clock.nowSeconds() };
   });
-}
-
-/**
- * Parses the raw body of routes that declare one, before schema validation. Unknown fields are refused here by
- * name, because Fastify's default Ajv setup would silently strip them and a typo (openId) would go unnoticed.
- */
-function checkedJsonBody(request: FastifyRequest): unknown {
-  const schema = request.routeOptions.schema?.body as { properties?: Record<string, unknown> } | undefined;
-  if (!schema?.properties) return request.body;
-  const body = parseJsonObject(request.body);
-  if (body === undefined) throw badRequest('body must be a JSON object, e.g. {"openid": "..."}');
-  const unknown = Object.keys(body).filter((key) => !Object.hasOwn(schema.properties as object, key));
-  if (unknown.length > 0) throw badRequest(`unknown field(s): ${unknown.join(', ')}`);
-  return body;
 }
 
 function knownApp(state: SimulatorState, appid: string | undefined): string {
