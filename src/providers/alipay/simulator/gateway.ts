@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type AlipayApiName, ERROR_RESPONSE_KEY, type OauthTokenResponse, responseKey, SUB_CODE } from '../api/wire.js';
-import { generateRsaKeyPair, requestSignContent, rsa2Sign, rsa2Verify } from './crypto.js';
+import { requestSignContent, rsa2Sign, rsa2Verify } from './crypto.js';
 import type { AlipaySimulatorState, SimApp } from './state.js';
 
 /** Alipay's public error table: sub_code → code, msg, sub_msg, as the gateway answers them. */
@@ -32,13 +32,14 @@ export const GATEWAY_ERRORS: Readonly<Record<string, { code: string; msg: string
 };
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-/** Signs answers of forged-signature faults: a key that is not the app's Alipay key. */
-let strangerKeys: ReturnType<typeof generateRsaKeyPair> | undefined;
 
-/** A gateway answer: the result under `key`, signed when the gateway knows the app (it signs with that app's key). */
-function answer(reply: FastifyReply, key: string, result: object, signer: string | undefined): FastifyReply {
+/**
+ * A gateway answer: the result under `key`, signed when the gateway knows the app (it signs with that app's key).
+ * `forged`: the signature is of other content, as an answer altered on the way would carry.
+ */
+function answer(reply: FastifyReply, key: string, result: object, signer: string | undefined, forged = false): FastifyReply {
   const content = JSON.stringify(result);
-  const sign = signer === undefined ? '' : `,"sign":${JSON.stringify(rsa2Sign(content, signer))}`;
+  const sign = signer === undefined ? '' : `,"sign":${JSON.stringify(rsa2Sign(forged ? `${content} ` : content, signer))}`;
   return reply.code(200).type('text/html;charset=utf-8').send(`{"${key}":${content}${sign}}`);
 }
 
@@ -88,7 +89,6 @@ export async function gatewayRoutes(scope: FastifyInstance, { state }: { state: 
       re_expires_in: 2592000,
       auth_start: now.toISOString().replace('T', ' ').slice(0, 19),
     };
-    const signer = fault?.badSignature ? (strangerKeys ??= generateRsaKeyPair()).privateKey : app.alipayKeys.privateKey;
-    return answer(reply, responseKey(api), result, signer);
+    return answer(reply, responseKey(api), result, app.alipayKeys.privateKey, fault?.badSignature === true);
   });
 }

@@ -35,7 +35,7 @@ export interface AlipayFault {
   delayMs?: number;
   /** Answer this raw text instead (an HTML error page, broken JSON). */
   body?: string;
-  /** Sign the normal answer with a key that is not this app's Alipay key: what a forged answer looks like. */
+  /** Answer normally under a signature that does not verify: what an answer altered on the way looks like. */
   badSignature?: boolean;
 }
 
