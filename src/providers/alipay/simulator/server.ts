@@ -1,6 +1,6 @@
 /** The Alipay simulator on its own HTTP server (port 0 = a random free port). */
-import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import { listenSimulator } from '../../wechat/simulator/server.js';
 import { alipaySimulatorPlugin } from './plugin.js';
 import { type AlipaySimulatorApp, AlipaySimulatorState } from './state.js';
 
@@ -21,13 +21,5 @@ export async function startAlipaySimulator(options: {
   const host = options.host ?? '127.0.0.1';
   const state = new AlipaySimulatorState(options.apps);
   await app.register(alipaySimulatorPlugin, { state, hosts: [host] });
-  await app.listen({ port: options.port ?? 0, host });
-  const { port } = app.server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    state,
-    close: async () => {
-      await app.close();
-    },
-  };
+  return { ...(await listenSimulator(app, host, options.port)), state };
 }

@@ -1,6 +1,6 @@
 /** The simulator on its own HTTP server: for the CLI, for tests, for the server's simulator mode (port 0 = a random free port). */
 import type { AddressInfo } from 'node:net';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { type SimulatorOptions, simulatorPlugin } from './plugin.js';
 import { createSimulatorState, type SimulatorState } from './state.js';
 
@@ -19,11 +19,15 @@ export async function startSimulator(options: SimulatorOptions & { port?: number
   const host = options.host ?? '127.0.0.1';
   const state = 'state' in options ? options.state : createSimulatorState(options.apps ?? []);
   await app.register(simulatorPlugin, { state, hosts: [host, ...(options.hosts ?? [])] });
-  await app.listen({ port: options.port ?? 0, host });
-  const { port } = app.server.address() as AddressInfo;
+  return { ...(await listenSimulator(app, host, options.port)), state };
+}
+
+/** Starts a simulator's Fastify app on `host` (port 0 or absent: a free one): its base URL and how to stop it. */
+export async function listenSimulator(app: FastifyInstance, host: string, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+  await app.listen({ port, host });
+  const { port: bound } = app.server.address() as AddressInfo;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    state,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     close: async () => {
       await app.close();
     },
