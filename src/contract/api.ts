@@ -7,8 +7,13 @@ import type { ErrorCode, ErrorDetails } from './errors/index.js';
 
 /** `POST /api/auth/login`. */
 export interface LoginRequest {
-  /** The platform's one-time login code (wx.login's `code`). */
-  code: string;
+  /**
+   * The platform's one-time login code (wx/tt/qq/ks.login's `code`, my.getAuthCode's `authCode`,
+   * swan.getLoginCode's `code`); absent only for a Douyin guest, who sends `anonymousCode` alone.
+   */
+  code?: string;
+  /** Douyin's tt.login `anonymousCode`: with `code` it lets a guest's account pass to the logged-in user. */
+  anonymousCode?: string;
   /** The provider's app (for WeChat the appid); the provider's first configured app when absent. */
   appid?: string;
   /** The identity provider; the WeChat mini program when absent. */
@@ -37,6 +42,8 @@ export interface User {
   nickname: string | null;
   avatarUrl: string | null;
   phoneBound: boolean;
+  /** A guest, known only by their device (a Douyin user not logged in to Douyin), until they log in. */
+  guest: boolean;
   /** The user's own bound phone; nobody else sees it. */
   phone: PhoneNumber | null;
   /** ISO 8601. */
@@ -51,8 +58,17 @@ export interface PhoneNumber {
   countryCode: string;
 }
 
-/** `POST /api/me/phone`: the getPhoneNumber button's code, or (legacy) its encryptedData and iv. */
-export type PhoneRequest = { code: string } | { encryptedData: string; iv: string };
+/**
+ * `POST /api/me/phone`: the phone button's code (WeChat, Douyin), legacy encryptedData and iv (WeChat, Douyin, QQ,
+ * Baidu, Kuaishou), or Alipay's my.getPhoneNumber `response` string, verbatim.
+ */
+export type PhoneRequest = { code: string } | { encryptedData: string; iv: string } | { response: string };
+
+/** `POST /api/me/decrypt` (and `/api/wechat/decrypt`): the platform's encryptedData and iv. */
+export interface DecryptRequest {
+  encryptedData: string;
+  iv: string;
+}
 
 /** `POST /api/auth/introspect`, sent by backends with their INTROSPECTION_CLIENTS credentials. */
 export interface IntrospectionRequest {

@@ -5,17 +5,19 @@ import type { SealedBox } from '../lib/crypto/sealed-box.js';
 import { WeappAuthError } from '../lib/errors.js';
 import { runTransaction } from '../store/sql/run-transaction.js';
 import type { Database } from '../store/sql/schema.js';
-import { type AccountKey, findAccount, insertAccount, updateAccountOnLogin } from '../store/tables/accounts.js';
+import { type AccountKey, type AccountRow, findAccount, insertAccount, updateAccountOnLogin } from '../store/tables/accounts.js';
 import { findSession } from '../store/tables/sessions.js';
 import { findUnionIdentity, insertUnionIdentity, type UnionIdentityRow } from '../store/tables/union-identities.js';
-import { insertUser } from '../store/tables/users.js';
-import type { ExternalIdentity, IdentityProvider } from './identity-provider.js';
+import { insertUser, markNotGuest } from '../store/tables/users.js';
+import type { ExternalIdentity, IdentityProvider, SessionAccount } from './identity-provider.js';
 
 export type { AccountKey } from '../store/tables/accounts.js';
 
 export interface LinkedAccount {
   userId: string;
   isNewUser: boolean;
+  /** The account of another subject whose user this login took over (a guest who logged in; an Alipay user_id). */
+  superseded?: string;
 }
 
 /** An account's secret, opened; it never leaves the server. */
@@ -28,9 +30,11 @@ export interface AccountSecret extends AccountKey {
 /**
  * Finds or creates the user behind an external identity and stores its latest secret, sealed with the provider's
  * context. An identity whose union key is known in its family (the same person in another WeChat app of one Open
- * Platform account) joins that user; keys of different families never meet. Races are settled by the primary keys
- * of accounts (provider, app, subject) and union_identities (family, key): the loser's transaction rolls back
- * whole and it tries again, now finding the winner's rows. Nothing half-made is ever left behind.
+ * Platform account) joins that user; keys of different families never meet. A new account of an identity that
+ * supersedes another subject (a guest's device id, an Alipay user_id) joins that subject's user, unless its union key
+ * already names a user: the person's own account wins over a device's. Races are settled by the primary keys of
+ * accounts (provider, app, subject) and union_identities (family, key): the loser's transaction rolls back whole and
+ * it tries again, now finding the winner's rows. Nothing half-made is ever left behind.
  */
 export async function linkAccount(
   db: Kysely<Database>,
@@ -57,8 +61,10 @@ async function linkOnce(tx: Kysely<Database>, identity: ExternalIdentity, sealed
   }
 
   const sibling = union === null ? undefined : await findUnionIdentity(tx, union.family, union.key);
-  const userId = sibling?.user_id ?? uuidv7();
-  if (sibling === undefined) {
+  const superseded = sibling === undefined ? await supersededAccount(tx, identity) : undefined;
+  const existingUser = sibling?.user_id ?? superseded?.user_id;
+  const userId = existingUser ?? uuidv7();
+  if (existingUser === undefined) {
     await insertUser(tx, {
       id: userId,
       nickname: null,
@@ -66,11 +72,14 @@ async function linkOnce(tx: Kysely<Database>, identity: ExternalIdentity, sealed
       phone_number: null,
       phone_pure_number: null,
       phone_country_code: null,
+      guest: identity.guest === true ? 1 : 0,
       created_at: now,
       updated_at: now,
     });
-    if (union !== null) await insertUnionIdentity(tx, unionRow(union, userId, now));
+  } else if (identity.guest !== true) {
+    await markNotGuest(tx, userId);
   }
+  if (union !== null && sibling === undefined) await insertUnionIdentity(tx, unionRow(union, userId, now));
   await insertAccount(tx, {
     ...key,
     user_id: userId,
@@ -80,7 +89,17 @@ async function linkOnce(tx: Kysely<Database>, identity: ExternalIdentity, sealed
     secret_updated_at: sealed === null ? null : now,
     created_at: now,
   });
-  return { userId, isNewUser: sibling === undefined };
+  return { userId, isNewUser: existingUser === undefined, ...(superseded === undefined ? {} : { superseded: superseded.subject }) };
+}
+
+/** The first account, in the identity's order, of a subject it supersedes. */
+async function supersededAccount(tx: Kysely<Database>, identity: ExternalIdentity): Promise<AccountRow | undefined> {
+  for (const subject of identity.supersedes ?? []) {
+    if (subject === identity.subject) continue;
+    const account = await findAccount(tx, { provider: identity.provider, app: identity.app, subject });
+    if (account !== undefined) return account;
+  }
+  return undefined;
 }
 
 function unionRow(union: { family: string; key: string }, userId: string, now: number): UnionIdentityRow {
@@ -117,6 +136,21 @@ export class Accounts {
     const session = await findSession(this.deps.db, sessionId);
     if (session === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the session no longer exists');
     return { provider: session.provider, app: session.app, subject: session.subject };
+  }
+
+  /** The account a session signed in with, its secret opened: what a provider's capabilities work with. */
+  async sessionAccount(session: { userId: string; sessionId: string }): Promise<SessionAccount> {
+    const key = await this.ofSession(session.sessionId);
+    const account = await findAccount(this.deps.db, key);
+    if (account === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the session no longer exists');
+    const sealed = account.secret_sealed;
+    return {
+      ...key,
+      userId: account.user_id,
+      sessionId: session.sessionId,
+      secret: sealed === null ? undefined : this.deps.box.open(sealed, this.#sealingContext(key)),
+      secretUpdatedAt: sealed === null || account.secret_updated_at === null ? undefined : Number(account.secret_updated_at),
+    };
   }
 
   /** The account's stored secret, opened; undefined when there is no such account or it has no secret. */

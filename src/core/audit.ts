@@ -15,6 +15,7 @@ export type AuditEventType =
   | 'refresh_token_reused'
   | 'logout'
   | 'session_revoked'
+  | 'account_superseded'
   | 'decrypt_failed'
   | 'session_key_reset';
 

@@ -1,7 +1,7 @@
 import { WeappAuthError } from '../lib/errors.js';
 import type { AccountKey, Accounts, LinkedAccount } from './accounts.js';
 import type { AuditLog } from './audit.js';
-import type { IdentityProvider } from './identity-provider.js';
+import type { IdentityProvider, LoginCredential } from './identity-provider.js';
 import type { Profiles, PublicUser } from './profile.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RequestOrigin } from './request-origin.js';
@@ -15,13 +15,11 @@ export interface LoginResult extends TokenPair {
 
 export type Exchanged = LinkedAccount & AccountKey;
 
-export interface LoginRequest {
+export interface LoginRequest extends LoginCredential {
   /** A configured provider's id; the first configured provider (WeChat) when absent. */
   provider?: string | undefined;
   /** One of the provider's apps; its first app when absent. */
   app?: string | undefined;
-  /** The provider's one-time code (wx.login's). */
-  code: string;
 }
 
 export interface LoginDeps {
@@ -68,7 +66,7 @@ export class Login {
       if (app === undefined || !provider.apps.includes(app)) {
         throw new WeappAuthError('UNKNOWN_APP', `app ${app} is not configured for provider ${provider.id} on this server`);
       }
-      return await this.loginTo(provider, app, request.code, origin);
+      return await this.loginTo(provider, app, credentialOf(request), origin);
     } catch (error) {
       if (error instanceof WeappAuthError) {
         await this.deps.audit.record('login_failed', { provider: providerId, app, details: { code: error.code } }, origin);
@@ -77,12 +75,17 @@ export class Login {
     }
   }
 
-  private async loginTo(provider: IdentityProvider, app: string, code: string, origin: RequestOrigin): Promise<LoginResult> {
-    const account = await this.exchangeOnce(provider, app, code, origin);
+  private async loginTo(provider: IdentityProvider, app: string, credential: LoginCredential, origin: RequestOrigin): Promise<LoginResult> {
+    const account = await this.exchangeOnce(provider, app, credential, origin);
     await this.deps.limiter.hit(`login:${provider.id}:${app}:${account.subject}`, this.deps.loginsPerOpenidPerMinute);
     const { sessionId, ...tokens } = await this.deps.sessions.start(account, origin);
     const facts = { userId: account.userId, sessionId, provider: provider.id, app };
     if (account.isNewUser) await this.deps.audit.record('user_created', facts, origin);
+    if (account.superseded !== undefined) {
+      // The superseded subject's user (a guest's) may have changed: it is a guest no more.
+      this.deps.profiles.forget(account.userId);
+      await this.deps.audit.record('account_superseded', { ...facts, details: { superseded: account.superseded } }, origin);
+    }
     await this.deps.audit.record('login', { ...facts, details: { isNewUser: account.isNewUser } }, origin);
     return { ...tokens, user: await this.deps.profiles.get(account.userId), isNewUser: account.isNewUser };
   }
@@ -92,10 +95,20 @@ export class Login {
    * presenting a code in flight holds an intercepted or leaked code. It gets what the provider would say to a code
    * already presented, without a provider call, and never the session of the code's owner.
    */
-  private async exchangeOnce(provider: IdentityProvider, app: string, code: string, origin: RequestOrigin): Promise<Exchanged> {
+  private async exchangeOnce(
+    provider: IdentityProvider,
+    app: string,
+    credential: LoginCredential,
+    origin: RequestOrigin,
+  ): Promise<Exchanged> {
     const party = `${origin.ip ?? ''}\u0000${origin.userAgent ?? ''}`;
+    const codes = `${credential.code ?? ''}\u0000${credential.anonymousCode ?? ''}`;
     try {
-      return await this.deps.codeFlight.run(`${provider.id}\u0000${app}\u0000${code}`, () => this.exchange(provider, app, code), party);
+      return await this.deps.codeFlight.run(
+        `${provider.id}\u0000${app}\u0000${codes}`,
+        () => this.exchange(provider, app, credential),
+        party,
+      );
     } catch (error) {
       if (error instanceof ForeignFlight)
         throw new WeappAuthError('CODE_USED', 'the code has already been used; call wx.login again', { cause: error });
@@ -103,12 +116,19 @@ export class Login {
     }
   }
 
-  private async exchange(provider: IdentityProvider, app: string, code: string): Promise<Exchanged> {
-    const identity = await provider.exchange(app, { code });
+  private async exchange(provider: IdentityProvider, app: string, credential: LoginCredential): Promise<Exchanged> {
+    const identity = await provider.exchange(app, credential);
     if (identity.provider !== provider.id || identity.app !== app) {
       throw new Error(`provider ${provider.id} answered for ${identity.provider}/${identity.app}, not for ${app}`);
     }
     const linked = await this.deps.accounts.link(identity);
     return { ...linked, provider: provider.id, app, subject: identity.subject };
   }
+}
+
+/** The credential alone, without the fields that choose the provider and app; at least one code is required. */
+function credentialOf(request: LoginRequest): LoginCredential {
+  const { code, anonymousCode } = request;
+  if (code === undefined && anonymousCode === undefined) throw new WeappAuthError('VALIDATION_FAILED', 'a login needs a code');
+  return { ...(code === undefined ? {} : { code }), ...(anonymousCode === undefined ? {} : { anonymousCode }) };
 }

@@ -20,6 +20,7 @@ export function toPublicUser(row: UserRow): PublicUser {
     nickname: row.nickname,
     avatarUrl: row.avatar_url,
     phoneBound: row.phone_number !== null,
+    guest: Number(row.guest) !== 0,
     phone:
       row.phone_number === null
         ? null
@@ -59,6 +60,11 @@ export class Profiles {
     const user = toPublicUser(row);
     this.#cache.set(userId, user);
     return user;
+  }
+
+  /** Forgets the cached profile of a user changed elsewhere in this instance (a guest who logged in). */
+  forget(userId: string): void {
+    this.#cache.delete(userId);
   }
 
   /** Changes columns of the user (profile, phone) and forgets the cached profile. */

@@ -22,9 +22,13 @@ export type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? ne
 /** A schema of an object of type T: a property for each of T's and no other; `required` names only required ones. */
 type ObjectSchema<T> = {
   readonly type: 'object';
-  readonly required: readonly RequiredKeys<T>[];
   readonly properties: { readonly [K in keyof T]-?: object };
-};
+  /** Requirements between optional properties (one of several is needed). */
+  readonly anyOf?: readonly { readonly required: readonly (keyof T)[] }[];
+} & ([RequiredKeys<T>] extends [never]
+  ? // OpenAPI 3.0 refuses an empty `required`.
+    { readonly required?: never }
+  : { readonly required: readonly RequiredKeys<T>[] });
 
 export const phoneSchema = {
   type: 'object',
@@ -38,12 +42,13 @@ export const phoneSchema = {
 
 export const userSchema = {
   type: 'object',
-  required: ['id', 'nickname', 'avatarUrl', 'phoneBound', 'phone', 'createdAt', 'updatedAt'],
+  required: ['id', 'nickname', 'avatarUrl', 'phoneBound', 'guest', 'phone', 'createdAt', 'updatedAt'],
   properties: {
     id: { type: 'string' },
     nickname: { type: ['string', 'null'] },
     avatarUrl: { type: ['string', 'null'] },
     phoneBound: { type: 'boolean' },
+    guest: { type: 'boolean' },
     phone: { anyOf: [{ type: 'null' }, phoneSchema] },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
@@ -63,12 +68,16 @@ export const tokenResponseSchema = {
   },
 } as const satisfies ObjectSchema<TokenResponse>;
 
+/** A platform's one-time code: wx.login's are 32 characters today; leave room, but not for a megabyte. */
+const oneTimeCode = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' } as const;
+
 export const loginRequestSchema = {
   type: 'object',
-  required: ['code'],
+  // A Douyin guest has only the anonymousCode; everyone else has a code.
+  anyOf: [{ required: ['code'] }, { required: ['anonymousCode'] }],
   properties: {
-    // wx.login codes are 32 characters today; leave room, but not for a megabyte.
-    code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
+    code: oneTimeCode,
+    anonymousCode: oneTimeCode,
     provider: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,31}$' },
     // Each platform spells app ids its own way (wx…, tt…, digits, keys); the configuration says which exist.
     appid: { type: 'string', pattern: '^[A-Za-z0-9_.-]{4,64}$' },

@@ -1,3 +1,4 @@
+import type { Capabilities } from '../core/capabilities.js';
 import type { Login } from '../core/login.js';
 import type { Profiles } from '../core/profile.js';
 import type { RateLimiter } from '../core/rate-limiter.js';
@@ -5,8 +6,6 @@ import type { Sessions } from '../core/sessions.js';
 import type { AccessTokens } from '../core/tokens/access-tokens.js';
 import type { SigningKeyRing } from '../core/tokens/signing-keys.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { EncryptedData } from '../providers/wechat/miniprogram/encrypted-data.js';
-import type { Phones } from '../providers/wechat/miniprogram/phone.js';
 import type { SessionKeys } from '../providers/wechat/miniprogram/session-keys.js';
 
 /** The domain services the HTTP layer calls; built once by the server and handed to every route module. */
@@ -16,8 +15,9 @@ export interface Services {
   profiles: Profiles;
   accessTokens: AccessTokens;
   signingKeys: SigningKeyRing;
-  phones: Phones;
-  encryptedData: EncryptedData;
+  /** Phone numbers and encrypted data, from whichever provider the session signed in through. */
+  capabilities: Capabilities;
+  /** WeChat's session_key health and legacy signatures. */
   sessionKeys: SessionKeys;
   limiter: RateLimiter;
   metrics: Metrics;

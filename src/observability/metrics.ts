@@ -20,6 +20,13 @@ export interface UpstreamCall {
   errcode: number | undefined;
 }
 
+/** One attempt at another platform's API (core/identity-provider.ts UpstreamCall, restated: observability imports no core). */
+export interface PlatformCall {
+  api: string;
+  outcome: string;
+  durationMs: number;
+}
+
 /** Sources read at scrape time rather than counted as they happen. */
 export interface MetricsSources {
   activeSessions: () => Promise<number>;
@@ -37,6 +44,8 @@ export class Metrics {
   readonly logins: Counter<'outcome'>;
   readonly wechatCalls: Counter<'api' | 'errcode'>;
   readonly wechatDuration: Histogram<'api'>;
+  readonly platformCalls: Counter<'provider' | 'api' | 'outcome'>;
+  readonly platformDuration: Histogram<'provider' | 'api'>;
   readonly redisFallbacks: Counter<'operation'>;
 
   constructor(sources: MetricsSources) {
@@ -74,6 +83,19 @@ export class Metrics {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
+    this.platformCalls = new Counter({
+      name: 'weapp_auth_platform_calls_total',
+      help: 'Calls to the other platforms’ APIs (Douyin, Alipay, QQ, Baidu, Kuaishou) by provider, API and outcome ("ok", the platform’s error, "timeout", "unreachable", "bad_answer")',
+      labelNames: ['provider', 'api', 'outcome'],
+      registers,
+    });
+    this.platformDuration = new Histogram({
+      name: 'weapp_auth_platform_call_duration_seconds',
+      help: 'The other platforms’ API latency by provider and API, each attempt',
+      labelNames: ['provider', 'api'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
     this.redisFallbacks = new Counter({
       name: 'weapp_auth_redis_fallbacks_total',
       help: 'Shared-state operations (rate-limit counts, locks, caches, revocation news) done in this instance’s memory because Redis could not be reached',
@@ -103,6 +125,11 @@ export class Metrics {
   }
 
   /** The WeChat client's observer: one observation per attempt. */
+  observePlatform(provider: string, call: PlatformCall): void {
+    this.platformCalls.inc({ provider, api: call.api, outcome: call.outcome });
+    this.platformDuration.observe({ provider, api: call.api }, call.durationMs / 1000);
+  }
+
   observeWechat(event: UpstreamCall): void {
     this.wechatCalls.inc({ api: event.api, errcode: event.errcode === undefined ? 'none' : String(event.errcode) });
     this.wechatDuration.observe({ api: event.api }, event.durationMs / 1000);

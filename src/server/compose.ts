@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Accounts } from '../core/accounts.js';
 import { AuditLog } from '../core/audit.js';
+import { Capabilities } from '../core/capabilities.js';
 import type { IdentityProvider } from '../core/identity-provider.js';
 import { type Exchanged, Login } from '../core/login.js';
 import { Profiles } from '../core/profile.js';
@@ -15,8 +16,6 @@ import { SealedBox } from '../lib/crypto/sealed-box.js';
 import { Metrics } from '../observability/metrics.js';
 import { AccessTokenManager } from '../providers/wechat/api/access-token-manager.js';
 import { WechatApi } from '../providers/wechat/api/wechat-api.js';
-import { EncryptedData } from '../providers/wechat/miniprogram/encrypted-data.js';
-import { Phones } from '../providers/wechat/miniprogram/phone.js';
 import { WechatMiniProgramProvider } from '../providers/wechat/miniprogram/provider.js';
 import { SessionKeys } from '../providers/wechat/miniprogram/session-keys.js';
 import { DEFAULT_SIMULATOR_APP } from '../providers/wechat/simulator/index.js';
@@ -29,12 +28,15 @@ import { claimDatabaseMode } from '../store/tables/database-mode.js';
 import { countActiveSessions } from '../store/tables/sessions.js';
 import type { Config, WechatAppConfig } from './config.js';
 import { loadDataEncryptionKey } from './data-encryption-key.js';
+import type { ConfiguredPlatform } from './platforms/platform.js';
 
 /** Everything the server runs on, built once; the HTTP server and the admin CLI both start from here. */
 export interface Composition {
   services: Services;
   /** Every app of every provider served: a token's audience is one of them. */
   appids: string[];
+  /** The providers served, the default first. */
+  providers: readonly IdentityProvider[];
   database: DatabaseHandle;
   close(): Promise<void>;
 }
@@ -53,6 +55,8 @@ export interface ComposeOptions {
    * simulator mode they pass none, and a WeChat call would fail as unreachable.
    */
   wechat?: { apiBase: string; apps: WechatAppConfig[] };
+  /** The other platforms with their settings, when not as configured: in simulator mode, pointing at their simulators. */
+  platforms?: readonly ConfiguredPlatform[];
   /** The data-encryption key when the caller has already loaded it (the server, to mask it in logs): read once. */
   dataEncryptionKey?: Buffer;
 }
@@ -119,7 +123,22 @@ async function composeOn(
     mode: wechatConfig.tokenMode,
   });
 
-  const providers = [new WechatMiniProgramProvider({ wechat, apps }), ...(options.providers ?? [])];
+  const platforms = (options.platforms ?? config.platforms).map(({ wiring, settings }) =>
+    wiring.provider(settings, {
+      kv,
+      clock,
+      observe: (call) => {
+        metrics.observePlatform(wiring.id, call);
+        logger.debug({ provider: wiring.id, call }, 'platform call');
+      },
+    }),
+  );
+  // WeChat first when it has apps: the default for logins that name no provider, as in every earlier release.
+  const providers = [
+    ...(apps.length > 0 ? [new WechatMiniProgramProvider({ wechat, apps, wechatTokens })] : []),
+    ...platforms,
+    ...(options.providers ?? []),
+  ];
   const accounts = new Accounts({ db, box, providers, clock });
 
   const accessTokens = new AccessTokens({
@@ -159,19 +178,18 @@ async function composeOn(
     resets: new SharedFlight<number>({ kv, namespace: 'session-key-reset' }),
     audit,
   });
-  const encryptedData = new EncryptedData({ sessionKeys, audit });
-  const phones = new Phones({ wechat, wechatTokens, sessionKeys, encryptedData, profiles, apps: appsById });
+  const capabilities = new Capabilities({ providers, accounts, profiles, audit });
 
   return {
     appids: [...new Set(providers.flatMap((provider) => provider.apps))],
+    providers,
     services: {
       login,
       sessions,
       profiles,
       accessTokens,
       signingKeys,
-      phones,
-      encryptedData,
+      capabilities,
       sessionKeys,
       limiter,
       metrics,

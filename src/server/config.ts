@@ -8,6 +8,9 @@ import type { IntrospectionClient, IntrospectionSettings } from '../http/introsp
 import { ConfigError } from '../lib/config-error.js';
 import { sha256Hex } from '../lib/crypto/random.js';
 import { engineOf, unsupportedDatabaseUrl } from '../store/sql/database-url.js';
+import { type Env, EnvReader, isHttpUrl, isLoopback, isSafeApiBase } from './env-reader.js';
+import { PLATFORMS } from './platforms/index.js';
+import type { ConfiguredPlatform } from './platforms/platform.js';
 
 // Where loadConfig's callers look for the error it throws.
 export { ConfigError } from '../lib/config-error.js';
@@ -41,11 +44,13 @@ export interface Config {
   /** Where simulator mode keeps its generated data-encryption key and the default SQLite file. */
   dataDir: string;
   migrateOnStart: boolean;
-  /** One group per identity provider; the first is the default for logins that name no provider. */
+  /** WeChat mini programs, the default provider for logins that name none when it has apps. */
   providers: { wechat: WechatConfig };
+  /** The other mini program platforms whose variables are set (src/server/platforms/), in PLATFORMS' order. */
+  platforms: ConfiguredPlatform[];
   /**
-   * True when no WeChat secret is configured outside production, on a bare local start or with WECHAT_SIMULATOR=true:
-   * the simulator is mounted under /sim.
+   * True when no platform's secret is configured outside production, on a bare local start or with
+   * WECHAT_SIMULATOR=true: every platform's simulator serves, mounted under /sim (WeChat) and /sim/<id>.
    */
   simulatorMode: boolean;
   /** Shared state for several instances (access-token cache and lock); memory when absent. */
@@ -83,8 +88,6 @@ export interface Config {
   httpTimeouts: HttpTimeouts;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const WECHAT_API_BASE = 'https://api.weixin.qq.com';
 const APPID_PATTERN = /^wx[0-9a-f]{16}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -96,7 +99,13 @@ export function loadConfig(env: Env = process.env): Config {
 
   const nodeEnv = read.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const apps = readApps(env, problems);
-  const simulatorMode = apps.length === 0 || apps.every((app) => app.secret === '');
+  const platforms = PLATFORMS.map((wiring) => ({
+    wiring,
+    settings: wiring.readConfig(read, { production: nodeEnv === 'production' }),
+  })).filter((platform): platform is ConfiguredPlatform => platform.settings !== undefined);
+  const wechatCredentials = apps.length > 0 && apps.every((app) => app.secret !== '');
+  const otherCredentials = platforms.filter(({ wiring, settings }) => wiring.hasCredentials(settings)).map(({ wiring }) => wiring.id);
+  const simulatorMode = !wechatCredentials && otherCredentials.length === 0;
   const dataDir = read.string('DATA_DIR', './data');
   const dataEncryptionKey = read.optional('DATA_ENCRYPTION_KEY');
   const redisUrl = read.optional('REDIS_URL');
@@ -122,15 +131,23 @@ export function loadConfig(env: Env = process.env): Config {
     const deployment = deploymentSigns({ databaseUrl, dataEncryptionKey, host, trustProxy, redisUrl, issuer });
     if (deployment.length > 0) {
       problems.push(
-        `no WeChat secret is configured, but this looks like a deployment (${deployment.join(', ')}), where simulator mode would let anyone ` +
-          'log in as any user: set WECHAT_APPID and WECHAT_SECRET, or WECHAT_SIMULATOR=true to use the simulator anyway',
+        `no platform's secret is configured, but this looks like a deployment (${deployment.join(', ')}), where simulator mode would let anyone ` +
+          'log in as any user: set WECHAT_APPID and WECHAT_SECRET (or another platform’s apps), or WECHAT_SIMULATOR=true to use the simulator anyway',
       );
     }
   }
-  if (simulatorAsked && !simulatorMode) problems.push('WECHAT_SIMULATOR=true conflicts with a configured WECHAT_SECRET: remove one');
+  if (simulatorAsked && !simulatorMode) {
+    const configured = [...(wechatCredentials ? ['WECHAT_SECRET'] : []), ...otherCredentials.map((id) => `the ${id} apps`)];
+    problems.push(`WECHAT_SIMULATOR=true conflicts with configured credentials (${configured.join(', ')}): remove one`);
+  }
+  if (!simulatorMode && apps.length > 0 && !wechatCredentials) {
+    problems.push(`WECHAT_SECRET is missing for ${apps.map((app) => app.appid).join(', ')}: set it, or remove the WeChat appid`);
+  }
 
   if (nodeEnv === 'production') {
-    if (simulatorMode) problems.push('WECHAT_APPID and WECHAT_SECRET (or WECHAT_APPS) are required when NODE_ENV=production');
+    if (simulatorMode) {
+      problems.push('WECHAT_APPID and WECHAT_SECRET (or WECHAT_APPS, or another platform’s apps) are required when NODE_ENV=production');
+    }
     if (dataEncryptionKey === undefined) problems.push('DATA_ENCRYPTION_KEY is required when NODE_ENV=production');
   }
 
@@ -151,6 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
         tokenMode: read.oneOf('WECHAT_TOKEN_MODE', ['fetch', 'read-only'] as const, 'fetch'),
       },
     },
+    platforms,
     simulatorMode,
     redis: redisUrl === undefined ? undefined : { url: redisUrl, keyPrefix: read.string('REDIS_KEY_PREFIX', 'weapp-auth:') },
     tokens: {
@@ -203,6 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
 export function configSecrets(config: Config): string[] {
   return [
     ...config.providers.wechat.apps.map((app) => app.secret),
+    ...config.platforms.flatMap(({ wiring, settings }) => wiring.secrets(settings)),
     config.dataEncryptionKey,
     config.metrics.token,
     passwordOf(config.databaseUrl),
@@ -248,17 +267,6 @@ function readApps(env: Env, problems: string[]): WechatAppConfig[] {
   const withSecret = apps.filter((app) => app.secret !== '').length;
   if (withSecret > 0 && withSecret < apps.length) problems.push('every app in WECHAT_APPS needs a secret (appid:secret)');
   return apps;
-}
-
-/** https, or plain http to this machine only (a local forward proxy): never the AppSecret in clear on a network. */
-function isSafeApiBase(value: string): boolean {
-  const url = new URL(value);
-  return url.protocol === 'https:' || isLoopback(url.hostname);
-}
-
-/** A host name or address that only this machine can reach. */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** What in a configuration says "deployment" rather than "a newcomer trying it on this machine", named for the message. */
@@ -351,62 +359,4 @@ function readHttpTimeouts(read: EnvReader, problems: string[]): Config['httpTime
   return timeouts;
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 /** Typed reads of single variables; each failure is recorded, naming the variable, and a default returned. */
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
-
-  optional(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  string(name: string, fallback: string): string {
-    return this.optional(name) ?? fallback;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      this.problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const raw = this.optional(name)?.toLowerCase();
-    if (raw === undefined) return fallback;
-    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    this.problems.push(`${name} must be true or false, got "${raw}"`);
-    return fallback;
-  }
-
-  url(name: string, fallback: string): string {
-    const value = this.string(name, fallback);
-    if (!isHttpUrl(value)) this.problems.push(`${name} must be an http(s) URL, got "${value}"`);
-    return value.replace(/\/+$/, '');
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.optional(name);
-    if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-    return fallback;
-  }
-}

@@ -12,6 +12,8 @@ import { type SimulatorState, simulatorPlugin } from '../providers/wechat/simula
 import { type Composition, compose } from './compose.js';
 import { type Config, ConfigError, configSecrets, type WechatAppConfig } from './config.js';
 import { loadDataEncryptionKey } from './data-encryption-key.js';
+import { PLATFORMS } from './platforms/index.js';
+import type { ConfiguredPlatform, SimulatedPlatform } from './platforms/platform.js';
 import { type SimulatedWechat, startSimulatedWechat } from './simulated-wechat.js';
 
 export interface ServerOptions {
@@ -34,8 +36,10 @@ export interface RunningServer {
   url: string;
   /** The WeChat API base the server calls: WeChat's host, or in simulator mode its simulator's loopback listener. */
   wechatApiBase: string;
-  /** The apps it serves, with the secrets it uses (in simulator mode generated for this start). */
+  /** The WeChat apps it serves, with the secrets it uses (in simulator mode generated for this start). */
   apps: WechatAppConfig[];
+  /** The other platforms it serves and their apps; in simulator mode each simulator's base URL on this server. */
+  platforms: ServedPlatform[];
   simulatorMode: boolean;
   /** http://host:port of the separate /metrics listener when METRICS_PORT is set. */
   metricsUrl: string | undefined;
@@ -50,36 +54,75 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const simulated = config.simulatorMode ? await startSimulatedWechat(config) : undefined;
+  const simulatedPlatforms: SimulatedPlatformOf[] = [];
   try {
+    if (config.simulatorMode) {
+      for (const wiring of PLATFORMS) {
+        const configured = config.platforms.find((platform) => platform.wiring === wiring)?.settings;
+        simulatedPlatforms.push({ wiring, simulated: await wiring.simulate(configured) });
+      }
+    }
+    const platforms: ConfiguredPlatform[] = config.simulatorMode
+      ? simulatedPlatforms.map(({ wiring, simulated: running }) => ({ wiring, settings: running.settings }))
+      : config.platforms;
     const { apiBase, apps } = simulated ?? { apiBase: config.providers.wechat.apiBase ?? '', apps: config.providers.wechat.apps };
     // The key generated under DATA_DIR outside production is a secret too, though no setting names it; so are the
     // simulated apps' secrets.
     const dataEncryptionKey = loadDataEncryptionKey(config);
-    const secrets = [...configSecrets(config), dataEncryptionKey.toString('base64'), ...(simulated?.apps.map((app) => app.secret) ?? [])];
+    const secrets = [
+      ...configSecrets(config),
+      dataEncryptionKey.toString('base64'),
+      ...(simulated?.apps.map((app) => app.secret) ?? []),
+      ...platforms.flatMap(({ wiring, settings }) => wiring.secrets(settings)),
+    ];
     const logger = createLogger(config.logLevel, options.logDestination, config.logFormat, secrets);
     const composition = await compose(config, options.clock ?? systemClock, logger, {
       claimDatabaseMode: true,
       providers: options.providers,
       wechat: { apiBase, apps },
+      platforms,
       dataEncryptionKey,
     });
     try {
-      return await listen(composition, { apiBase, apps, simulator: simulated }, config, logger, options.routes);
+      return await listen(
+        composition,
+        { apiBase, apps, simulator: simulated, platforms: simulatedPlatforms },
+        config,
+        logger,
+        options.routes,
+      );
     } catch (error) {
       await composition.close();
       throw error;
     }
   } catch (error) {
     await simulated?.close();
+    for (const { simulated: running } of simulatedPlatforms) await running.close();
     throw error;
   }
 }
 
-/** What the server's WeChat calls go to, with which apps; and in simulator mode the simulator they reach. */
+/** A platform's simulator started for simulator mode, with the wiring that started it. */
+interface SimulatedPlatformOf {
+  wiring: ConfiguredPlatform['wiring'];
+  simulated: SimulatedPlatform<unknown>;
+}
+
+/** A platform the server serves beside WeChat, as `RunningServer` and `GET /sim/platforms` tell it. */
+export interface ServedPlatform {
+  provider: string;
+  title: string;
+  apps: string[];
+  /** Simulator mode: where its simulator is mounted on this server (`/sim/<id>`). */
+  simulatorBase: string | undefined;
+}
+
+/** What the server's WeChat calls go to, with which apps; and in simulator mode the simulators they reach. */
 interface ServedWechat {
   apiBase: string;
   apps: WechatAppConfig[];
   simulator: SimulatedWechat | undefined;
+  platforms: SimulatedPlatformOf[];
 }
 
 async function listen(
@@ -91,6 +134,7 @@ async function listen(
 ): Promise<RunningServer> {
   const { services } = composition;
   const { simulator, apps } = wechat;
+  const served = servedPlatforms(config, wechat.platforms, composition.providers);
   const app = await buildApp({
     services,
     // Every provider's apps, not only WeChat's: `app.authenticateApp` guards for any app whose tokens verify here.
@@ -109,6 +153,8 @@ async function listen(
         ? []
         : [
             { prefix: '/sim', plugin: mountedSimulator(simulator.state, config.host) },
+            ...wechat.platforms.map(({ wiring, simulated }) => ({ prefix: `/sim/${wiring.id}`, plugin: simulated.plugin })),
+            { prefix: '/sim', plugin: platformList(served) },
             { prefix: '', plugin: playgroundPlugin },
           ]),
       ...(routes ? [{ prefix: '', plugin: routes }] : []),
@@ -121,6 +167,7 @@ async function listen(
     await metricsServer?.close();
     await composition.close();
     await simulator?.close();
+    for (const { simulated } of wechat.platforms) await simulated.close();
   });
 
   try {
@@ -137,10 +184,42 @@ async function listen(
     url,
     wechatApiBase: wechat.apiBase,
     apps,
+    platforms: served,
     simulatorMode: config.simulatorMode,
     metricsUrl,
     logger,
     close: () => app.close(),
+  };
+}
+
+/** The platforms served beside WeChat: in simulator mode the simulated ones, else the configured ones. */
+function servedPlatforms(
+  config: Config,
+  simulated: readonly SimulatedPlatformOf[],
+  providers: readonly IdentityProvider[],
+): ServedPlatform[] {
+  if (config.simulatorMode) {
+    return simulated.map(({ wiring, simulated: running }) => ({
+      provider: wiring.id,
+      title: wiring.title,
+      apps: running.apps,
+      simulatorBase: `/sim/${wiring.id}`,
+    }));
+  }
+  return config.platforms.map(({ wiring }) => ({
+    provider: wiring.id,
+    title: wiring.title,
+    apps: [...(providers.find((provider) => provider.id === wiring.id)?.apps ?? [])],
+    simulatorBase: undefined,
+  }));
+}
+
+/** GET /sim/platforms: which platforms are simulated here, their apps and where their simulators are (the playground reads it). */
+function platformList(platforms: readonly ServedPlatform[]): FastifyPluginAsync {
+  return async (instance) => {
+    instance.get('/platforms', async () => ({
+      platforms: platforms.map(({ provider, title, apps, simulatorBase }) => ({ provider, title, apps, base: simulatorBase })),
+    }));
   };
 }
 

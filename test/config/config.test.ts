@@ -85,7 +85,7 @@ describe('loadConfig', () => {
     ];
     for (const env of deployments) {
       const [name, value] = Object.entries(env)[0] as [string, string];
-      expect(problemsOf(env)).toMatch(new RegExp(`no WeChat secret is configured, but this looks like a deployment \\(${name}[ =),]`));
+      expect(problemsOf(env)).toMatch(new RegExp(`no platform's secret is configured, but this looks like a deployment \\(${name}[ =),]`));
       // Asked for explicitly, outside production, the simulator still runs there (a phone on the LAN, a shared dev box).
       expect(loadConfig({ ...env, WECHAT_SIMULATOR: 'true' }).simulatorMode, `${name}=${value} with WECHAT_SIMULATOR=true`).toBe(true);
     }

@@ -138,7 +138,9 @@ describe('API shapes', () => {
     expectTypeOf<(typeof userSchema.required)[number]>().toEqualTypeOf<RequiredKeys<User>>();
     expectTypeOf<(typeof phoneSchema.required)[number]>().toEqualTypeOf<RequiredKeys<PhoneNumber>>();
     expectTypeOf<(typeof tokenResponseSchema.required)[number]>().toEqualTypeOf<RequiredKeys<TokenResponse>>();
-    expectTypeOf<(typeof loginRequestSchema.required)[number]>().toEqualTypeOf<RequiredKeys<LoginRequest>>();
+    // A login needs one of two optional codes: the schema says which in anyOf, the type cannot.
+    expectTypeOf<RequiredKeys<LoginRequest>>().toEqualTypeOf<never>();
+    expectTypeOf<(typeof loginRequestSchema.anyOf)[number]['required'][number]>().toEqualTypeOf<'code' | 'anonymousCode'>();
     expectTypeOf<(typeof refreshRequestSchema.required)[number]>().toEqualTypeOf<RequiredKeys<RefreshRequest>>();
     expectTypeOf<(typeof introspectionRequestSchema.required)[number]>().toEqualTypeOf<RequiredKeys<IntrospectionRequest>>();
     expectTypeOf<(typeof introspectionResponseSchema.required)[number]>().toEqualTypeOf<RequiredKeys<IntrospectionFields>>();

@@ -149,15 +149,87 @@ describe('a provider of a platform that is not WeChat', () => {
     expect(() => h.server.app.authenticateApp('fake-app-three')).toThrow(/not an app this server serves/);
   });
 
-  it('answers WeChat’s own routes with UNKNOWN_APP for its sessions: they have no WeChat session_key', async () => {
+  it('answers WeChat’s own routes with UNKNOWN_APP, and capabilities it lacks with …_UNSUPPORTED', async () => {
     const login = await fakeLogin(platform.mint(FAKE_APPS[0] ?? '', { secret: 'not-a-session-key' }).code, FAKE_APPS[0]);
     const status = await call(h.server.url, 'GET', '/api/wechat/session-key', { token: login.body.accessToken });
     expect({ status: status.status, code: status.body.error.code }).toEqual({ status: 400, code: 'UNKNOWN_APP' });
-    const decrypt = await call(h.server.url, 'POST', '/api/wechat/decrypt', {
+    for (const path of ['/api/me/decrypt', '/api/wechat/decrypt']) {
+      const decrypt = await call(h.server.url, 'POST', path, {
+        token: login.body.accessToken,
+        json: { encryptedData: 'AAAA', iv: 'AAAAAAAAAAAAAAAAAAAAAA==' },
+      });
+      expect({ status: decrypt.status, code: decrypt.body.error.code }).toEqual({ status: 400, code: 'DECRYPT_UNSUPPORTED' });
+    }
+    // It proves phones with a code only: encryptedData is another platform's way.
+    const legacy = await call(h.server.url, 'POST', '/api/me/phone', {
       token: login.body.accessToken,
       json: { encryptedData: 'AAAA', iv: 'AAAAAAAAAAAAAAAAAAAAAA==' },
     });
-    expect(decrypt.body.error.code).toBe('UNKNOWN_APP');
+    expect({ status: legacy.status, code: legacy.body.error.code }).toEqual({ status: 400, code: 'PHONE_UNSUPPORTED' });
+  });
+
+  it('binds the phone its platform proves for the session’s own user, through the core', async () => {
+    const minted = platform.mint(FAKE_APPS[0] ?? '');
+    const login = await fakeLogin(minted.code, FAKE_APPS[0]);
+    const someoneElse = platform.mintPhone(FAKE_APPS[0] ?? '', 'another-subject', '13800000001');
+    const refused = await call(h.server.url, 'POST', '/api/me/phone', { token: login.body.accessToken, json: { code: someoneElse } });
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 400, code: 'INVALID_PHONE_CODE' });
+    const code = platform.mintPhone(FAKE_APPS[0] ?? '', minted.subject, '13800000002');
+    const bound = await call(h.server.url, 'POST', '/api/me/phone', { token: login.body.accessToken, json: { code } });
+    expect(bound.body).toEqual({ phoneNumber: '13800000002', purePhoneNumber: '13800000002', countryCode: '86' });
+    const me = await call(h.server.url, 'GET', '/api/me', { token: login.body.accessToken });
+    expect({ phoneBound: me.body.phoneBound, phone: me.body.phone?.purePhoneNumber }).toEqual({ phoneBound: true, phone: '13800000002' });
+  });
+
+  it('keeps a guest’s user for the person when they log in on that device, and says they are a guest no more', async () => {
+    const app = FAKE_APPS[0] ?? '';
+    const device = platform.mint(app, { guest: true });
+    const guest = await fakeLogin(device.code, app);
+    expect({ status: guest.status, guest: guest.body.user.guest, isNewUser: guest.body.isNewUser }).toEqual({
+      status: 200,
+      guest: true,
+      isNewUser: true,
+    });
+    const before = rows();
+    const real = await fakeLogin(platform.mint(app, { supersedes: [device.subject] }).code, app);
+    expect({ user: real.body.user.id, guest: real.body.user.guest, isNewUser: real.body.isNewUser }).toEqual({
+      user: guest.body.user.id,
+      guest: false,
+      isNewUser: false,
+    });
+    // One more account for the same user; no new user.
+    expect(rows()).toMatchObject({ users: before.users, accounts: before.accounts + 1 });
+    // The guest's session sees it too, at once on this instance.
+    expect((await call(h.server.url, 'GET', '/api/me', { token: guest.body.accessToken })).body.guest).toBe(false);
+    const audit: { type: string; details: unknown }[] = await adminOn(h, 'audit', '--user', guest.body.user.id, '--limit', '10');
+    expect(audit.find((event) => event.type === 'account_superseded')?.details).toEqual({ superseded: device.subject });
+    // The device logging in as a guest again (logged out of the platform) is the same person still.
+    const again = await fakeLogin(platform.mint(app, { subject: device.subject, guest: true }).code, app);
+    expect({ user: again.body.user.id, guest: again.body.user.guest }).toEqual({ user: guest.body.user.id, guest: false });
+  });
+
+  it('never hands a superseded account’s user to a subject that has a user of its own, or whose union key names one', async () => {
+    const app = FAKE_APPS[0] ?? '';
+    const device = platform.mint(app, { guest: true });
+    const guest = await fakeLogin(device.code, app);
+    const known = platform.mint(app);
+    const own = await fakeLogin(known.code, app);
+    const later = await fakeLogin(platform.mint(app, { subject: known.subject, supersedes: [device.subject] }).code, app);
+    expect(later.body.user.id).toBe(own.body.user.id);
+
+    // The same person's account in the other app carries the union key: their user wins over the device's guest.
+    const unionKey = `fk-union-${Date.now()}`;
+    const sibling = await fakeLogin(platform.mint(FAKE_APPS[1] ?? '', { unionKey }).code, FAKE_APPS[1]);
+    const joined = await fakeLogin(platform.mint(app, { unionKey, supersedes: [device.subject] }).code, app);
+    expect(joined.body.user.id).toBe(sibling.body.user.id);
+    expect((await call(h.server.url, 'GET', '/api/me', { token: guest.body.accessToken })).body.guest).toBe(true);
+  });
+
+  it('refuses a login without any code, and a guest’s anonymousCode where the platform has no guests', async () => {
+    const none = await call(h.server.url, 'POST', '/api/auth/login', { json: { provider: 'fakeplat' } });
+    expect({ status: none.status, code: none.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    const wechatGuest = await call(h.server.url, 'POST', '/api/auth/login', { json: { anonymousCode: 'anon-123456' } });
+    expect({ status: wechatGuest.status, code: wechatGuest.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
   it('has its tokens refused by a server sharing the key where it is not configured, even for an app id WeChat serves there', async () => {

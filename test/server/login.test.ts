@@ -13,6 +13,7 @@ describe('POST /api/auth/login', () => {
     expect(Object.keys(response.body.user).sort()).toEqual([
       'avatarUrl',
       'createdAt',
+      'guest',
       'id',
       'nickname',
       'phone',

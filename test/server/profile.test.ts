@@ -17,7 +17,16 @@ describe('GET /api/me', () => {
   it('shows exactly the public fields: nothing about openids, session keys or tokens', async () => {
     const response = await call(h.server.url, 'GET', '/api/me', { token });
     expect(response.status).toBe(200);
-    expect(Object.keys(response.body).sort()).toEqual(['avatarUrl', 'createdAt', 'id', 'nickname', 'phone', 'phoneBound', 'updatedAt']);
+    expect(Object.keys(response.body).sort()).toEqual([
+      'avatarUrl',
+      'createdAt',
+      'guest',
+      'id',
+      'nickname',
+      'phone',
+      'phoneBound',
+      'updatedAt',
+    ]);
     expect(response.body.phoneBound).toBe(false);
     expect(response.body.phone).toBeNull();
   });

@@ -7,7 +7,7 @@ import { MIGRATION_NAMES, migrateToLatest } from '../../src/store/sql/migrations
 import { isUniqueViolation } from '../../src/store/sql/transaction-conflict.js';
 import type { AccountRow } from '../../src/store/tables/accounts.js';
 import { findSession, insertSession } from '../../src/store/tables/sessions.js';
-import { findUserById, insertUser } from '../../src/store/tables/users.js';
+import { findUserById, insertUser, type UserRow } from '../../src/store/tables/users.js';
 import { migrateToLatest as migrateLikeRelease01 } from '../fixtures/v0.1/migrations.js';
 import { rejectionOf } from '../support/rejection.js';
 import { startTsWorker } from '../support/ts-worker.js';
@@ -62,9 +62,14 @@ export function defineMigrationTests(ctx: StoreContext): void {
         // The release's own migrations build its schema; its rows go in as it wrote them.
         const db = handle.db as unknown as Kysely<any>;
         await migrateLikeRelease01(db);
-        const linked = { ...userRow({ created_at: T0 }), unionid: 'oUnionAbC' };
-        const lone = { ...userRow({ created_at: T0 + 1 }), unionid: null };
-        await db.insertInto('users').values([linked, lone]).execute();
+        // Users as they are today; 0.1 had a unionid and no guests (every one of them is migrated to guest 0).
+        const users = [userRow({ created_at: T0 }), userRow({ created_at: T0 + 1 })];
+        const [linked, lone] = users as [UserRow, UserRow];
+        const v01User = ({ guest: _guest, ...user }: UserRow, unionid: string | null): Record<string, unknown> => ({ ...user, unionid });
+        await db
+          .insertInto('users')
+          .values([v01User(linked, 'oUnionAbC'), v01User(lone, null)])
+          .execute();
         const v01Account = (appid: string, openid: string, userId: string, unionid: string | null): Record<string, unknown> => {
           return {
             appid,
@@ -130,8 +135,7 @@ export function defineMigrationTests(ctx: StoreContext): void {
         expect(await handle.db.selectFrom('union_identities').selectAll().execute()).toStrictEqual([
           { family: 'wechat', union_key: 'oUnionAbC', user_id: linked.id, created_at: T0 },
         ]);
-        const withoutUnionid = [linked, lone].map(({ unionid: _unionid, ...user }) => user);
-        expect(await handle.db.selectFrom('users').selectAll().orderBy('created_at').execute()).toStrictEqual(withoutUnionid);
+        expect(await handle.db.selectFrom('users').selectAll().orderBy('created_at').execute()).toStrictEqual(users);
         expect(await findSession(handle.db, session.id)).toStrictEqual({ ...session, provider: 'wechat', app: APP_B, subject: 'oOpenB' });
         expect(await handle.db.selectFrom('audit_events').selectAll().execute()).toStrictEqual([{ ...event, provider: null, app: APP_B }]);
 

@@ -31,6 +31,7 @@ export function userRow(overrides: Partial<UserRow> = {}): UserRow {
     phone_number: null,
     phone_pure_number: null,
     phone_country_code: null,
+    guest: 0,
     created_at: T0,
     updated_at: T0,
     ...overrides,

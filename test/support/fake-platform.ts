@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { ExternalIdentity, IdentityProvider } from '../../src/core/identity-provider.js';
+import type { PhoneNumber } from '../../src/contract/api.js';
+import type { ExternalIdentity, IdentityProvider, LoginCredential, PhoneProof, SessionAccount } from '../../src/core/identity-provider.js';
 import { WeappAuthError } from '../../src/lib/errors.js';
 
 /** A user as the fake platform knows them in one of its apps. */
@@ -9,6 +10,10 @@ export interface FakeUser {
   unionKey?: string;
   /** A per-account secret the platform hands out with each login, as WeChat does its session_key. */
   secret?: string;
+  /** Known only by a device, as Douyin's users not logged in to Douyin. */
+  guest?: boolean;
+  /** Subjects this login takes over (a guest's device id). */
+  supersedes?: string[];
 }
 
 /**
@@ -18,6 +23,7 @@ export interface FakeUser {
  */
 export class FakePlatform {
   readonly #codes = new Map<string, { app: string; user: FakeUser }>();
+  readonly #phoneCodes = new Map<string, { app: string; subject: string; phone: string }>();
   /** Exchanges the platform has answered (successful or not): a double-tapped code should cost one. */
   exchanges = 0;
 
@@ -27,6 +33,23 @@ export class FakePlatform {
     const subject = user.subject ?? `fake-${randomBytes(9).toString('base64url')}`;
     this.#codes.set(code, { app, user: { ...user, subject } });
     return { code, subject };
+  }
+
+  /** A phone button's code proving `phone` for the subject in `app`. */
+  mintPhone(app: string, subject: string, phone: string): string {
+    const code = `fkp-${randomBytes(12).toString('hex')}`;
+    this.#phoneCodes.set(code, { app, subject, phone });
+    return code;
+  }
+
+  /** Redeems a phone code once, for its own user and app only. */
+  redeemPhone(app: string, subject: string, code: string): string {
+    const grant = this.#phoneCodes.get(code);
+    if (grant === undefined || grant.app !== app || grant.subject !== subject) {
+      throw new WeappAuthError('INVALID_PHONE_CODE', 'the fake platform does not know this phone code for this user');
+    }
+    this.#phoneCodes.delete(code);
+    return grant.phone;
   }
 
   /** Redeems a code once; a code of another app, used or never minted is refused. */
@@ -51,15 +74,24 @@ export class FakeProvider implements IdentityProvider {
     private readonly family = id,
   ) {}
 
-  async exchange(app: string, credential: { code: string }): Promise<ExternalIdentity> {
-    const user = await this.platform.redeem(app, credential.code);
+  async exchange(app: string, credential: LoginCredential): Promise<ExternalIdentity> {
+    const user = await this.platform.redeem(app, credential.code ?? '');
     return {
       provider: this.id,
       app,
       subject: user.subject,
       ...(user.unionKey === undefined ? {} : { union: { family: this.family, key: user.unionKey } }),
       ...(user.secret === undefined ? {} : { secret: user.secret }),
+      ...(user.guest === true ? { guest: true } : {}),
+      ...(user.supersedes === undefined ? {} : { supersedes: user.supersedes }),
     };
+  }
+
+  /** A phone button's code only, checked to be the session's user's. */
+  async phoneNumber(session: SessionAccount, proof: PhoneProof): Promise<PhoneNumber> {
+    if (!('code' in proof)) throw new WeappAuthError('PHONE_UNSUPPORTED', 'the fake platform proves phones with a code only');
+    const phone = this.platform.redeemPhone(session.app, session.subject, proof.code);
+    return { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86' };
   }
 
   secretContext(app: string, subject: string): string {

@@ -118,6 +118,8 @@ describe.each(TEST_ENGINES)('a v0.1 database on %s, upgraded by today’s server
         status: 200,
         body: userOf(session).me,
       });
+      // Everyone 0.1 knew logged in through WeChat: nobody becomes a guest.
+      expect({ session: session.name, guest: me.body.guest }).toEqual({ session: session.name, guest: false });
     }
     // The profile and both phone numbers are really there, not merely equal to an empty record.
     const profiles = fixture.users.map((user) => user.me);

@@ -15,9 +15,11 @@ export const PLATFORM_ERRORS = defineErrorCodes({
   USER_BLOCKED: 403,
   // Phone numbers, encrypted data and the session key
   INVALID_PHONE_CODE: 400,
-  PHONE_UNSUPPORTED: 400,
   SESSION_KEY_EXPIRED: 401,
   DECRYPT_FAILED: 400,
   WATERMARK_MISMATCH: 403,
   DATA_OWNER_MISMATCH: 403,
+  // A capability the session's platform does not have (Alipay has no encryptedData, QQ no phone code).
+  PHONE_UNSUPPORTED: 400,
+  DECRYPT_UNSUPPORTED: 400,
 });

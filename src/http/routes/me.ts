@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { DecryptRequest, PhoneRequest } from '../../contract/api.js';
 import { MAX_AVATAR_URL, type ProfileChanges } from '../../core/profile.js';
-import type { EncryptedPayload } from '../../providers/wechat/miniprogram/encrypted-data.js';
 import { authOf } from '../guard.js';
 import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
 import { requestOrigin } from '../request-origin.js';
@@ -39,29 +39,39 @@ export async function meRoutes(app: FastifyInstance, services: Services, limits:
     handler: async (request) => services.profiles.update(authOf(request).userId, request.body),
   });
 
-  app.post<{ Body: { code: string } | EncryptedPayload }>(
+  app.post<{ Body: PhoneRequest }>(
     '/api/me/phone',
     {
       preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
       schema: {
-        ...documented('user', 'Bind the phone number: a getPhoneNumber code, or legacy encryptedData + iv', true),
+        ...documented('user', 'Bind the phone number: a phone button code, legacy encryptedData + iv, or Alipay’s response', true),
         body: {
           type: 'object',
           additionalProperties: false,
           properties: {
             code: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
             ...encryptedPayloadProperties,
+            // my.getPhoneNumber's response: a JSON string holding the cipher text and Alipay's signature.
+            response: { type: 'string', minLength: 1, maxLength: 8_192 },
           },
-          oneOf: [{ required: ['code'] }, { required: ['encryptedData', 'iv'] }],
+          oneOf: [{ required: ['code'] }, { required: ['encryptedData', 'iv'] }, { required: ['response'] }],
         },
         response: { 200: phoneSchema, ...errorResponses },
       },
     },
-    async (request) => {
-      const claims = authOf(request);
-      const body = request.body;
-      if ('code' in body) return services.phones.bindByCode(claims, body.code);
-      return services.phones.bindByEncryptedData(claims, body, requestOrigin(request));
+    async (request) => services.capabilities.bindPhone(authOf(request), request.body, requestOrigin(request)),
+  );
+
+  app.post<{ Body: DecryptRequest }>(
+    '/api/me/decrypt',
+    {
+      preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
+      schema: {
+        ...documented('user', 'Decrypt encryptedData with the session’s stored key, on any platform that has it', true),
+        body: { type: 'object', additionalProperties: false, required: ['encryptedData', 'iv'], properties: encryptedPayloadProperties },
+        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
+      },
     },
+    async (request) => services.capabilities.decrypt(authOf(request), request.body, requestOrigin(request)),
   );
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EncryptedPayload } from '../../providers/wechat/miniprogram/encrypted-data.js';
+import type { DecryptRequest } from '../../contract/api.js';
 import { authOf } from '../guard.js';
 import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
 import { requestOrigin } from '../request-origin.js';
@@ -8,7 +8,7 @@ import type { Services } from '../services.js';
 
 /** Encrypted user data and the health of the session's session_key, which itself never leaves the server. */
 export async function wechatRoutes(app: FastifyInstance, services: Services, limits: RouteLimits): Promise<void> {
-  app.post<{ Body: EncryptedPayload }>(
+  app.post<{ Body: DecryptRequest }>(
     '/api/wechat/decrypt',
     {
       preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
@@ -18,7 +18,7 @@ export async function wechatRoutes(app: FastifyInstance, services: Services, lim
         response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
       },
     },
-    async (request) => services.encryptedData.decrypt(authOf(request), request.body, requestOrigin(request)),
+    async (request) => services.capabilities.decrypt(authOf(request), request.body, requestOrigin(request)),
   );
 
   app.post<{ Body: { rawData: string; signature: string } }>(
@@ -37,7 +37,7 @@ export async function wechatRoutes(app: FastifyInstance, services: Services, lim
       },
     },
     async (request) => ({
-      valid: await services.encryptedData.verifyRawData(authOf(request), request.body.rawData, request.body.signature),
+      valid: await services.sessionKeys.verifyRawData(authOf(request), request.body.rawData, request.body.signature),
     }),
   );
 

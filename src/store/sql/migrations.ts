@@ -170,6 +170,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('audit_events').addColumn('provider', 'varchar(32)').execute();
     },
   },
+  '2026-11-29-011-guests': {
+    // Douyin lets people use a mini program before logging in: such a user is a guest until an account of a real
+    // login joins them. Every existing user logged in through a platform account, so none is a guest.
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .alterTable('users')
+        .addColumn('guest', 'smallint', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };
 
 /**

@@ -44,6 +44,8 @@ export interface UsersTable {
   phone_number: string | null;
   phone_pure_number: string | null;
   phone_country_code: string | null;
+  /** 1 while the user is known only by a device (a Douyin guest), 0 once a real login joins them. */
+  guest: number;
   created_at: number;
   updated_at: number;
 }

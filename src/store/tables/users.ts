@@ -11,6 +11,11 @@ export async function findUserById(db: Kysely<Database>, id: string): Promise<Us
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** A guest's user joined by a real login's account is a guest no more. */
+export async function markNotGuest(db: Kysely<Database>, id: string): Promise<void> {
+  await db.updateTable('users').set({ guest: 0 }).where('id', '=', id).where('guest', '<>', 0).execute();
+}
+
 export interface UserChanges {
   nickname?: string | null;
   avatar_url?: string | null;

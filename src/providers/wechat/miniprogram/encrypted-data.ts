@@ -1,44 +1,18 @@
-import type { AuditLog } from '../../../core/audit.js';
-import type { RequestOrigin } from '../../../core/request-origin.js';
-import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
+import type { EncryptedPayload } from '../../../core/identity-provider.js';
 import { WeappAuthError } from '../../../lib/errors.js';
-import { DecryptError, decryptUserData, verifyRawDataSignature } from '../api/crypto.js';
-import { type SessionKeys, sessionKeyExpired, type WechatAccount } from './session-keys.js';
-
-export interface EncryptedPayload {
-  encryptedData: string;
-  iv: string;
-}
-
-export interface EncryptedDataDeps {
-  sessionKeys: SessionKeys;
-  audit: AuditLog;
-}
+import { DecryptError, decryptUserData } from '../api/crypto.js';
+import { isSessionKeyCurrent, type SessionKeyCheckDeps, sessionKeyExpired, type WechatAccount } from './session-keys.js';
 
 /**
  * Opens `encryptedData` (getWeRunData, getShareInfo, legacy getPhoneNumber) with the session's stored key, and
  * when it does not open says why: the input was damaged in transit (DECRYPT_FAILED, with a hint), the key was
  * rotated by a later wx.login (SESSION_KEY_EXPIRED, found out by asking WeChat's checksession), or the data is
- * another app's or another user's (WATERMARK_MISMATCH, DATA_OWNER_MISMATCH).
+ * another app's or another user's (WATERMARK_MISMATCH, DATA_OWNER_MISMATCH). The core audits each failure.
  */
 export class EncryptedData {
-  constructor(private readonly deps: EncryptedDataDeps) {}
+  constructor(private readonly deps: SessionKeyCheckDeps) {}
 
-  async decrypt(claims: AccessClaims, payload: EncryptedPayload, origin: RequestOrigin): Promise<Record<string, unknown>> {
-    try {
-      return await this.decryptFor(claims, payload);
-    } catch (error) {
-      if (error instanceof WeappAuthError) {
-        const diagnosis = { code: error.code, ...(typeof error.details?.hint === 'string' ? { hint: error.details.hint } : {}) };
-        const facts = { userId: claims.userId, sessionId: claims.sessionId, provider: claims.provider, app: claims.appid };
-        await this.deps.audit.record('decrypt_failed', { ...facts, details: diagnosis }, origin);
-      }
-      throw error;
-    }
-  }
-
-  private async decryptFor(claims: AccessClaims, payload: EncryptedPayload): Promise<Record<string, unknown>> {
-    const account = await this.deps.sessionKeys.of(claims);
+  async open(account: WechatAccount, payload: EncryptedPayload): Promise<Record<string, unknown>> {
     let data: Record<string, unknown>;
     try {
       data = decryptUserData(account.sessionKey, payload.encryptedData, payload.iv);
@@ -56,12 +30,6 @@ export class EncryptedData {
     return data;
   }
 
-  /** Legacy getUserInfo rawData: sha1(rawData + session_key) must equal the signature WeChat sent beside it. */
-  async verifyRawData(claims: AccessClaims, rawData: string, signature: string): Promise<boolean> {
-    const account = await this.deps.sessionKeys.of(claims);
-    return verifyRawDataSignature(rawData, signature, account.sessionKey);
-  }
-
   private async diagnose(error: DecryptError, account: WechatAccount): Promise<WeappAuthError> {
     switch (error.failure) {
       case 'spaces_in_base64':
@@ -72,7 +40,7 @@ export class EncryptedData {
       case 'bad_data_length':
         return new WeappAuthError('VALIDATION_FAILED', error.message);
       case 'wrong_key_or_damaged':
-        if (!(await this.deps.sessionKeys.isCurrent(account))) return sessionKeyExpired();
+        if (!(await isSessionKeyCurrent(this.deps, account))) return sessionKeyExpired();
         return new WeappAuthError(
           'DECRYPT_FAILED',
           'the stored session_key is current, so encryptedData or iv was damaged or belongs to another login: send them exactly as WeChat gave them',

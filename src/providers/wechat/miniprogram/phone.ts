@@ -1,33 +1,28 @@
 import type { PhoneNumber } from '../../../contract/api.js';
-import type { Profiles } from '../../../core/profile.js';
-import type { RequestOrigin } from '../../../core/request-origin.js';
-import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
+import type { EncryptedPayload } from '../../../core/identity-provider.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import type { AccessTokenManager } from '../api/access-token-manager.js';
 import { WechatApiError } from '../api/errors.js';
 import type { WechatApi, WechatAppCredentials } from '../api/wechat-api.js';
 import { ERRCODE } from '../api/wire.js';
 import { wechatFailure } from '../failure.js';
-import type { EncryptedData, EncryptedPayload } from './encrypted-data.js';
-import type { SessionKeys } from './session-keys.js';
+import type { EncryptedData } from './encrypted-data.js';
+import type { WechatAccount } from './session-keys.js';
 
 export interface PhonesDeps {
   wechat: WechatApi;
   wechatTokens: AccessTokenManager;
-  sessionKeys: SessionKeys;
   encryptedData: EncryptedData;
-  profiles: Profiles;
   /** The apps' credentials, by appid: a wx.login code sent as a phone code is recognised by code2Session. */
   apps: ReadonlyMap<string, WechatAppCredentials>;
 }
 
-/** Binding the user's phone number: the current way (a getPhoneNumber code) or the legacy one (encryptedData). */
+/** The user's phone number as WeChat proves it: the current way (a getPhoneNumber code) or the legacy one (encryptedData). */
 export class Phones {
   constructor(private readonly deps: PhonesDeps) {}
 
   /** getuserphonenumber with the button's `e.detail.code`, checked by WeChat to belong to this user. */
-  async bindByCode(claims: AccessClaims, code: string): Promise<PhoneNumber> {
-    const account = await this.deps.sessionKeys.of(claims);
+  async byCode(account: WechatAccount, code: string): Promise<PhoneNumber> {
     let phone;
     try {
       phone = await this.deps.wechatTokens.withToken(account.appid, (token) => this.deps.wechat.phoneNumber(token, code, account.openid));
@@ -39,12 +34,12 @@ export class Phones {
     if (phone.watermarkAppid !== account.appid) {
       throw new WeappAuthError('WATERMARK_MISMATCH', 'WeChat returned a phone number watermarked for another app');
     }
-    return this.bind(claims.userId, phone);
+    return { phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode };
   }
 
   /** Legacy getPhoneNumber: encryptedData + iv, opened with the stored session_key. */
-  async bindByEncryptedData(claims: AccessClaims, payload: EncryptedPayload, origin: RequestOrigin): Promise<PhoneNumber> {
-    const data = await this.deps.encryptedData.decrypt(claims, payload, origin);
+  async byEncryptedData(account: WechatAccount, payload: EncryptedPayload): Promise<PhoneNumber> {
+    const data = await this.deps.encryptedData.open(account, payload);
     const { phoneNumber, purePhoneNumber, countryCode } = data;
     if (
       typeof phoneNumber !== 'string' ||
@@ -55,7 +50,7 @@ export class Phones {
         details: { hint: 'not_phone_data' },
       });
     }
-    return this.bind(claims.userId, { phoneNumber, purePhoneNumber, countryCode: String(countryCode) });
+    return { phoneNumber, purePhoneNumber, countryCode: String(countryCode) };
   }
 
   /**
@@ -78,15 +73,5 @@ export class Phones {
       'PHONE_CODE_IS_LOGIN_CODE',
       'this is a wx.login code; send the code from the getPhoneNumber button (e.detail.code) instead',
     );
-  }
-
-  private async bind(userId: string, phone: PhoneNumber): Promise<PhoneNumber> {
-    const view = { phoneNumber: phone.phoneNumber, purePhoneNumber: phone.purePhoneNumber, countryCode: phone.countryCode };
-    await this.deps.profiles.change(userId, {
-      phone_number: view.phoneNumber,
-      phone_pure_number: view.purePhoneNumber,
-      phone_country_code: view.countryCode,
-    });
-    return view;
   }
 }

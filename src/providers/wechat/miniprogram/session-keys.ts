@@ -1,15 +1,17 @@
 import type { Accounts } from '../../../core/accounts.js';
 import type { AuditLog } from '../../../core/audit.js';
+import type { SessionAccount } from '../../../core/identity-provider.js';
 import type { RequestOrigin } from '../../../core/request-origin.js';
 import type { SharedFlight } from '../../../core/shared-flight.js';
 import type { AccessClaims } from '../../../core/tokens/access-tokens.js';
 import { WeappAuthError } from '../../../lib/errors.js';
 import type { AccessTokenManager } from '../api/access-token-manager.js';
+import { verifyRawDataSignature } from '../api/crypto.js';
 import { WechatApiError } from '../api/errors.js';
 import type { WechatApi } from '../api/wechat-api.js';
 import { ERRCODE } from '../api/wire.js';
 import { wechatFailure } from '../failure.js';
-import { WECHAT } from './provider.js';
+import { WECHAT } from './provider-id.js';
 
 /** The WeChat account behind a signed-in session, with its stored session_key opened. Never leaves the server. */
 export interface WechatAccount {
@@ -20,10 +22,37 @@ export interface WechatAccount {
   updatedAt: number;
 }
 
-export interface SessionKeysDeps {
-  accounts: Accounts;
+/** The session's account as WeChat names it; a WeChat account always has a session_key. */
+export function wechatAccountOf(session: SessionAccount): WechatAccount {
+  if (session.secret === undefined || session.secretUpdatedAt === undefined) throw sessionKeyExpired();
+  return {
+    userId: session.userId,
+    appid: session.app,
+    openid: session.subject,
+    sessionKey: session.secret,
+    updatedAt: session.secretUpdatedAt,
+  };
+}
+
+/** What asking WeChat about a session_key takes. */
+export interface SessionKeyCheckDeps {
   wechat: WechatApi;
   wechatTokens: AccessTokenManager;
+}
+
+/** WeChat's checksession: is the stored key the one WeChat holds now? */
+export async function isSessionKeyCurrent(deps: SessionKeyCheckDeps, account: WechatAccount): Promise<boolean> {
+  try {
+    return await deps.wechatTokens.withToken(account.appid, (token) =>
+      deps.wechat.isSessionKeyCurrent(token, account.openid, account.sessionKey),
+    );
+  } catch (error) {
+    throw wechatFailure(error);
+  }
+}
+
+export interface SessionKeysDeps extends SessionKeyCheckDeps {
+  accounts: Accounts;
   /** One reset per account at a time across instances: WeChat accepts a reset only with the current key. */
   resets: SharedFlight<number>;
   audit: AuditLog;
@@ -50,15 +79,14 @@ export class SessionKeys {
     return { userId: account.userId, appid, openid, sessionKey: account.secret, updatedAt: account.updatedAt };
   }
 
+  /** Legacy getUserInfo rawData: sha1(rawData + session_key) must equal the signature WeChat sent beside it. */
+  async verifyRawData(claims: AccessClaims, rawData: string, signature: string): Promise<boolean> {
+    return verifyRawDataSignature(rawData, signature, (await this.of(claims)).sessionKey);
+  }
+
   /** WeChat's checksession: is the stored key the one WeChat holds now? */
   async isCurrent(account: WechatAccount): Promise<boolean> {
-    try {
-      return await this.deps.wechatTokens.withToken(account.appid, (token) =>
-        this.deps.wechat.isSessionKeyCurrent(token, account.openid, account.sessionKey),
-      );
-    } catch (error) {
-      throw wechatFailure(error);
-    }
+    return isSessionKeyCurrent(this.deps, account);
   }
 
   /**
