@@ -56,10 +56,13 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** A file's layer: its first folder under src/ (a provider's simulator/ apart), or its own name at the root. */
+/**
+ * A file's layer: its first folder under src/ (a provider's simulator/ and the simulators' shared kit apart), or its
+ * own name at the root.
+ */
 function layerOf(file: string): string {
   const parts = relative(SRC, file).split('/');
-  if (parts[0] === 'providers' && parts[2] === 'simulator') return 'simulator';
+  if (parts[0] === 'providers' && (parts[2] === 'simulator' || parts[1] === 'simulator-kit')) return 'simulator';
   const [first = '', second] = parts;
   return second === undefined ? first.replace(/\.ts$/, '') : first;
 }

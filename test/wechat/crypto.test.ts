@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DecryptError, decryptUserData, sessionKeySignature, verifyRawDataSignature } from '../../src/providers/wechat/api/crypto.js';
+import { DecryptError, decryptUserData } from '../../src/lib/crypto/user-data.js';
+import { sessionKeySignature, verifyRawDataSignature } from '../../src/providers/wechat/api/crypto.js';
 
 /**
  * WeChat's own sample from its decryption demo (WXBizDataCrypt, "开放数据校验与解密"), the vector the big SDKs

@@ -1,6 +1,7 @@
 import { ALIPAY_ERRORS } from './alipay.js';
 import { CORE_ERRORS } from './core.js';
 import { mergeErrorCodes } from './define.js';
+import { DOUYIN_ERRORS } from './douyin.js';
 import { PLATFORM_ERRORS } from './platform.js';
 import { WECHAT_ERRORS } from './wechat.js';
 
@@ -8,7 +9,7 @@ import { WECHAT_ERRORS } from './wechat.js';
  * Every code the server answers with, and its HTTP status: the core's, the platforms' shared ones, and each
  * provider's group. README's error table is this table. Codes never change meaning; messages may be reworded.
  */
-export const ERROR_STATUS = mergeErrorCodes(CORE_ERRORS, PLATFORM_ERRORS, WECHAT_ERRORS, ALIPAY_ERRORS);
+export const ERROR_STATUS = mergeErrorCodes(CORE_ERRORS, PLATFORM_ERRORS, WECHAT_ERRORS, ALIPAY_ERRORS, DOUYIN_ERRORS);
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 

@@ -1,5 +1,6 @@
 import { WeappAuthError } from '../../lib/errors.js';
-import { NoAccessTokenError, WechatApiError, WechatTransportError } from './api/errors.js';
+import { NoAccessTokenError } from '../../lib/upstream/app-token-cache.js';
+import { WechatApiError, WechatTransportError } from './api/errors.js';
 import { ERRCODE } from './api/wire.js';
 
 /**

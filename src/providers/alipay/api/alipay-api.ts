@@ -1,6 +1,5 @@
 import { AlipaySdk } from 'alipay-sdk';
-import { parseJsonObject } from '../../../lib/json.js';
-import { retryWhileBusy } from '../../../lib/retry.js';
+import { fetchAnswer, NoAnswerError, parseJsonObject, retryWhileBusy, type UpstreamAnswer } from '../../../lib/upstream/http.js';
 import { AlipayApiError, AlipayPhoneResponseError, AlipayTransportError } from './errors.js';
 import { type AlipayApiName, ERROR_RESPONSE_KEY, GATEWAY_CODE, type PhonePlaintext, phoneSignContent, responseKey } from './wire.js';
 
@@ -163,23 +162,24 @@ export class AlipayApi {
     for (const [name, value] of new URLSearchParams(sdk.sdkExecute(api, params))) {
       (URL_PARAMETERS.has(name) ? url.searchParams : body).append(name, value);
     }
-    let text: string;
-    let traceId: string | undefined;
+    let answered: UpstreamAnswer;
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', accept: 'application/json' },
-        body,
-        signal: AbortSignal.timeout(this.transport.timeoutMs),
-      });
-      text = await response.text();
-      traceId = response.headers.get('trace_id') ?? undefined;
-      if (response.status !== 200) throw fail('bad_response', `HTTP ${response.status}`);
+      answered = await fetchAnswer(
+        url,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', accept: 'application/json' },
+          body,
+        },
+        this.transport.timeoutMs,
+      );
     } catch (cause) {
-      if (cause instanceof AlipayTransportError) throw cause;
-      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-      throw fail(timedOut ? 'timeout' : 'network', timedOut ? `no answer within ${this.transport.timeoutMs} ms` : 'unreachable', cause);
+      if (!(cause instanceof NoAnswerError)) throw cause;
+      throw fail(cause.failure, cause.message, cause);
     }
+    const { text } = answered;
+    const traceId = answered.headers.get('trace_id') ?? undefined;
+    if (answered.status !== 200) throw fail('bad_response', `HTTP ${answered.status}`);
 
     const parsed = parseJsonObject(text);
     const key = parsed?.[responseKey(api)] !== undefined ? responseKey(api) : ERROR_RESPONSE_KEY;

@@ -1,8 +1,8 @@
 /** The control API (under /control): mints what my.getAuthCode and my.getPhoneNumber would give, injects faults, moves the clock. */
 import type { FastifyInstance } from 'fastify';
-import { badRequest, ControlError } from '../../wechat/simulator/control-errors.js';
-import { guardControlRoutes } from '../../wechat/simulator/control-guard.js';
-import { FaultQueue } from '../../wechat/simulator/faults.js';
+import { badRequest, ControlError } from '../../simulator-kit/control-errors.js';
+import { guardControlScope } from '../../simulator-kit/control-scope.js';
+import { FaultQueue } from '../../simulator-kit/faults.js';
 import { ALIPAY_APIS, type AlipayApiName, type PhoneResponseEnvelope } from '../api/wire.js';
 import { aesEncrypt, rsa2Sign } from './crypto.js';
 import { GATEWAY_ERRORS } from './gateway.js';
@@ -38,7 +38,7 @@ export async function controlRoutes(
   scope: FastifyInstance,
   { state, hosts }: { state: AlipaySimulatorState; hosts: readonly string[] },
 ): Promise<void> {
-  guardControlRoutes(scope, hosts);
+  guardControlScope(scope, hosts);
 
   // → {code, subject, userId?, openId?}: the ids alipay.system.oauth.token will answer for the app's current mode.
   const mintCodeBody = objectSchema({ appid, subject, userId });

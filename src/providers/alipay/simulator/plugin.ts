@@ -1,6 +1,6 @@
 /** The Alipay simulator as a Fastify plugin (mounted by the server under /sim/alipay); encapsulated like WeChat's. */
 import type { FastifyPluginAsync } from 'fastify';
-import { acceptAnyBodyAsText } from '../../wechat/simulator/body.js';
+import { acceptAnyBodyAsText } from '../../simulator-kit/body.js';
 import { controlRoutes } from './control.js';
 import { gatewayRoutes } from './gateway.js';
 import type { AlipaySimulatorState } from './state.js';

@@ -1,6 +1,6 @@
 /** The Alipay simulator on its own HTTP server (port 0 = a random free port). */
 import Fastify from 'fastify';
-import { listenSimulator } from '../../wechat/simulator/server.js';
+import { listenSimulator } from '../../simulator-kit/listen.js';
 import { alipaySimulatorPlugin } from './plugin.js';
 import { type AlipaySimulatorApp, AlipaySimulatorState } from './state.js';
 

@@ -1,7 +1,7 @@
 /** The simulator's memory: its apps and their keys, users, outstanding authCodes, faults and clock. */
 import { randomBytes, randomInt } from 'node:crypto';
-import { SimClock } from '../../wechat/simulator/clock.js';
-import { FaultQueue } from '../../wechat/simulator/faults.js';
+import { SimClock } from '../../simulator-kit/clock.js';
+import { FaultQueue } from '../../simulator-kit/faults.js';
 import type { AlipayApiName } from '../api/wire.js';
 import { generateAesKey, generateRsaKeyPair, type RsaKeyPair } from './crypto.js';
 

@@ -37,11 +37,3 @@ export class WechatTransportError extends Error {
 export function extractRid(errmsg: string): string | undefined {
   return /rid: ([\w-]+)/.exec(errmsg)?.[1] ?? /req_id: ([\w-]+)/.exec(errmsg)?.[1];
 }
-
-/** A read-only instance found no access token in the shared cache: the process that refreshes them has not run. */
-export class NoAccessTokenError extends Error {
-  override readonly name = 'NoAccessTokenError';
-  constructor(readonly appid: string) {
-    super(`no access token for ${appid} in the shared cache, and this instance is set to only read them`);
-  }
-}

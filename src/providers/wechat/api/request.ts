@@ -1,5 +1,4 @@
-import { parseJsonObject } from '../../../lib/json.js';
-import { retryWhileBusy } from '../../../lib/retry.js';
+import { fetchText, NoAnswerError, parseJsonObject, retryWhileBusy } from '../../../lib/upstream/http.js';
 import { WechatApiError, WechatTransportError } from './errors.js';
 import { ERRCODE, WECHAT_PATHS, type WechatApiName } from './wire.js';
 
@@ -47,18 +46,11 @@ async function callOnce(transport: WechatTransport, call: WechatCall, attempt: n
   const url = `${transport.baseUrl}${WECHAT_PATHS[call.api]}?${new URLSearchParams(call.query).toString()}`;
   let text: string;
   try {
-    const response = await fetch(url, {
-      method: call.body === undefined ? 'GET' : 'POST',
-      headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
-      body: call.body === undefined ? null : JSON.stringify(call.body),
-      signal: AbortSignal.timeout(transport.timeoutMs),
-    });
-    text = await response.text();
+    text = await fetchText(url, { method: call.body === undefined ? 'GET' : 'POST', headers: {}, body: call.body }, transport.timeoutMs);
   } catch (cause) {
-    const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-    const failure = timedOut ? 'timeout' : 'network';
-    report(undefined, undefined, failure);
-    throw new WechatTransportError(call.api, failure, timedOut ? `no answer within ${transport.timeoutMs} ms` : 'unreachable', { cause });
+    if (!(cause instanceof NoAnswerError)) throw cause;
+    report(undefined, undefined, cause.failure);
+    throw new WechatTransportError(call.api, cause.failure, cause.message, { cause: cause.cause });
   }
 
   const parsed = parseJsonObject(text);

@@ -1,6 +1,6 @@
 import type { EncryptedPayload } from '../../../core/identity-provider.js';
+import { DecryptError, decryptUserData } from '../../../lib/crypto/user-data.js';
 import { WeappAuthError } from '../../../lib/errors.js';
-import { DecryptError, decryptUserData } from '../api/crypto.js';
 import { isSessionKeyCurrent, type SessionKeyCheckDeps, sessionKeyExpired, type WechatAccount } from './session-keys.js';
 
 /**

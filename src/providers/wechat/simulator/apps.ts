@@ -1,5 +1,5 @@
 /** The mini program apps (appid + secret) a simulator instance knows, and WeChat's credential check against them. */
-import { timingSafeEqual } from 'node:crypto';
+import { equalInConstantTime } from '../../simulator-kit/secrets.js';
 import { ERRCODE } from '../api/wire.js';
 import { WechatError } from './wechat-errors.js';
 
@@ -55,11 +55,4 @@ export class AppRegistry {
     if (!equalInConstantTime(secret, expected)) throw new WechatError(ERRCODE.INVALID_APPSECRET);
     return appid;
   }
-}
-
-/** Compares secrets without leaking how many leading characters matched. */
-export function equalInConstantTime(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -1,4 +1,5 @@
-/** Injected failures, queued per platform API and consumed first in, first out: one per call. */
+/** WeChat's injected failures, queued per API by the shared FaultQueue. */
+import { FaultQueue } from '../../simulator-kit/faults.js';
 import type { WechatApiName } from '../api/wire.js';
 
 export interface Fault {
@@ -14,22 +15,4 @@ export interface Fault {
   contentType?: string;
 }
 
-/** Generic over the platform's API names and fault shape, so every platform's simulator queues its faults alike. */
-export class FaultQueue<Api extends string = WechatApiName, F = Fault> {
-  readonly #queues = new Map<Api, { fault: F; remaining: number }[]>();
-
-  add(api: Api, fault: F, times: number): void {
-    const queue = this.#queues.get(api) ?? [];
-    queue.push({ fault, remaining: times });
-    this.#queues.set(api, queue);
-  }
-
-  /** The fault for this call, if any; uses up one of its `times`. */
-  take(api: Api): F | undefined {
-    const queue = this.#queues.get(api);
-    const head = queue?.[0];
-    if (!queue || !head) return undefined;
-    if (--head.remaining === 0) queue.shift();
-    return head.fault;
-  }
-}
+export class WechatFaults extends FaultQueue<WechatApiName, Fault> {}

@@ -3,8 +3,8 @@
  * handlers stay encapsulated, so mounting it (e.g. under /sim) leaves the host app's behaviour untouched.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { acceptAnyBodyAsText } from '../../simulator-kit/body.js';
 import type { SimulatorApp } from './apps.js';
-import { acceptAnyBodyAsText } from './body.js';
 import { controlRoutes } from './routes/control.js';
 import { wechatApiRoutes } from './routes/wechat-api.js';
 import { createSimulatorState, type SimulatorState } from './state.js';

@@ -1,6 +1,6 @@
 /** The simulator on its own HTTP server: for the CLI, for tests, for the server's simulator mode (port 0 = a random free port). */
-import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
+import { listenSimulator } from '../../simulator-kit/listen.js';
 import { type SimulatorOptions, simulatorPlugin } from './plugin.js';
 import { createSimulatorState, type SimulatorState } from './state.js';
 
@@ -20,16 +20,4 @@ export async function startSimulator(options: SimulatorOptions & { port?: number
   const state = 'state' in options ? options.state : createSimulatorState(options.apps ?? []);
   await app.register(simulatorPlugin, { state, hosts: [host, ...(options.hosts ?? [])] });
   return { ...(await listenSimulator(app, host, options.port)), state };
-}
-
-/** Starts a simulator's Fastify app on `host` (port 0 or absent: a free one): its base URL and how to stop it. */
-export async function listenSimulator(app: FastifyInstance, host: string, port = 0): Promise<{ url: string; close(): Promise<void> }> {
-  await app.listen({ port, host });
-  const { port: bound } = app.server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
-    close: async () => {
-      await app.close();
-    },
-  };
 }

@@ -1,11 +1,13 @@
 /** Everything one simulator instance remembers, in memory; the control API's reset starts it over. */
+
+import { SimClock } from '../../simulator-kit/clock.js';
+import { CallStats } from '../../simulator-kit/stats.js';
+import { WECHAT_APIS, type WechatApiName } from '../api/wire.js';
 import { AppRegistry, type SimulatorApp } from './apps.js';
-import { SimClock } from './clock.js';
-import { FaultQueue } from './faults.js';
+import { WechatFaults } from './faults.js';
 import { IssuedAccessTokens } from './issued-access-tokens.js';
 import { LoginRegistry } from './logins.js';
 import { PhoneCodeRegistry } from './phone-codes.js';
-import { CallStats } from './stats.js';
 
 export interface SimulatorState {
   /** Configuration, not state: survives reset. */
@@ -14,8 +16,8 @@ export interface SimulatorState {
   logins: LoginRegistry;
   phoneCodes: PhoneCodeRegistry;
   tokens: IssuedAccessTokens;
-  faults: FaultQueue;
-  stats: CallStats;
+  faults: WechatFaults;
+  stats: CallStats<WechatApiName>;
 }
 
 /** A fresh simulator knowing `apps` (none or empty → DEFAULT_SIMULATOR_APP); throws on a malformed or duplicate app. */
@@ -30,8 +32,8 @@ function freshState(apps: AppRegistry): SimulatorState {
     logins: new LoginRegistry(),
     phoneCodes: new PhoneCodeRegistry(),
     tokens: new IssuedAccessTokens(),
-    faults: new FaultQueue(),
-    stats: new CallStats(),
+    faults: new WechatFaults(),
+    stats: new CallStats(WECHAT_APIS),
   };
 }
 

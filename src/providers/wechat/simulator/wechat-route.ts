@@ -4,8 +4,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { parseJsonObject } from '../../simulator-kit/body.js';
 import { ERRCODE, WECHAT_PATHS, type WechatApiName } from '../api/wire.js';
-import { parseJsonObject } from './body.js';
 import type { SimulatorState } from './state.js';
 import { WechatError, wechatErrorBody } from './wechat-errors.js';
 

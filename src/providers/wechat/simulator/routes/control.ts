@@ -1,11 +1,11 @@
 /** The control API (under /control): mints what the phone would produce, injects faults, moves the clock. */
 import type { FastifyInstance } from 'fastify';
+import { badRequest, ControlError } from '../../../simulator-kit/control-errors.js';
+import { guardControlScope } from '../../../simulator-kit/control-scope.js';
+import { type EncryptedUserData, encryptUserData } from '../../../simulator-kit/user-data.js';
 import type { Watermark, WechatApiName } from '../../api/wire.js';
-import { badRequest, ControlError } from '../control-errors.js';
-import { guardControlRoutes } from '../control-guard.js';
 import { clockBody, encryptBody, faultBody, mintCodeBody, mintPhoneCodeBody } from '../control-schemas.js';
-import { type EncryptedUserData, encryptUserData } from '../crypto.js';
-import { FaultQueue } from '../faults.js';
+import { WechatFaults } from '../faults.js';
 import type { SimUser } from '../logins.js';
 import { resetState, type SimulatorState } from '../state.js';
 
@@ -40,7 +40,7 @@ export async function controlRoutes(
   scope: FastifyInstance,
   { state, hosts }: { state: SimulatorState; hosts: readonly string[] },
 ): Promise<void> {
-  guardControlRoutes(scope, hosts);
+  guardControlScope(scope, hosts);
 
   scope.post<{ Body: MintCodeBody }>('/codes', { schema: { body: mintCodeBody } }, async (request) => {
     const { openid, unionid, sessionKey } = request.body;
@@ -78,7 +78,7 @@ export async function controlRoutes(
   });
 
   scope.delete('/faults', async (_request, reply) => {
-    state.faults = new FaultQueue();
+    state.faults = new WechatFaults();
     return reply.code(204).send();
   });
 

@@ -5,26 +5,11 @@
  * and a DNS-rebinding page, which calls this machine under its own name, gives that name away in Host.
  */
 import { isIP } from 'node:net';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseJsonObject } from './body.js';
-import { badRequest, ControlError, controlErrorHandler } from './control-errors.js';
+import type { FastifyRequest } from 'fastify';
+import { ControlError } from './control-errors.js';
 
 /** Sec-Fetch-Site values of a request the page at this origin made, or a person (address bar, curl, tests). */
 const OWN_FETCH_SITES = new Set(['same-origin', 'none']);
-
-/**
- * Sets up a control API scope (any platform's simulator): its errors as {"error":{code,message}}, every request
- * checked by checkControlRequest, JSON bodies parsed and unknown fields refused before schema validation.
- */
-export function guardControlRoutes(scope: FastifyInstance, hosts: readonly string[]): void {
-  scope.setErrorHandler(controlErrorHandler);
-  scope.addHook('onRequest', async (request) => {
-    checkControlRequest(request, hosts);
-  });
-  scope.addHook('preValidation', async (request) => {
-    request.body = checkedJsonBody(request);
-  });
-}
 
 /**
  * Refuses a control request that a browser made for a page of another origin, that names a host neither loopback,
@@ -73,18 +58,4 @@ function hasBody(request: FastifyRequest): boolean {
 
 function isJson(contentType: string | undefined): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
-}
-
-/**
- * Parses the raw body of routes that declare one, before schema validation. Unknown fields are refused here by
- * name, because Fastify's default Ajv setup would silently strip them and a typo (openId) would go unnoticed.
- */
-function checkedJsonBody(request: FastifyRequest): unknown {
-  const schema = request.routeOptions.schema?.body as { properties?: Record<string, unknown> } | undefined;
-  if (!schema?.properties) return request.body;
-  const body = parseJsonObject(request.body);
-  if (body === undefined) throw badRequest('body must be a JSON object, e.g. {"openid": "..."}');
-  const unknown = Object.keys(body).filter((key) => !Object.hasOwn(schema.properties as object, key));
-  if (unknown.length > 0) throw badRequest(`unknown field(s): ${unknown.join(', ')}`);
-  return body;
 }
