@@ -73,7 +73,14 @@ export class AlipayMiniProgramProvider implements IdentityProvider {
     if (!('response' in proof)) {
       throw new WeappAuthError('PHONE_UNSUPPORTED', 'Alipay proves a phone number with my.getPhoneNumber’s response: send {response}');
     }
-    this.config(session.app);
+    // Alipay hands out phone numbers only to apps with content encryption set (应用AES密钥管理): without the key none opens.
+    if (this.config(session.app).encryptKey === undefined) {
+      throw new WeappAuthError(
+        'PHONE_UNSUPPORTED',
+        `no content-encryption key is configured for the Alipay app ${session.app}: set ALIPAY_ENCRYPT_KEY (ALIPAY_<appid>_ENCRYPT_KEY with ALIPAY_APPS) to the AES key of the app's 接口内容加密方式`,
+        { details: { hint: 'no_encryption_key' } },
+      );
+    }
     let answer;
     try {
       answer = this.deps.alipay.openPhoneResponse(session.app, proof.response);
