@@ -13,7 +13,7 @@ const SIMULATOR_MODE = {
   WECHAT_SIMULATOR: 'true',
   ALIPAY_APPID: ALIPAY_SIMULATOR_APP,
   ALIPAY_RETRIES: '0',
-  ALIPAY_TIMEOUT_MS: '500',
+  ALIPAY_TIMEOUT_MS: '3000',
 };
 
 const h = useHarness(SIMULATOR_MODE);
@@ -69,7 +69,7 @@ describe('Alipay through the server (simulator mode)', () => {
     const expectations: [string, () => Promise<unknown>, number, string][] = [
       ['never minted', async () => undefined, 400, 'INVALID_CODE'],
       ['busy', () => control(h, '/faults', { api: 'alipay.system.oauth.token', error: 'isp.unknow-error' }), 503, 'ALIPAY_UNAVAILABLE'],
-      ['slow', () => control(h, '/faults', { api: 'alipay.system.oauth.token', delayMs: 2_000 }), 504, 'ALIPAY_TIMEOUT'],
+      ['slow', () => control(h, '/faults', { api: 'alipay.system.oauth.token', delayMs: 4_000 }), 504, 'ALIPAY_TIMEOUT'],
       ['garbage', () => control(h, '/faults', { api: 'alipay.system.oauth.token', body: '<html>502</html>' }), 502, 'ALIPAY_BAD_RESPONSE'],
       ['forged', () => control(h, '/faults', { api: 'alipay.system.oauth.token', badSignature: true }), 502, 'ALIPAY_SIGNATURE_INVALID'],
       [
