@@ -55,18 +55,16 @@ export const alipayPlatform: PlatformWiring<AlipaySettings> = {
     const declared =
       list !== undefined ? readAppList(read, list, fallbackMode) : single !== undefined ? readSingleApp(read, single, fallbackMode) : [];
     const apps = declared.map(({ appid, idMode, variable }) => readKeys(read, appid, idMode, variable));
-    const keyed = apps.filter((app) => app.privateKey !== undefined || app.alipayPublicKey !== undefined);
-    if (production || keyed.length > 0) {
+    const given = (variable: string): boolean => read.optional(variable) !== undefined;
+    const keyed = declared.some(({ variable }) => given(variable('PRIVATE_KEY')) || given(variable('PUBLIC_KEY')));
+    if (production || keyed) {
       // A deployment: every app needs its own key and Alipay's; none may silently run on simulated ones.
-      for (const [index, app] of apps.entries()) {
-        const variable = declared[index]?.variable;
-        if (variable === undefined) continue;
-        if (app.privateKey === undefined) read.problem(`${variable('PRIVATE_KEY')} is required for the Alipay app ${app.appid}`);
-        if (app.alipayPublicKey === undefined) read.problem(`${variable('PUBLIC_KEY')} is required for the Alipay app ${app.appid}`);
+      for (const { appid, variable } of declared) {
+        for (const suffix of ['PRIVATE_KEY', 'PUBLIC_KEY'] as const) {
+          if (!given(variable(suffix))) read.problem(`${variable(suffix)} is required for the Alipay app ${appid}`);
+        }
       }
     }
-    if (single === undefined && list === undefined)
-      read.problem('ALIPAY_ID_MODE is set but no Alipay app is: set ALIPAY_APPID or ALIPAY_APPS');
     return {
       apps,
       gateway: read.apiBase('ALIPAY_GATEWAY', GATEWAY, production),
@@ -80,7 +78,13 @@ export const alipayPlatform: PlatformWiring<AlipaySettings> = {
   },
 
   secrets(settings: AlipaySettings): string[] {
-    return settings.apps.flatMap((app) => [app.privateKey, app.encryptKey].filter((secret) => secret !== undefined));
+    // The private key also as the one-line base64 body the key tool prints, the form it may be pasted in.
+    const body = (pem: string): string => pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+    return settings.apps.flatMap((app) =>
+      [app.privateKey, app.privateKey === undefined ? undefined : body(app.privateKey), app.encryptKey].filter(
+        (secret) => secret !== undefined,
+      ),
+    );
   },
 
   async simulate(configured: AlipaySettings | undefined) {
