@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { loadConfig } from '../../src/server/config.js';
 import { alipayPlatform } from '../../src/server/platforms/alipay.js';
 import { problemsOf } from '../support/config-problems.js';
 

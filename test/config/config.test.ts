@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskedConfig } from '../../src/admin/config-view.js';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { loadConfig } from '../../src/server/config.js';
 import { problemsOf } from '../support/config-problems.js';
 
 describe('loadConfig', () => {
