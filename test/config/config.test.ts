@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { maskedConfig } from '../../src/admin/config-view.js';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
-
-function problemsOf(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+import { loadConfig } from '../../src/server/config.js';
+import { problemsOf } from '../support/config-problems.js';
 
 describe('loadConfig', () => {
   it('starts in simulator mode with no WeChat secret outside production', () => {

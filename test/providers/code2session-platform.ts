@@ -62,7 +62,7 @@ export function defineCode2SessionPlatformTests(platform: Code2SessionPlatform):
       return { provider, close: () => simulator.close() };
     },
     mint,
-    unionKeys: platform.unionKeys,
+    has: { union: platform.unionKeys },
     secretBytes: platform.sessionKeyBytes,
   });
 

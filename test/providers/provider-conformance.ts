@@ -19,8 +19,8 @@ export interface ProviderSubject {
   open(): Promise<{ provider: IdentityProvider; close(): Promise<void> }>;
   /** A one-time login code, as the platform's client SDK would get one, for `user` in `app`. */
   mint(app: string, user?: PlatformUser): Promise<{ code: string; subject: string }>;
-  /** False for a platform whose login names no cross-app key (Baidu, Kuaishou): then no identity may carry one. */
-  unionKeys?: boolean;
+  /** What the platform lacks: no cross-app key (Alipay, Baidu, Kuaishou), no per-account secret. Both are had unless set false. */
+  has?: { union?: boolean; secret?: boolean };
   /** Bytes of the platform's per-account secret, as base64 (16 unless the platform says otherwise; Baidu's are 24). */
   secretBytes?: number;
 }
@@ -68,11 +68,18 @@ export function defineProviderConformance(name: string, subject: ProviderSubject
       expect(other.identity.subject).not.toBe(first.identity.subject);
     });
 
-    it.runIf(subject.unionKeys === false)('names no union key where the platform has none', async () => {
-      expect((await login(appA, { unionKey: `union-${randomBytes(8).toString('hex')}` })).identity.union).toBeUndefined();
+    const hasUnion = subject.has?.union ?? true;
+    const hasSecret = subject.has?.secret ?? true;
+
+    it.runIf(!hasUnion)('names no union where the platform has no cross-app key', async () => {
+      expect((await login(appA, { unionKey: 'union-ignored' })).identity.union).toBeUndefined();
     });
 
-    it.runIf(subject.unionKeys !== false)(
+    it.runIf(!hasSecret)('keeps no secret where the platform hands out none', async () => {
+      expect((await login(appA)).identity.secret).toBeUndefined();
+    });
+
+    it.runIf(hasUnion)(
       'names a union key in one family of its own, the same in each of its apps, and none where the platform gives none',
       async () => {
         const key = `union-${randomBytes(8).toString('hex')}`;
@@ -85,7 +92,7 @@ export function defineProviderConformance(name: string, subject: ProviderSubject
       },
     );
 
-    it('passes on the per-account secret the platform hands out with a login', async () => {
+    it.runIf(hasSecret)('passes on the per-account secret the platform hands out with a login', async () => {
       // Shaped as the platform's session_key (16 bytes, base64, unless it says otherwise), which simulators check.
       const secret = randomBytes(subject.secretBytes ?? 16).toString('base64');
       expect((await login(appA, { secret })).identity.secret).toBe(secret);

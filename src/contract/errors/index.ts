@@ -1,3 +1,4 @@
+import { ALIPAY_ERRORS } from './alipay.js';
 import { BAIDU_ERRORS } from './baidu.js';
 import { CORE_ERRORS } from './core.js';
 import { mergeErrorCodes } from './define.js';
@@ -16,6 +17,7 @@ export const ERROR_STATUS = mergeErrorCodes(
   PLATFORM_ERRORS,
   WECHAT_ERRORS,
   DOUYIN_ERRORS,
+  ALIPAY_ERRORS,
   QQ_ERRORS,
   BAIDU_ERRORS,
   KUAISHOU_ERRORS,

@@ -21,7 +21,7 @@ export interface UpstreamRequest {
   /** Sent as JSON; none for GET. */
   body?: unknown;
   /** Sent as an application/x-www-form-urlencoded body instead (QQ, Baidu, Kuaishou); not with `body`. */
-  form?: Readonly<Record<string, string>>;
+  form?: Readonly<Record<string, string>> | URLSearchParams;
 }
 
 /** One HTTP exchange with a platform, read as text (some platforms label JSON text/plain). Throws NoAnswerError. */
@@ -29,8 +29,17 @@ export async function fetchText(url: string, request: UpstreamRequest, timeoutMs
   return (await fetchAnswer(url, request, timeoutMs)).text;
 }
 
-/** fetchText with the HTTP status, for platforms whose front answers 5xx pages when busy. Throws NoAnswerError. */
-export async function fetchAnswer(url: string, request: UpstreamRequest, timeoutMs: number): Promise<{ status: number; text: string }> {
+export interface UpstreamAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * fetchText with the HTTP status and headers, for platforms whose front answers 5xx pages when busy or whose headers
+ * matter (Alipay's trace_id). Throws NoAnswerError.
+ */
+export async function fetchAnswer(url: string | URL, request: UpstreamRequest, timeoutMs: number): Promise<UpstreamAnswer> {
   try {
     const response = await fetch(url, {
       method: request.method,
@@ -43,7 +52,7 @@ export async function fetchAnswer(url: string, request: UpstreamRequest, timeout
             : JSON.stringify(request.body),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    return { status: response.status, text: await response.text() };
+    return { status: response.status, headers: response.headers, text: await response.text() };
   } catch (cause) {
     const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
     throw new NoAnswerError(timedOut ? 'timeout' : 'network', timeoutMs, { cause });

@@ -1,3 +1,4 @@
+import { alipayPlatform } from './alipay.js';
 import { baiduPlatform } from './baidu.js';
 import { douyinPlatform } from './douyin.js';
 import { kuaishouPlatform } from './kuaishou.js';
@@ -8,4 +9,10 @@ import { qqPlatform } from './qq.js';
  * Every mini program platform the server can serve beside WeChat, in the order their logins are listed. One line
  * each; a platform is off unless its variables are set, and in simulator mode every one of them is simulated.
  */
-export const PLATFORMS: readonly PlatformWiring<unknown>[] = [douyinPlatform, qqPlatform, baiduPlatform, kuaishouPlatform];
+export const PLATFORMS: readonly PlatformWiring<unknown>[] = [
+  douyinPlatform,
+  alipayPlatform as PlatformWiring<unknown>,
+  qqPlatform,
+  baiduPlatform,
+  kuaishouPlatform,
+];

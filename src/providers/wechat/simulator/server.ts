@@ -1,6 +1,6 @@
 /** The simulator on its own HTTP server: for the CLI, for tests, for the server's simulator mode (port 0 = a random free port). */
-import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import { listenSimulator } from '../../simulator-kit/listen.js';
 import { type SimulatorOptions, simulatorPlugin } from './plugin.js';
 import { createSimulatorState, type SimulatorState } from './state.js';
 
@@ -19,13 +19,5 @@ export async function startSimulator(options: SimulatorOptions & { port?: number
   const host = options.host ?? '127.0.0.1';
   const state = 'state' in options ? options.state : createSimulatorState(options.apps ?? []);
   await app.register(simulatorPlugin, { state, hosts: [host, ...(options.hosts ?? [])] });
-  await app.listen({ port: options.port ?? 0, host });
-  const { port } = app.server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    state,
-    close: async () => {
-      await app.close();
-    },
-  };
+  return { ...(await listenSimulator(app, host, options.port)), state };
 }
