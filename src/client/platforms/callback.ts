@@ -1,4 +1,5 @@
 import type { LoginCredential, LoginOptions, Platform } from '../platform.js';
+import { type AlipayApi, alipayPhoneProof, hostMy } from './alipay.js';
 import {
   answerOrFailure,
   type Callbacks,
@@ -127,11 +128,16 @@ export function uniProvider(api: Pick<UniApi, 'getSystemInfoSync'>): string {
 
 /**
  * `uni` as a Platform. uni.login passes the host's answer through (Alipay's authCode as `code`, Douyin's
- * anonymousCode beside it); `force` reaches tt.login and `scopes` my.getAuthCode.
+ * anonymousCode beside it); `force` reaches tt.login and `scopes` my.getAuthCode. On Alipay the phone number comes
+ * from my.getPhoneNumber, on the `my` uni-app leaves in place there (`alipay` to give another).
  */
-export function uniPlatform(api: UniApi, provider: string = uniProvider(api)): Platform {
+export function uniPlatform(
+  api: UniApi,
+  provider: string = uniProvider(api),
+  alipay: Pick<AlipayApi, 'getPhoneNumber'> | undefined = hostMy(),
+): Platform {
   const loginProvider = UNI_LOGIN_PROVIDERS[provider];
-  return wxLike(api, provider, async ({ force }) =>
+  const platform = wxLike(api, provider, async ({ force }) =>
     credentialOf(
       await invoke((callbacks) =>
         api.login({
@@ -143,4 +149,5 @@ export function uniPlatform(api: UniApi, provider: string = uniProvider(api)): P
       ),
     ),
   );
+  return provider === 'alipay' ? { ...platform, phoneProof: () => alipayPhoneProof(alipay) } : platform;
 }

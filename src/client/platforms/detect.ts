@@ -1,5 +1,5 @@
 import type { Platform } from '../platform.js';
-import { type AlipayApi, myPlatform } from './alipay.js';
+import { hostMy, myPlatform } from './alipay.js';
 import {
   type BaiduApi,
   type CallbackMiniProgramApi,
@@ -14,7 +14,6 @@ import {
 // The hosts' globals, read with `typeof` so an absent one is no ReferenceError.
 declare const wx: CallbackMiniProgramApi | undefined;
 declare const tt: DouyinApi | undefined;
-declare const my: AlipayApi | undefined;
 declare const swan: BaiduApi | undefined;
 declare const ks: CallbackMiniProgramApi | undefined;
 declare const qq: CallbackMiniProgramApi | undefined;
@@ -26,7 +25,8 @@ declare const qq: CallbackMiniProgramApi | undefined;
  */
 export function detectPlatform(): Platform {
   if (typeof tt !== 'undefined' && tt !== undefined) return ttPlatform(tt);
-  if (typeof my !== 'undefined' && my !== undefined) return myPlatform(my);
+  const my = hostMy();
+  if (my !== undefined) return myPlatform(my);
   if (typeof swan !== 'undefined' && swan !== undefined) return swanPlatform(swan);
   if (typeof ks !== 'undefined' && ks !== undefined) return ksPlatform(ks);
   if (typeof qq !== 'undefined' && qq !== undefined) return qqPlatform(qq);
