@@ -15,8 +15,7 @@ export function decryptPhoneData(privateKey: KeyObject, data: string): Record<st
   }
   const parts: Buffer[] = [];
   for (let offset = 0; offset < ciphertext.length; offset += blockSize) {
-    const block = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, ciphertext.subarray(offset, offset + blockSize));
-    parts.push(unpadPkcs1(block));
+    parts.push(unpadPkcs1(rawDecrypt(privateKey, ciphertext.subarray(offset, offset + blockSize))));
   }
   try {
     const value: unknown = JSON.parse(Buffer.concat(parts).toString('utf8'));
@@ -25,6 +24,15 @@ export function decryptPhoneData(privateKey: KeyObject, data: string): Record<st
     // Garbage that happened to look padded: the same remedy as a padding error.
   }
   throw new PhoneKeyMismatchError('the phone ciphertext did not decrypt to JSON with the configured private key');
+}
+
+/** One raw RSA block; a block made for a larger key than ours ("data too large for modulus") is a key mismatch too. */
+function rawDecrypt(privateKey: KeyObject, block: Buffer): Buffer {
+  try {
+    return privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, block);
+  } catch (cause) {
+    throw new PhoneKeyMismatchError('the phone ciphertext did not decrypt with the configured private key', { cause });
+  }
 }
 
 /** EME-PKCS1-v1_5: 0x00 0x02, at least eight non-zero padding bytes, 0x00, the message. */
