@@ -41,6 +41,9 @@ export function toPublicUser(row: UserRow): PublicUser {
  */
 const PROFILE_CACHE_MS = 1_000;
 
+/** Profiles kept: like the session status cache, one second's worth of users at most (memory at rest is its bound). */
+const PROFILE_CACHE_SIZE = 10_000;
+
 export interface ProfilesDeps {
   db: Kysely<Database>;
   clock: Clock;
@@ -48,7 +51,7 @@ export interface ProfilesDeps {
 
 /** The users' profiles: read (cached briefly per instance) and changed. */
 export class Profiles {
-  readonly #cache = new LRUCache<string, PublicUser>({ max: 100_000, ttl: PROFILE_CACHE_MS });
+  readonly #cache = new LRUCache<string, PublicUser>({ max: PROFILE_CACHE_SIZE, ttl: PROFILE_CACHE_MS });
 
   constructor(private readonly deps: ProfilesDeps) {}
 

@@ -59,12 +59,19 @@ interface SessionStatus {
  * drops the entry on every instance at once; this window bounds staleness should an announcement be lost.
  */
 const STATUS_CACHE_MS = 1_000;
+
+/**
+ * Sessions whose status an instance keeps: a one-second entry is worth keeping only for sessions that call again
+ * within that second, and 10,000 of them per instance is more than it serves. lru-cache allocates for its maximum
+ * up front (about 4 MiB per 100,000), so the bound is the memory at rest too.
+ */
+const STATUS_CACHE_SIZE = 10_000;
 const REVOKED_CHANNEL = 'session-revoked';
 const TOKEN_REJECTIONS = new Set<ErrorCode>(['TOKEN_INVALID', 'TOKEN_EXPIRED', 'SESSION_REVOKED', 'SESSION_EXPIRED']);
 
 /** Sessions and their rotating refresh tokens. */
 export class Sessions {
-  readonly #status = new LRUCache<string, SessionStatus>({ max: 100_000, ttl: STATUS_CACHE_MS });
+  readonly #status = new LRUCache<string, SessionStatus>({ max: STATUS_CACHE_SIZE, ttl: STATUS_CACHE_MS });
 
   constructor(private readonly deps: SessionsDeps) {}
 

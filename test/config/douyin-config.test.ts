@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { maskedConfig } from '../../src/admin/config-view.js';
 import { ConfigError, configSecrets, loadConfig } from '../../src/server/config.js';
 import type { DouyinSettings } from '../../src/server/platforms/douyin.js';
+import { problemsOf } from '../support/config-problems.js';
 import { DOUYIN_APP_A, DOUYIN_APP_B, phoneKeyPair } from '../support/douyin.js';
-
-function problemsOf(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the configuration to be refused');
-}
 
 const APPS = `${DOUYIN_APP_A.appid}:${DOUYIN_APP_A.secret},${DOUYIN_APP_B.appid}:${DOUYIN_APP_B.secret}`;
 

@@ -62,16 +62,27 @@ export async function meRoutes(app: FastifyInstance, services: Services, limits:
     async (request) => services.capabilities.bindPhone(authOf(request), request.body, requestOrigin(request)),
   );
 
-  app.post<{ Body: DecryptRequest }>(
-    '/api/me/decrypt',
+  // The same route under WeChat's older name, which clients of 0.1 call.
+  const decryptRoutes = [
+    { url: '/api/me/decrypt', tag: 'user', summary: 'Decrypt encryptedData with the session’s stored key, on any platform that has it' },
     {
-      preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
-      schema: {
-        ...documented('user', 'Decrypt encryptedData with the session’s stored key, on any platform that has it', true),
-        body: { type: 'object', additionalProperties: false, required: ['encryptedData', 'iv'], properties: encryptedPayloadProperties },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
-      },
+      url: '/api/wechat/decrypt',
+      tag: 'wechat',
+      summary: 'Decrypt encryptedData (WeRun, share info) with the stored session_key, watermark checked',
     },
-    async (request) => services.capabilities.decrypt(authOf(request), request.body, requestOrigin(request)),
-  );
+  ] as const;
+  for (const { url, tag, summary } of decryptRoutes) {
+    app.post<{ Body: DecryptRequest }>(
+      url,
+      {
+        preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
+        schema: {
+          ...documented(tag, summary, true),
+          body: { type: 'object', additionalProperties: false, required: ['encryptedData', 'iv'], properties: encryptedPayloadProperties },
+          response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
+        },
+      },
+      async (request) => services.capabilities.decrypt(authOf(request), request.body, requestOrigin(request)),
+    );
+  }
 }

@@ -1,26 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { DecryptRequest } from '../../contract/api.js';
 import { authOf } from '../guard.js';
 import { guardedAndLimited, type RouteLimits } from '../rate-limits.js';
 import { requestOrigin } from '../request-origin.js';
 import { documented, encryptedPayloadProperties, errorResponses } from '../schemas.js';
 import type { Services } from '../services.js';
 
-/** Encrypted user data and the health of the session's session_key, which itself never leaves the server. */
+/** Legacy signatures and the health of the session's session_key, which itself never leaves the server (decrypt: me.ts). */
 export async function wechatRoutes(app: FastifyInstance, services: Services, limits: RouteLimits): Promise<void> {
-  app.post<{ Body: DecryptRequest }>(
-    '/api/wechat/decrypt',
-    {
-      preHandler: guardedAndLimited(app, services.limiter, limits.wechatPerUser),
-      schema: {
-        ...documented('wechat', 'Decrypt encryptedData (WeRun, share info) with the stored session_key, watermark checked', true),
-        body: { type: 'object', additionalProperties: false, required: ['encryptedData', 'iv'], properties: encryptedPayloadProperties },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
-      },
-    },
-    async (request) => services.capabilities.decrypt(authOf(request), request.body, requestOrigin(request)),
-  );
-
   app.post<{ Body: { rawData: string; signature: string } }>(
     '/api/wechat/verify-signature',
     {
