@@ -257,18 +257,20 @@ function urlHost(address: AddressInfo): string {
 
 /** What a person starting the server in simulator mode must not miss; printed as text, not as a log line. */
 export function simulatorBanner(server: RunningServer): string {
-  const { url, apps } = server;
+  const { url, apps, platforms } = server;
   return [
     '',
     '==================================================================================',
-    ' SIMULATOR MODE: no WeChat secret configured. WeChat calls go to the built-in',
-    ` simulator, also served at ${url}/sim: nothing here talks to the real WeChat.`,
-    ` Apps: ${apps.map((app) => app.appid).join(', ')}`,
+    " SIMULATOR MODE: no platform secret configured. Every platform's calls go to a",
+    ` built-in simulator (WeChat's at ${url}/sim): nothing here talks to a real platform.`,
+    ` WeChat apps: ${apps.map((app) => app.appid).join(', ')}`,
+    ...platforms.map((platform) => ` ${platform.title}: ${platform.apps.join(', ')} (${url}${platform.simulatorBase ?? ''})`),
     ` Playground (the whole flow in a browser): ${url}/`,
     ` API docs: ${url}/docs`,
     ` Mint a wx.login code:  curl -s -X POST ${url}/sim/control/codes`,
-    ' Set WECHAT_APPID and WECHAT_SECRET to use the real WeChat, on another database:',
-    ' this one holds simulated users only. NODE_ENV=production refuses simulator mode.',
+    " Set WECHAT_APPID and WECHAT_SECRET (or another platform's apps) to use the real",
+    ' platforms, on another database: this one holds simulated users only.',
+    ' NODE_ENV=production refuses simulator mode.',
     '==================================================================================',
   ].join('\n');
 }
