@@ -143,26 +143,21 @@ export class Accounts {
     const key = await this.ofSession(session.sessionId);
     const account = await findAccount(this.deps.db, key);
     if (account === undefined) throw new WeappAuthError('SESSION_REVOKED', 'the session no longer exists');
-    const sealed = account.secret_sealed;
-    return {
-      ...key,
-      userId: account.user_id,
-      sessionId: session.sessionId,
-      secret: sealed === null ? undefined : this.deps.box.open(sealed, this.#sealingContext(key)),
-      secretUpdatedAt: sealed === null || account.secret_updated_at === null ? undefined : Number(account.secret_updated_at),
-    };
+    const opened = this.#opened(key, account);
+    return { ...key, userId: account.user_id, sessionId: session.sessionId, secret: opened?.secret, secretUpdatedAt: opened?.updatedAt };
   }
 
   /** The account's stored secret, opened; undefined when there is no such account or it has no secret. */
   async secretOf(key: AccountKey): Promise<AccountSecret | undefined> {
     const account = await findAccount(this.deps.db, key);
-    if (account === undefined || account.secret_sealed === null || account.secret_updated_at === null) return undefined;
-    return {
-      ...key,
-      userId: account.user_id,
-      secret: this.deps.box.open(account.secret_sealed, this.#sealingContext(key)),
-      updatedAt: Number(account.secret_updated_at),
-    };
+    const opened = account === undefined ? undefined : this.#opened(key, account);
+    return account === undefined || opened === undefined ? undefined : { ...key, userId: account.user_id, ...opened };
+  }
+
+  /** An account row's sealed secret, opened with its provider's context; undefined when it has none. */
+  #opened(key: AccountKey, account: AccountRow): { secret: string; updatedAt: number } | undefined {
+    if (account.secret_sealed === null || account.secret_updated_at === null) return undefined;
+    return { secret: this.deps.box.open(account.secret_sealed, this.#sealingContext(key)), updatedAt: Number(account.secret_updated_at) };
   }
 
   /** Stores a new secret for the account (WeChat's session-key reset); returns when, epoch milliseconds. */
