@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import {
   ACCESS_TOKEN_ALGORITHM,
@@ -8,6 +8,7 @@ import {
   readAccessTokenClaims,
 } from '../../contract/claims.js';
 import type { Clock } from '../../lib/clock.js';
+import { signCompactEdDsa } from '../../lib/crypto/jws.js';
 import { randomToken } from '../../lib/crypto/random.js';
 import { WeappAuthError } from '../../lib/errors.js';
 import type { KeyRefusal, SigningKeyRing } from './signing-keys.js';
@@ -64,16 +65,22 @@ export class AccessTokens {
   }): Promise<{ token: string; expiresIn: number }> {
     const { kid, privateKey } = await this.deps.keys.signer();
     const issuedAt = Math.floor(this.deps.clock() / 1000);
-    const token = await new SignJWT({ sid: subject.sessionId, idp: subject.provider })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE } satisfies AccessTokenHeader)
-      .setIssuer(this.deps.issuer)
-      .setAudience(subject.app)
-      .setSubject(subject.userId)
-      .setIssuedAt(issuedAt)
-      // A unique id per token: two tokens for one session in the same second are still distinct.
-      .setJti(randomToken(12))
-      .setExpirationTime(issuedAt + this.deps.ttlSeconds)
-      .sign(privateKey);
+    const header: AccessTokenHeader = { alg: ACCESS_TOKEN_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE };
+    const token = signCompactEdDsa(
+      header,
+      {
+        sid: subject.sessionId,
+        idp: subject.provider,
+        iss: this.deps.issuer,
+        aud: subject.app,
+        sub: subject.userId,
+        iat: issuedAt,
+        // A unique id per token: two tokens for one session in the same second are still distinct.
+        jti: randomToken(12),
+        exp: issuedAt + this.deps.ttlSeconds,
+      },
+      privateKey,
+    );
     return { token, expiresIn: this.deps.ttlSeconds };
   }
 

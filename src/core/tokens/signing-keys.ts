@@ -1,3 +1,4 @@
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
@@ -21,7 +22,8 @@ interface LoadedKey {
   createdAt: number;
   publicJwk: JWK;
   publicKey: CryptoKey;
-  privateKey: CryptoKey;
+  /** node:crypto's key, for `signCompactEdDsa`. */
+  privateKey: KeyObject;
   retiredAt: number | null;
 }
 
@@ -123,7 +125,7 @@ export class SigningKeyRing {
   }
 
   /** The key new tokens are signed with. */
-  async signer(): Promise<{ kid: string; privateKey: CryptoKey }> {
+  async signer(): Promise<{ kid: string; privateKey: KeyObject }> {
     await this.current();
     const live = this.live();
     const key = live[live.length - 1] ?? this.#keys[0];
@@ -223,7 +225,7 @@ export class SigningKeyRing {
       createdAt: Number(row.created_at),
       publicJwk,
       publicKey: (await importJWK(publicJwk, row.algorithm)) as CryptoKey,
-      privateKey: (await importJWK(privateJwk, row.algorithm)) as CryptoKey,
+      privateKey: createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }),
       retiredAt: nullableNumber(row.retired_at),
     };
   }
