@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { LRUCache } from 'lru-cache';
 import type { User } from '../contract/api.js';
 import type { Clock } from '../lib/clock.js';
 import { WeappAuthError } from '../lib/errors.js';
+import { growingLru } from '../lib/growing-lru.js';
 import type { Database } from '../store/sql/schema.js';
 import { findUserById, type UserChanges, type UserRow, updateUser } from '../store/tables/users.js';
 
@@ -41,7 +41,7 @@ export function toPublicUser(row: UserRow): PublicUser {
  */
 const PROFILE_CACHE_MS = 1_000;
 
-/** Profiles kept: like the session status cache, one second's worth of users at most (memory at rest is its bound). */
+/** Profiles kept: like the session status cache, one second's worth of users at most. */
 const PROFILE_CACHE_SIZE = 10_000;
 
 export interface ProfilesDeps {
@@ -51,7 +51,7 @@ export interface ProfilesDeps {
 
 /** The users' profiles: read (cached briefly per instance) and changed. */
 export class Profiles {
-  readonly #cache = new LRUCache<string, PublicUser>({ max: PROFILE_CACHE_SIZE, ttl: PROFILE_CACHE_MS });
+  readonly #cache = growingLru<string, PublicUser>(PROFILE_CACHE_SIZE, PROFILE_CACHE_MS);
 
   constructor(private readonly deps: ProfilesDeps) {}
 

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { LRUCache } from 'lru-cache';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../lib/clock.js';
 import { constantTimeEqual, sha256Hex } from '../lib/crypto/random.js';
 import { type ErrorCode, WeappAuthError } from '../lib/errors.js';
+import { growingLru } from '../lib/growing-lru.js';
 import type { Kv } from '../store/kv/kv.js';
 import { runTransaction } from '../store/sql/run-transaction.js';
 import type { Database } from '../store/sql/schema.js';
@@ -62,8 +62,7 @@ const STATUS_CACHE_MS = 1_000;
 
 /**
  * Sessions whose status an instance keeps: a one-second entry is worth keeping only for sessions that call again
- * within that second, and 10,000 of them per instance is more than it serves. lru-cache allocates for its maximum
- * up front (about 4 MiB per 100,000), so the bound is the memory at rest too.
+ * within that second, and 10,000 of them per instance is more than it serves.
  */
 const STATUS_CACHE_SIZE = 10_000;
 const REVOKED_CHANNEL = 'session-revoked';
@@ -71,7 +70,7 @@ const TOKEN_REJECTIONS = new Set<ErrorCode>(['TOKEN_INVALID', 'TOKEN_EXPIRED', '
 
 /** Sessions and their rotating refresh tokens. */
 export class Sessions {
-  readonly #status = new LRUCache<string, SessionStatus>({ max: STATUS_CACHE_SIZE, ttl: STATUS_CACHE_MS });
+  readonly #status = growingLru<string, SessionStatus>(STATUS_CACHE_SIZE, STATUS_CACHE_MS);
 
   constructor(private readonly deps: SessionsDeps) {}
 

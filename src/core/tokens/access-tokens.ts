@@ -1,5 +1,4 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
-import { LRUCache } from 'lru-cache';
 import {
   ACCESS_TOKEN_ALGORITHM,
   ACCESS_TOKEN_TYPE,
@@ -11,6 +10,7 @@ import type { Clock } from '../../lib/clock.js';
 import { signCompactEdDsa } from '../../lib/crypto/jws.js';
 import { randomToken } from '../../lib/crypto/random.js';
 import { WeappAuthError } from '../../lib/errors.js';
+import { growingLru } from '../../lib/growing-lru.js';
 import type { KeyRefusal, SigningKeyRing } from './signing-keys.js';
 
 /** What a verified access token says. */
@@ -50,7 +50,7 @@ interface Verified {
  * withdrawn), so the auth guard does not repeat the signature check on every request carrying the same token.
  */
 export class AccessTokens {
-  readonly #verified = new LRUCache<string, Verified>({ max: VERIFIED_CACHE_SIZE });
+  readonly #verified = growingLru<string, Verified>(VERIFIED_CACHE_SIZE);
   readonly #audiences: string[];
 
   constructor(private readonly deps: AccessTokensDeps) {
