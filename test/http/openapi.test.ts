@@ -48,4 +48,18 @@ describe('OpenAPI', () => {
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     expect(await page.text()).toContain('swagger');
   });
+
+  it('serves the page’s assets, revalidated as 304, with the server’s request id; an unknown path is its usual 404', async () => {
+    const asset = await fetch(`${h.server.url}/docs/static/index.css`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/^text\/css/);
+    expect(asset.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const etag = asset.headers.get('etag');
+    expect(etag).not.toBeNull();
+    const again = await fetch(`${h.server.url}/docs/static/index.css`, { headers: { 'if-none-match': etag ?? '' } });
+    expect(again.status).toBe(304);
+    const missing = await call(h.server.url, 'GET', '/docs/static/nothing-here.js');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+  });
 });
