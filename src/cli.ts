@@ -1,11 +1,8 @@
 #!/usr/bin/env node
-import { adminCommand, UsageError } from './admin/commands.js';
-import { createLogger } from './observability/logging.js';
-import { simulatorCommand } from './providers/wechat/simulator/command.js';
+// Each command loads what it runs, when it runs: `serve` neither parses nor keeps the admin commands or the
+// standalone simulator (start-up time and memory at rest, BENCHMARKS.md).
+import { UsageError } from './admin/usage-error.js';
 import { ConfigError, configSecrets, loadConfig } from './server/config.js';
-import { simulatorBanner, startServer } from './server/start.js';
-import { connectDatabase, redactUrl } from './store/sql/database.js';
-import { migrateToLatest } from './store/sql/migrations.js';
 
 const USAGE = `usage: weapp-auth <command>
 
@@ -34,13 +31,14 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
       return migrate();
     case 'simulator':
-      return simulatorCommand(rest);
+      return (await import('./providers/wechat/simulator/command.js')).simulatorCommand(rest);
     case 'users':
     case 'sessions':
     case 'audit':
     case 'config':
     case 'keys': {
       const config = loadConfig();
+      const [{ adminCommand }, { createLogger }] = await Promise.all([import('./admin/commands.js'), import('./observability/logging.js')]);
       const logger = createLogger('warn', undefined, 'json', configSecrets(config));
       // Answers are JSON for jq; a line of text (the new key's id) as it is.
       const print = (value: unknown): void => console.log(typeof value === 'string' ? value : JSON.stringify(value, null, 2));
@@ -58,7 +56,9 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function serve(): Promise<void> {
-  const server = await startServer(loadConfig());
+  const config = loadConfig();
+  const { simulatorBanner, startServer } = await import('./server/start.js');
+  const server = await startServer(config);
   server.logger.info(`weapp-auth listening on ${server.url}`);
   if (server.simulatorMode) process.stderr.write(`${simulatorBanner(server)}\n`);
   const stop = async (signal: string): Promise<void> => {
@@ -72,6 +72,10 @@ async function serve(): Promise<void> {
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
+  const [{ connectDatabase, redactUrl }, { migrateToLatest }] = await Promise.all([
+    import('./store/sql/database.js'),
+    import('./store/sql/migrations.js'),
+  ]);
   const database = await connectDatabase(config.databaseUrl);
   try {
     const results = (await migrateToLatest(database.db)) ?? [];

@@ -2,10 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import type { Config } from '../server/config.js';
 import { type AdminAccess, type AdminService, type AuditQuery, type SessionTarget, type UserQuery, withAdmin } from './service.js';
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import { UsageError } from './usage-error.js';
 
 /** Prints what a command answers: JSON-ready values, or a line of text. */
 type Print = (value: unknown) => void;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/admin/commands.js';
+import { UsageError } from '../../src/admin/usage-error.js';
 import { APP_A, adminOn, call, loginAs, mintCode, useHarness } from '../support/harness.js';
 
 const h = useHarness({ REFRESH_REUSE_GRACE: '0', WECHAT_APPS: `${APP_A.appid}:${APP_A.secret}` });

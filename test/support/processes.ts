@@ -22,15 +22,15 @@ export function spawnTypeScript(script: string, args: string[], env?: Record<str
   return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** `weapp-auth <args>` as an operator runs it, in an environment of its own. */
-function spawnCli(args: string[], env: Record<string, string>): TypeScriptProcess {
-  return spawnTypeScript('src/cli.ts', args, {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    ...env,
-  });
+/**
+ * `weapp-auth <args>` as an operator runs it, in an environment of its own: the sources through tsx, or `entry`, a
+ * built CLI, with plain node.
+ */
+function spawnCli(args: string[], env: Record<string, string>, entry?: string): TypeScriptProcess {
+  const environment = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env };
+  if (entry !== undefined)
+    return spawn(process.execPath, [entry, ...args], { cwd: ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnTypeScript('src/cli.ts', args, environment);
 }
 
 /** Waits for a child to end (killed after `timeoutMs`): its exit code and everything it wrote. */
@@ -49,16 +49,16 @@ export async function finished(
 }
 
 /** Runs a CLI command to its end (killed after `timeoutMs`): its exit code and what it wrote. */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 30_000): ReturnType<typeof finished> {
-  return finished(spawnCli(args, env), timeoutMs);
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 30_000, entry?: string): ReturnType<typeof finished> {
+  return finished(spawnCli(args, env, entry), timeoutMs);
 }
 
 /**
  * Starts `weapp-auth serve` as its own process, exactly as an operator would, and resolves once it logs the
  * address it listens on.
  */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawnCli(['serve'], env);
+export async function startServerProcess(env: Record<string, string>, entry?: string): Promise<ServerProcess> {
+  const child = spawnCli(['serve'], env, entry);
   const output: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('\n')}`)), 30_000);
