@@ -183,8 +183,8 @@ function goalsSection(report: Report): string {
 
 Ratios are of CPU per request: the median of the ratios of ${report.settings.repeats} pairs of runs, each run of the row
 beside its floor's, with the lowest and highest in brackets. Start-up and RSS are medians of ${report.settings.starts}
-starts, the lowest and highest in brackets. An engine's first login over SQLite's is of the two ratios over their own
-floors (the login section has the direct comparison too).
+starts, the lowest and highest in brackets. An engine's first login over SQLite's divides the two engines' ratios
+over their own floors (the login section also gives the plain ratio of their CPU per request).
 
 | goal | measured | target | result |
 |---|---:|---:|---|
