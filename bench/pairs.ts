@@ -87,8 +87,8 @@ export function pairRatios(pair: Pair): number[] {
 
 /** The middle value (the mean of the two middle ones for an even count): one disturbed run of three moves it not at all. */
 export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
