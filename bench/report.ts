@@ -176,7 +176,9 @@ function goalsSection(report: Report): string {
     const value = (figure: number): string => (goal.unit === 'ratio' ? `${figure.toFixed(2)}×` : `${figure.toFixed(0)} ${goal.unit}`);
     const range = goal.range === undefined ? '' : ` (${spread(goal.range[0], goal.range[1], goal.unit === 'ratio' ? 2 : 0)})`;
     const target = goal.unit === 'ratio' ? `≤ ${goal.target}×` : `≤ ${goal.target} ${goal.unit}`;
-    const result = goal.measured <= goal.target ? 'met' : `**missed** by ${value(goal.measured - goal.target)}`;
+    // Judged on the figure as printed: 1.5000001× shows as 1.50× and meets ≤ 1.5×.
+    const printed = Number(goal.measured.toFixed(goal.unit === 'ratio' ? 2 : 0));
+    const result = printed <= goal.target ? 'met' : `**missed** by ${value(printed - goal.target)}`;
     return `| ${goal.goal} | ${value(goal.measured)}${range} | ${target} | ${result} |`;
   });
   return `## Goals (issue #13)
