@@ -1,135 +1,135 @@
-/** The measured scenarios, each against any service (weapp-auth or a floor) that answers the same requests. */
+/**
+ * The measured scenarios, each against any service (weapp-auth or a floor) that answers the same requests, run
+ * again for every pair (`Scenario.prepare`) with what a run consumes (codes, refresh tokens) fresh each time.
+ */
 import type autocannon from 'autocannon';
 import { CodeFeed } from './code-feed.js';
-import { cpuMs } from './cpu.js';
 import { type LoadFigures, type LoadShape, runLoad } from './load.js';
-import { sampleRss } from './memory.js';
+import type { Run, Scenario } from './pairs.js';
 import type { Service } from './processes.js';
 import type { BenchSettings } from './settings.js';
 import { mintCode } from './simulator-control.js';
 
-export interface Measured extends LoadFigures {
-  /** The service's CPU time (user + system) during the measured run over the requests it answered, ms. */
-  cpuMsPerRequest: number;
-  /** Highest RSS of the service during the load, MiB. */
-  peakRssMiB: number;
-  /** Login requests that found no fresh code (0 unless the supply was undersized): their figures undercount. */
-  shortfall: number;
-  connections: number;
-}
-
 const JSON_BODY = { 'content-type': 'application/json' };
-/** Codes for the probe that sizes a login run's supply. */
-const PROBE_CODES = 2000;
-const PROBE_SECONDS = 1;
 /**
- * Spare codes beyond the expected rate: the probe runs cold, so warm runs go faster. A run that still runs out
- * stops early, its rate and CPU per request still valid over the shorter time.
+ * Codes for a login warm-up, per second of it: about what the floor's bare login takes. A warm-up that runs out
+ * stops early, a warm-up still; its rate sizes the first measured run's supply.
  */
-const SUPPLY_MARGIN = 2;
-
+const WARMUP_CODES_PER_SECOND = 4000;
 /**
- * A thrown-away warm-up (JIT, pools, caches), then the measured run, the service's CPU time read around it. `drain`
- * runs after each: requests autocannon abandoned at a run's end are still being served, and must not queue ahead
- * of the next run's.
+ * Spare codes beyond the expected rate. A warm-up's rate is a cold start's, ramping up: warm runs have gone three
+ * times as fast. A measured run's rate is a warm one, but on a shared machine the next run may still go twice as
+ * fast. A run that still runs out stops early, its rate and CPU per request still valid over the shorter time, and
+ * the report flags it.
  */
-async function measure(
-  service: Service,
-  shape: LoadShape,
-  settings: BenchSettings,
-  runs: { warmup?: LoadShape['setup']; drain?: () => Promise<void>; shortfall?: () => number } = {},
-): Promise<Measured> {
-  const sampler = sampleRss(service.pid);
-  await runLoad({ ...shape, durationSeconds: settings.warmupSeconds, ...(runs.warmup === undefined ? {} : { setup: runs.warmup }) });
-  await runs.drain?.();
-  const cpuBefore = cpuMs(service.pid);
-  const figures = await runLoad(shape);
-  const cpuMsPerRequest = (cpuMs(service.pid) - cpuBefore) / Math.max(1, figures.answered);
-  await runs.drain?.();
-  return { ...figures, cpuMsPerRequest, peakRssMiB: sampler.stop(), shortfall: runs.shortfall?.() ?? 0, connections: shape.connections };
-}
+const MARGIN_OVER_WARMUP = 3;
+const MARGIN_OVER_RUNS = 2;
 
 /** GET `path` (authenticated with `tokens` in turn when given): what a guarded read costs per request. */
-export async function measureReads(service: Service, path: string, tokens: string[], settings: BenchSettings): Promise<Measured> {
+export function reads(service: Service, path: string, tokens: readonly string[], settings: BenchSettings): Scenario {
   let next = 0;
-  const shape: LoadShape = { url: service.url, path, connections: settings.connections, durationSeconds: settings.durationSeconds };
+  const load: LoadShape = { url: service.url, path, connections: settings.connections, durationSeconds: settings.durationSeconds };
   if (tokens.length > 0) {
-    shape.setup = (request) => {
+    load.setup = (request) => {
       request.headers = { authorization: `Bearer ${tokens[next++ % tokens.length]}` };
       return request;
     };
   }
-  return measure(service, shape, settings);
+  return {
+    service,
+    warmUp: async () => {
+      await runLoad({ ...load, durationSeconds: settings.warmupSeconds });
+    },
+    prepare: async () => ({ load }),
+  };
 }
 
 /**
  * POST `path` {code} with a fresh code each time: a new user's, or with `openids` a returning user's (in turn).
- * The supply is sized from two short probes, each on codes of its own.
+ * Every run has codes of its own, minted before its pair starts and sized from the rate seen so far (the warm-up's
+ * first, then the fastest of the measured runs).
  */
-export async function measureLogins(
+export function logins(
   service: Service,
   simulatorUrl: string,
   path: string,
   settings: BenchSettings,
   openids?: readonly string[],
-): Promise<Measured> {
+): Scenario {
   const base = { url: service.url, path, method: 'POST', headers: JSON_BODY, connections: settings.connections } as const;
-  const expected = await probeLoginRate(simulatorUrl, base, openids);
+  const drain = (): Promise<void> => sentinelLogin(service, simulatorUrl, path);
   // Every autocannon run also prepares one request per connection up front, and one beyond its end.
-  const supply = (seconds: number): Promise<CodeFeed> =>
-    CodeFeed.mint(simulatorUrl, Math.ceil(expected * seconds * SUPPLY_MARGIN) + 2 * settings.connections, openids);
-  // The warm-up has codes of its own: however fast it goes, it cannot eat the measured run's.
-  const warmup = await supply(settings.warmupSeconds);
-  const measured = await supply(settings.durationSeconds);
-  const shape = { ...base, durationSeconds: settings.durationSeconds, setup: measured.setup };
-  return measure(service, shape, settings, {
-    warmup: warmup.setup,
-    drain: () => sentinelLogin(service, simulatorUrl, path),
-    shortfall: () => measured.shortfall,
-  });
-}
-
-/** Short runs on a fixed supply: the second one's rate sizes the real run's supply (the first runs cold). */
-async function probeLoginRate(
-  simulatorUrl: string,
-  base: Omit<LoadShape, 'durationSeconds'>,
-  openids?: readonly string[],
-): Promise<number> {
-  let rps = 0;
-  for (let probe = 0; probe < 2; probe += 1) {
-    const feed = await CodeFeed.mint(simulatorUrl, PROBE_CODES + base.connections, openids);
-    rps = (await runLoad({ ...base, durationSeconds: PROBE_SECONDS, setup: feed.setup })).rps;
-  }
-  return rps;
+  const mint = (codes: number): Promise<CodeFeed> => CodeFeed.mint(simulatorUrl, Math.ceil(codes) + 2 * settings.connections, openids);
+  // Requests sent per second (each took a code), the warm-up's and the fastest measured run's.
+  let warmupRate = 0;
+  let runRate = 0;
+  const sentRate = (figures: LoadFigures): number => figures.requests / Math.max(0.1, figures.seconds);
+  return {
+    service,
+    async warmUp(): Promise<void> {
+      const feed = await mint(WARMUP_CODES_PER_SECOND * settings.warmupSeconds);
+      warmupRate = sentRate(await runLoad({ ...base, durationSeconds: settings.warmupSeconds, setup: feed.setup }));
+      await drain();
+    },
+    async prepare(): Promise<Run> {
+      const expected = runRate > 0 ? runRate * MARGIN_OVER_RUNS : warmupRate * MARGIN_OVER_WARMUP;
+      if (expected === 0) throw new Error(`${path}: no rate to size a code supply from (no warm-up, or it sent nothing)`);
+      const feed = await mint(expected * settings.durationSeconds);
+      return {
+        load: { ...base, durationSeconds: settings.durationSeconds, setup: feed.setup },
+        drain,
+        finish: (figures) => {
+          runRate = Math.max(runRate, sentRate(figures));
+          return feed.shortfall;
+        },
+      };
+    },
+  };
 }
 
 /**
  * POST /api/auth/refresh: each connection rotates a refresh token of its own, sending the one the last answer
- * gave it (a refresh token works once). `refreshTokens` seeds one chain per connection.
+ * gave it (a refresh token works once). Every run, warm-up included, seeds its chains with `connections` tokens
+ * never sent before: a run's last requests, abandoned in flight, spend tokens whose successors it never learns.
  */
-export async function measureRefreshes(service: Service, refreshTokens: readonly string[], settings: BenchSettings): Promise<Measured> {
-  if (refreshTokens.length < settings.connections)
-    throw new Error(`${settings.connections} refresh tokens needed, got ${refreshTokens.length}`);
-  let seeded = 0;
-  type Chain = { refreshToken?: string };
-  const shape: LoadShape = {
-    url: service.url,
-    path: '/api/auth/refresh',
-    method: 'POST',
-    headers: JSON_BODY,
-    connections: settings.connections,
-    durationSeconds: settings.durationSeconds,
-    setup: (request: autocannon.Request, _stop, context = {}) => {
-      const chain = context as Chain;
-      chain.refreshToken ??= refreshTokens[seeded++ % refreshTokens.length];
-      request.body = JSON.stringify({ refreshToken: chain.refreshToken });
-      return request;
-    },
-    onResponse: (status, body, context) => {
-      if (status === 200) (context as Chain).refreshToken = (JSON.parse(body) as { refreshToken: string }).refreshToken;
-    },
+export function refreshes(service: Service, refreshTokens: readonly string[], settings: BenchSettings): Scenario {
+  let taken = 0;
+  const chains = (durationSeconds: number): LoadShape => {
+    const seeds = refreshTokens.slice(taken, taken + settings.connections);
+    taken += settings.connections;
+    if (seeds.length < settings.connections) throw new Error(`${taken} refresh tokens needed, got ${refreshTokens.length}`);
+    let seeded = 0;
+    type Chain = { refreshToken?: string };
+    return {
+      url: service.url,
+      path: '/api/auth/refresh',
+      method: 'POST',
+      headers: JSON_BODY,
+      connections: settings.connections,
+      durationSeconds,
+      setup: (request: autocannon.Request, _stop, context = {}) => {
+        const chain = context as Chain;
+        chain.refreshToken ??= seeds[seeded++ % seeds.length];
+        request.body = JSON.stringify({ refreshToken: chain.refreshToken });
+        return request;
+      },
+      onResponse: (status, body, context) => {
+        if (status === 200) (context as Chain).refreshToken = (JSON.parse(body) as { refreshToken: string }).refreshToken;
+      },
+    };
   };
-  return measure(service, shape, settings);
+  return {
+    service,
+    warmUp: async () => {
+      await runLoad(chains(settings.warmupSeconds));
+    },
+    prepare: async () => ({ load: chains(settings.durationSeconds) }),
+  };
+}
+
+/** Refresh tokens `refreshes` spends: one chain per connection for every run, the warm-up's included. */
+export function refreshTokensNeeded(settings: BenchSettings): number {
+  return settings.connections * (settings.repeats + 1);
 }
 
 /** One login with a fresh code. */
