@@ -79,6 +79,10 @@ export function createLogger(
 export function redactSecretFields(object: Record<string, unknown>): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   for (const key in object) {
+    // The request and its reply are written by their serializers (`req` below, pino's `res`: the status code), field
+    // by field: nothing else of them reaches the line. Scanned here, the reply's inherited `code()` method made every
+    // answered request's line copy the whole reply object.
+    if (key === 'req' || key === 'res') continue;
     const value = object[key];
     let redacted: unknown;
     if (SECRET_FIELDS.has(key)) redacted = CENSOR;
