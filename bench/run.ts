@@ -86,6 +86,24 @@ function bareLogin({ floors, simulatorUrl, settings }: Bench): Scenario {
   return logins(floors.info, simulatorUrl, '/login', settings);
 }
 
+/** `GET /api/me` and the operator's route on `server`, each beside the bare route of the floor with `logger`. */
+async function guardedReads(
+  bench: Bench,
+  at: string,
+  server: Service,
+  tokens: readonly string[],
+  logger: 'info' | 'none',
+): Promise<{ me: Pair; operator: Pair }> {
+  const me = await row(bench, `${at}: GET /api/me`, bare(bench, logger), reads(server, '/api/me', tokens, bench.settings));
+  const operator = await row(
+    bench,
+    `${at}: GET ${OPERATOR_ROUTE}`,
+    bare(bench, logger),
+    reads(server, OPERATOR_ROUTE, tokens, bench.settings),
+  );
+  return { me, operator };
+}
+
 /** One row: measured in pairs with its floor, the pairs' ratios logged as they come. */
 async function row(bench: Bench, what: string, floor: Scenario, scenario: Scenario): Promise<Pair> {
   const started = performance.now();
@@ -129,13 +147,7 @@ async function measureEngine(setup: EngineSetup, bench: Bench): Promise<EngineFi
       const readers = users.slice(0, settings.meUsers);
       tokens = readers.map((user) => user.accessToken);
       const at = `${setup.label}, LOG_LEVEL=info`;
-      const me = await row(bench, `${at}: GET /api/me`, bare(bench, 'info'), reads(atInfo, '/api/me', tokens, settings));
-      const operator = await row(
-        bench,
-        `${at}: GET ${OPERATOR_ROUTE}`,
-        bare(bench, 'info'),
-        reads(atInfo, OPERATOR_ROUTE, tokens, settings),
-      );
+      const { me, operator } = await guardedReads(bench, at, atInfo, tokens, 'info');
       const login = (openids?: readonly string[]): Scenario => logins(atInfo, simulatorUrl, '/api/auth/login', settings, openids);
       const newLogin = await row(bench, `${at}: first logins`, bareLogin(bench), login());
       const returningLogin = await row(bench, `${at}: returning logins`, bareLogin(bench), login(readers.map((user) => user.openid)));
@@ -150,13 +162,7 @@ async function measureEngine(setup: EngineSetup, bench: Bench): Promise<EngineFi
       await sleep(SETTLE_MS);
       const restRssMiB = rssMiB(atWarn.pid);
       const at = `${setup.label}, LOG_LEVEL=warn`;
-      const me = await row(bench, `${at}: GET /api/me`, bare(bench, 'none'), reads(atWarn, '/api/me', tokens, settings));
-      const operator = await row(
-        bench,
-        `${at}: GET ${OPERATOR_ROUTE}`,
-        bare(bench, 'none'),
-        reads(atWarn, OPERATOR_ROUTE, tokens, settings),
-      );
+      const { me, operator } = await guardedReads(bench, at, atWarn, tokens, 'none');
       const healthz = await row(bench, `${at}: GET /healthz`, bare(bench, 'none'), reads(atWarn, '/healthz', [], settings));
       return { label: setup.label, info, warn: { startupMs: atWarn.startupMs, restRssMiB, me, operator, healthz } };
     } finally {
