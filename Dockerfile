@@ -7,6 +7,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# scripts/bundle-cli.ts: the build bundles the CLI into dist/cli.js.
+COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 # Run: no compiler, no sources, an unprivileged user.
