@@ -17,9 +17,14 @@ export interface ServerProcess {
 /** A child running TypeScript as it is (through tsx, so no build step), from the repository's root. */
 export type TypeScriptProcess = ChildProcessByStdio<null, Readable, Readable>;
 
+/** `node <argv>` from the repository's root; `env`, when given, is all the environment the child gets. */
+function spawnNode(argv: string[], env?: Record<string, string>): TypeScriptProcess {
+  return spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
 /** `node --import tsx <script> <args>`; `env`, when given, is all the environment the child gets. */
 export function spawnTypeScript(script: string, args: string[], env?: Record<string, string>): TypeScriptProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnNode(['--import', 'tsx', script, ...args], env);
 }
 
 /**
@@ -28,9 +33,7 @@ export function spawnTypeScript(script: string, args: string[], env?: Record<str
  */
 function spawnCli(args: string[], env: Record<string, string>, entry?: string): TypeScriptProcess {
   const environment = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env };
-  if (entry !== undefined)
-    return spawn(process.execPath, [entry, ...args], { cwd: ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
-  return spawnTypeScript('src/cli.ts', args, environment);
+  return entry === undefined ? spawnTypeScript('src/cli.ts', args, environment) : spawnNode([entry, ...args], environment);
 }
 
 /** Waits for a child to end (killed after `timeoutMs`): its exit code and everything it wrote. */
